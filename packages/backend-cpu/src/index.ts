@@ -1,0 +1,1 @@
+export { CpuBackend, CpuHandleError, createCpuBackend, type CpuBackendOptions } from './cpu-backend.js';

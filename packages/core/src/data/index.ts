@@ -1,0 +1,17 @@
+// Fashion-MNIST for Node: an IDX reader, a verifying loader that finds or downloads the files.
+export { DataError } from './data-error.js';
+export type { DataErrorCode } from './data-error.js';
+export { encodeIdx, gunzipIdx, isGzip, parseIdx } from './idx.js';
+export type { IdxArray, IdxReadOptions } from './idx.js';
+export {
+  FASHION_MNIST_CLASS_NAMES,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_SHA256,
+} from './fashion-mnist-files.js';
+export type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
+export { DATA_DIR_ENV_VARS, defaultCacheDir, loadFashionMnist, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
+export type { FashionMnist, FashionMnistOrigin, FashionMnistSplit, LoadFashionMnistOptions } from './fashion-mnist.js';
+export { DEFAULT_FASHION_MNIST_MIRROR, downloadFashionMnist, MIRROR_ENV_VAR } from './download.js';
+export type { DownloadOptions } from './download.js';
+export { stderrProgress } from './progress.js';
+export type { DownloadProgress, DownloadProgressListener } from './progress.js';

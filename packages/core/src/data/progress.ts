@@ -1,0 +1,39 @@
+/** How far one file's download has got. */
+export interface DownloadProgress {
+  file: string;
+  url: string;
+  receivedBytes: number;
+  /** From Content-Length; undefined when the server does not say. */
+  totalBytes: number | undefined;
+  done: boolean;
+}
+
+/** Receives progress events while a download runs. */
+export type DownloadProgressListener = (progress: DownloadProgress) => void;
+
+/**
+ * The default progress display on stderr: a self-rewriting line on a TTY, else one line per finished
+ * file (so CI logs stay short). The one place to swap in a progress-bar library.
+ */
+export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): DownloadProgressListener {
+  let lastDrawn = 0;
+  return (progress) => {
+    const amount =
+      progress.totalBytes === undefined
+        ? `${megabytes(progress.receivedBytes)} MB`
+        : `${megabytes(progress.receivedBytes)}/${megabytes(progress.totalBytes)} MB ` +
+          `${Math.floor((100 * progress.receivedBytes) / Math.max(progress.totalBytes, 1))}%`;
+    if (stream.isTTY) {
+      const now = Date.now();
+      if (!progress.done && now - lastDrawn < 100) return; // redraw at most ten times a second
+      lastDrawn = now;
+      stream.write(`\r\x1b[Kdownloading ${progress.file} ${amount}${progress.done ? '\n' : ''}`);
+    } else if (progress.done) {
+      stream.write(`downloaded ${progress.file} (${megabytes(progress.receivedBytes)} MB) from ${progress.url}\n`);
+    }
+  };
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}

@@ -1,0 +1,85 @@
+import type { ActivationKind } from '../backend.js';
+import type { Numbers } from './reference.js';
+
+/**
+ * Every tolerance of the conformance suite, in one place. A backend computes in float32 and is compared
+ * with float64 references on the very same (float32) inputs, so the only error left is float32 rounding;
+ * each allowance below says how much of it the computation's shape can produce. Backends that sum in a
+ * different order or precision (GPU shaders, fused kernels) multiply all of them with `toleranceScale`.
+ */
+
+/** Unit roundoff of float32 (half an ulp of 1): the relative error of one correctly rounded operation. */
+export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** Smallest normal float32: GPUs flush smaller (subnormal) results to zero, e.g. sigmoid(-100). */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * A float32 sum of L terms whose absolute values add up to S errs by about u * sqrt(L) * S when the running
+ * total keeps growing (terms of one sign; random signs do better, ~u * S). Four times that covers a plain
+ * sequential loop, e.g. conv1's filter gradient: 32*24*24 = 18432 products of pixels up to 255.
+ */
+export const REDUCTION_SAFETY = 4;
+
+/** Element-wise float32 work (exp, a division, a multiply-add) may add this many roundings of its result. */
+export const ELEMENTWISE_ROUNDINGS = 8;
+
+/**
+ * Whole LeNet steps compound errors through five sigmoids, where a float32 output near 1 keeps few digits
+ * of 1 - y; each element may differ by this fraction of itself plus this fraction of the tensor's
+ * largest element (gradients that cancel to ~0 carry the rounding of their larger terms).
+ */
+export const NETWORK_RELATIVE = 1e-4;
+export const NETWORK_ABSOLUTE_OF_MAX = 2e-5;
+
+/** The tfjs-layers fixture promises "about 1e-4 relative"; same shape of bound as NETWORK_* above. */
+export const FIXTURE_RELATIVE = 1e-4;
+export const FIXTURE_ABSOLUTE_OF_MAX = 2e-5;
+
+/**
+ * Float64 central differences with step h = FINITE_DIFFERENCE_STEP * max(1, |x|): truncation error
+ * ~h^2 |f'''| and cancellation ~eps64 |f| / h are both below 1e-8 for the suite's small objectives, so
+ * the analytic float64 gradients must agree to this fraction of (|g_i| + max |g|).
+ */
+export const FINITE_DIFFERENCE_STEP = 1e-5;
+export const FINITE_DIFFERENCE_RELATIVE = 1e-6;
+
+/** Allowed error of float32 sums of `length` terms whose absolute values add up to `absSum[i]`. */
+export function reductionAllowance(absSum: Numbers, length: number, scale: number): Float64Array {
+  const factor = scale * REDUCTION_SAFETY * FLOAT32_UNIT_ROUNDOFF * Math.sqrt(length);
+  return Float64Array.from(absSum as ArrayLike<number>, (s) => factor * s + FLOAT32_MIN_NORMAL);
+}
+
+/** Allowed error of element-wise results whose condition-weighted magnitude is `magnitude[i]`. */
+export function elementwiseAllowance(magnitude: Numbers, scale: number): Float64Array {
+  const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  return Float64Array.from(magnitude as ArrayLike<number>, (m) => factor * m + FLOAT32_MIN_NORMAL);
+}
+
+/**
+ * Carries the allowance of a pre-activation z through y = act(z): the error of z shrinks by |act'(z)|, and
+ * act itself adds a few roundings of y plus the float32 rounding of z amplified by its condition |z act'(z)|.
+ */
+export function activationAllowance(zAllowed: Numbers, z: Numbers, y: Numbers, kind: ActivationKind, scale: number): Float64Array {
+  const allowed = new Float64Array(z.length);
+  const own = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  for (let i = 0; i < z.length; i++) {
+    const slope = kind === 'sigmoid' ? y[i] * (1 - y[i]) : 1;
+    allowed[i] = zAllowed[i] * slope + own * (Math.abs(y[i]) + Math.abs(z[i]) * slope) + FLOAT32_MIN_NORMAL;
+  }
+  return allowed;
+}
+
+/** Allowed error per element for whole-network comparisons: a fraction of itself plus a fraction of the largest. */
+export function networkAllowance(expected: Numbers, relative: number, absoluteOfMax: number, scale: number): Float64Array {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i]));
+  return Float64Array.from(expected as ArrayLike<number>, (e) => scale * (relative * Math.abs(e) + absoluteOfMax * max) + FLOAT32_MIN_NORMAL);
+}
+
+/** Allowed disagreement between an analytic float64 gradient and its finite differences. */
+export function finiteDifferenceAllowance(analytic: Numbers): Float64Array {
+  let max = 0;
+  for (let i = 0; i < analytic.length; i++) max = Math.max(max, Math.abs(analytic[i]));
+  return Float64Array.from(analytic as ArrayLike<number>, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
+}
