@@ -1,8 +1,8 @@
 import { CommanderError, Command, Option } from 'commander';
-import { Engine, NonFiniteLossError, sliceDataset, type Dataset } from '@lenet-ts/core';
+import { Engine, NonFiniteLossError, sliceDataset } from '@lenet-ts/core';
 import { DataError, loadFashionMnist } from '@lenet-ts/core/data';
 import { createLeNet, presets } from '@lenet-ts/lenet';
-import { BACKENDS, createBackend, UsageError } from './backends.js';
+import { BACKENDS, createBackend, UsageError, type BackendChoice } from './backends.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
 import { printSummary } from './summary.js';
 
@@ -12,6 +12,8 @@ export const EXIT_FAILURE = 1;
 
 interface TrainOptions {
   backend: string;
+  tfRuntime?: string;
+  gpujsMode?: string;
   preset: string;
   epochs?: number;
   batchSize?: number;
@@ -29,6 +31,8 @@ export interface CliIo {
 function addBackendOptions(command: Command): Command {
   return command
     .addOption(new Option('-b, --backend <name>', 'compute backend').choices(Object.keys(BACKENDS)).default('cpu'))
+    .option('--tf-runtime <runtime>', 'tfjs runtime: auto (tfjs-node, else wasm, else cpu), node, wasm, cpu')
+    .option('--gpujs-mode <mode>', 'gpu.js mode: auto, headlessgl, webgpu, webasm, cpu')
     .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
     .option('--seed <n>', 'seed for the initial weights and the batch order', nonNegativeInt, 0);
 }
@@ -56,7 +60,7 @@ export function buildProgram(io: CliIo): Command {
   addBackendOptions(
     program.command('summary').description('print each layer\'s output shape for a batch of one, as the seed does'),
   ).action(async (options: TrainOptions) => {
-    const backend = await createBackend({ name: options.backend });
+    const backend = await createBackend(backendChoice(options));
     const model = createLeNet(backend, { preset: presets[options.preset]!, seed: options.seed });
     await printSummary(model, (line) => io.stdout.write(`${line}\n`));
     backend.close?.();
@@ -64,28 +68,33 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
+/** The mode option that belongs to the chosen backend; a mode given for another backend is an error. */
+function backendChoice(options: TrainOptions): BackendChoice {
+  const modes: Record<string, string | undefined> = { tfjs: options.tfRuntime, gpujs: options.gpujsMode };
+  for (const [backend, mode] of Object.entries(modes)) {
+    if (mode !== undefined && backend !== options.backend) {
+      throw new UsageError(`${backend === 'tfjs' ? '--tf-runtime' : '--gpujs-mode'} applies to --backend ${backend}, not ${options.backend}`);
+    }
+  }
+  return { name: options.backend, mode: modes[options.backend] };
+}
+
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const preset = presets[options.preset]!;
-  const backend = await createBackend({ name: options.backend });
+  const backend = await createBackend(backendChoice(options));
   const out = (line: string) => io.stdout.write(`${line}\n`);
   out(`Backend: ${backend.name} (${backend.description})`);
   const data = await loadFashionMnist({ dataDir: options.dataDir });
-  out(`Data: Fashion-MNIST from ${data.source}`);
-  const train: Dataset = {
-    images: data.train.images,
-    labels: data.train.labels,
-    count: data.train.count,
-    sampleShape: [28, 28, 1],
-  };
-  const limited = options.limit ? sliceDataset(train, 0, Math.min(options.limit, train.count)) : train;
-  const test: Dataset = { images: data.test.images, labels: data.test.labels, count: data.test.count, sampleShape: [28, 28, 1] };
+  out(`Data: Fashion-MNIST from ${data.source} (${data.origin})`);
+  const train = options.limit ? sliceDataset(data.train, 0, Math.min(options.limit, data.train.count)) : data.train;
+  const test = data.test;
   const engine = new Engine(backend);
   const model = createLeNet(engine, { preset, seed: options.seed, learningRate: options.lr });
   const batchSize = options.batchSize ?? preset.batchSize;
   const epochs = options.epochs ?? preset.epochs;
   out(`Preset: ${preset.name} (${preset.description}); batch ${batchSize}, lr ${options.lr ?? preset.optimizer.learningRate}, ${epochs} epochs, seed ${options.seed}`);
   const started = performance.now();
-  const history = await model.fit(limited, {
+  const history = await model.fit(train, {
     batchSize,
     epochs,
     validationSplit: preset.validationSplit,

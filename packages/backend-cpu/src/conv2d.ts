@@ -75,21 +75,25 @@ class Im2colPanels implements PanelSource {
   packPanels(dst: Float32Array, row0: number, rowEnd: number, k0: number, kc: number): void {
     const { x, t } = this;
     const { origin, inside, offset } = t;
-    let o = 0;
-    for (let i0 = row0; i0 < rowEnd; i0 += PANEL, o += kc * PANEL) {
+    for (let i0 = row0, o = 0; i0 < rowEnd; i0 += PANEL, o += kc * PANEL) {
+      if (i0 + PANEL <= rowEnd && inside[i0] === 1 && inside[i0 + 1] === 1 && inside[i0 + 2] === 1 && inside[i0 + 3] === 1) {
+        // Depth outer, four windows inner: contiguous writes and one table load per patch element.
+        const base0 = origin[i0]!, base1 = origin[i0 + 1]!, base2 = origin[i0 + 2]!, base3 = origin[i0 + 3]!;
+        for (let kk = 0, d = o; kk < kc; kk++, d += PANEL) {
+          const off = offset[k0 + kk]!;
+          dst[d] = x[base0 + off]!;
+          dst[d + 1] = x[base1 + off]!;
+          dst[d + 2] = x[base2 + off]!;
+          dst[d + 3] = x[base3 + off]!;
+        }
+        continue;
+      }
       for (let r = 0; r < PANEL; r++) {
         const p = i0 + r;
-        if (p >= rowEnd) {
-          for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = 0;
-        } else if (inside[p] === 1) {
-          const base = origin[p]!;
-          for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = x[base + offset[k0 + kk]!]!;
-        } else {
-          const base = origin[p]!;
-          for (let kk = 0; kk < kc; kk++) {
-            const e = k0 + kk;
-            dst[o + kk * PANEL + r] = t.onImage(p, e) ? x[base + offset[e]!]! : 0;
-          }
+        const base = origin[p]!;
+        for (let kk = 0; kk < kc; kk++) {
+          const e = k0 + kk;
+          dst[o + kk * PANEL + r] = p < rowEnd && t.onImage(p, e) ? x[base + offset[e]!]! : 0;
         }
       }
     }

@@ -56,15 +56,20 @@ export class MatrixPanels implements PanelSource {
         }
       } else {
         const ld = this.depth;
-        for (let r = 0; r < PANEL; r++) {
-          if (r < valid) {
-            const s = (i0 + r) * ld + k0;
-            for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = data[s + kk]!;
-          } else {
-            for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = 0;
+        if (valid === PANEL) {
+          // Depth outer, four rows inner: contiguous writes (a row-outer loop strides them and is ~4x slower).
+          const s0 = i0 * ld + k0, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+          for (let kk = 0; kk < kc; kk++, o += PANEL) {
+            dst[o] = data[s0 + kk]!;
+            dst[o + 1] = data[s1 + kk]!;
+            dst[o + 2] = data[s2 + kk]!;
+            dst[o + 3] = data[s3 + kk]!;
+          }
+        } else {
+          for (let kk = 0; kk < kc; kk++, o += PANEL) {
+            for (let r = 0; r < PANEL; r++) dst[o + r] = r < valid ? data[(i0 + r) * ld + k0 + kk]! : 0;
           }
         }
-        o += kc * PANEL;
       }
     }
   }

@@ -42,6 +42,7 @@ describe('loadFashionMnist on the official files from the Debian package', () =>
     expect(data.train.images.length).toBe(60000 * 784);
     expect(data.train.labels.length).toBe(60000);
     expect(data.test.images.length).toBe(10000 * 784);
+    expect(data.train.sampleShape).toEqual([28, 28, 1]);
     expect(data.classNames[9]).toBe('Ankle boot');
   });
 

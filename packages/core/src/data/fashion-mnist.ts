@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import type { Dataset } from '../dataset.js';
 import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import type { DownloadOptions } from './download.js';
@@ -14,11 +15,9 @@ import {
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
 import { gunzipIdx, parseIdx } from './idx.js';
 
-/** One split: `count` images of 28x28 unsigned bytes (row-major, one after another) and their labels 0..9. */
-export interface FashionMnistSplit {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
+/** One split: `count` 28x28 unsigned-byte images (row-major, sampleShape [28, 28, 1]) and labels 0..9; a core Dataset. */
+export interface FashionMnistSplit extends Dataset {
+  readonly images: Uint8Array;
 }
 
 /** Where the files were found: --data-dir, an env var, the user cache, the Debian package, or a fresh download. */
@@ -80,7 +79,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
     if (missing.length > 0) {
       throw new DataError(
         'not-found',
-        `no Fashion-MNIST in ${explicit.dir} (${explicit.label}): missing ${missing.join(', ')} (.gz or not); put the official files there or unset ${explicit.label}`,
+        `no Fashion-MNIST in ${explicit.dir} (${explicit.label}): missing ${missing.join(', ')} (.gz or not); put the official files there, or leave out ${explicit.label} to use the cache or the Debian package dataset-fashion-mnist`,
       );
     }
     return loadFrom(explicit, options.expectedChecksums);
@@ -184,7 +183,7 @@ async function loadSplit(
   if (outOfRange >= 0) {
     throw bad(`${labels.path} has label ${labels.data[outOfRange]} at index ${outOfRange}; labels must be 0..${CLASS_COUNT - 1}`);
   }
-  return { images: images.data, labels: labels.data, count };
+  return { images: images.data, labels: labels.data, count, sampleShape: [IMAGE_SIDE, IMAGE_SIDE, 1] };
 }
 
 /** Reads one file, checks the SHA-256 of its uncompressed bytes, and parses it (gunzipping once). */

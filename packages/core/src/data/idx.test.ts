@@ -117,6 +117,17 @@ describe('parseIdx on gzip input', () => {
     expect(error.message).toBe('train.gz is a corrupt or truncated gzip file (unexpected end of file)');
   });
 
+  it('reports a gzip cut before the IDX header as a broken gzip, not a short IDX file', () => {
+    const gz = gzipSync(good);
+    expect(dataErrorOf(() => parseIdx(gz.subarray(0, 12), { name: 'e.gz' })).message).toBe(
+      'e.gz is a corrupt or truncated gzip file (unexpected end of file)',
+    );
+  });
+
+  it('reads a tiny gzip file whose whole content is shorter than the largest header', () => {
+    expect(Array.from(parseIdx(gzipSync(encodeIdx([3], Uint8Array.of(4, 5, 6)))).data)).toEqual([4, 5, 6]);
+  });
+
   it('rejects a gzip whose CRC does not match', () => {
     const gz = gzipSync(good);
     gz[gz.length - 8] ^= 0xff; // first byte of the CRC32 trailer

@@ -1,4 +1,4 @@
-import type { ActivationKind } from '../backend.js';
+import type { ActivationKind, LossInfo, SgdInfo } from '../backend.js';
 import type { Numbers } from './reference.js';
 
 /**
@@ -82,4 +82,78 @@ export function finiteDifferenceAllowance(analytic: Numbers): Float64Array {
   let max = 0;
   for (let i = 0; i < analytic.length; i++) max = Math.max(max, Math.abs(analytic[i]));
   return Float64Array.from(analytic as ArrayLike<number>, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
+}
+
+/**
+ * Softmax of a row: exp(x_j - max) carries the rounding of x_j - max amplified by |x_j - max|, and the row sum
+ * adds about sqrt(cols) roundings plus the largest such amplification, the row's range.
+ */
+export function softmaxAllowance(x: Numbers, y: Numbers, rows: number, cols: number, scale: number): Float64Array {
+  const allowed = new Float64Array(rows * cols);
+  const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    let min = Infinity;
+    for (let c = 0; c < cols; c++) {
+      max = Math.max(max, x[r * cols + c]);
+      min = Math.min(min, x[r * cols + c]);
+    }
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      allowed[i] = factor * Math.abs(y[i]) * (Math.sqrt(cols) + (max - x[i]) + (max - min)) + FLOAT32_MIN_NORMAL;
+    }
+  }
+  return allowed;
+}
+
+/**
+ * The fused losses: each row's loss is a difference of logs whose float32 error is a few roundings of the
+ * logs' sizes plus the row sum's sqrt(classes) roundings; the batch mean adds sqrt(batch) growth. The
+ * gradient 1/S - 1/q_y (probabilities) or softmax - onehot (logits) cancels, so it is allowed a few roundings
+ * of its larger term.
+ */
+export function lossAllowance(input: Numbers, labels: Numbers, info: LossInfo, scale: number): { loss: number; gradient: Float64Array } {
+  const { batch, classes } = info;
+  const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  const gradient = new Float64Array(batch * classes);
+  let rowMagnitudes = 0;
+  for (let r = 0; r < batch; r++) {
+    const row = r * classes;
+    const label = labels[r];
+    if (info.kind === 'sparse-categorical-crossentropy') {
+      const clip = (p: number) => Math.min(Math.max(p, info.epsilon), 1 - info.epsilon);
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += clip(input[row + c]);
+      const target = clip(input[row + label]);
+      rowMagnitudes += Math.abs(Math.log(sum)) + Math.abs(Math.log(target)) + Math.sqrt(classes);
+      for (let c = 0; c < classes; c++) {
+        gradient[row + c] = (factor * Math.sqrt(classes) * (1 / sum + (c === label ? 1 / target : 0))) / batch + FLOAT32_MIN_NORMAL;
+      }
+    } else {
+      let max = -Infinity;
+      let min = Infinity;
+      for (let c = 0; c < classes; c++) {
+        max = Math.max(max, input[row + c]);
+        min = Math.min(min, input[row + c]);
+      }
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(input[row + c] - max);
+      rowMagnitudes += max - input[row + label] + Math.log(sum) + Math.sqrt(classes) + (max - min);
+      for (let c = 0; c < classes; c++) {
+        const p = Math.exp(input[row + c] - max) / sum;
+        const softmaxError = p * (Math.sqrt(classes) + (max - input[row + c]) + (max - min));
+        gradient[row + c] = (factor * (softmaxError + (c === label ? 1 : p))) / batch + FLOAT32_MIN_NORMAL;
+      }
+    }
+  }
+  return { loss: (factor * Math.sqrt(batch) * rowMagnitudes) / batch + FLOAT32_MIN_NORMAL, gradient };
+}
+
+/** SGD: a few roundings of the largest term each update adds (|p|, |momentum v|, |lr g|). */
+export function sgdAllowance(param: Numbers, grad: Numbers, velocity: Numbers | null, info: SgdInfo, scale: number): Float64Array {
+  const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  return Float64Array.from({ length: info.size }, (_, i) => {
+    const step = Math.abs(info.learningRate * grad[i]) + (velocity ? Math.abs(info.momentum * velocity[i]) : 0);
+    return factor * (Math.abs(param[i]) + 2 * step) + FLOAT32_MIN_NORMAL;
+  });
 }

@@ -1,0 +1,5 @@
+import { it } from 'vitest';
+import { runCli } from './cli.js';
+it('scratch', async () => {
+  await runCli((process.env.ARGS ?? '').split(' '));
+}, 600000);

@@ -1,0 +1,73 @@
+import { conv2dInfo, sizeOf, type Conv2DInfo, type Padding } from '@lenet-ts/core';
+import { describe, expect, it } from 'vitest';
+import { createCpuBackend } from './index.js';
+import { referenceConv2d, referenceConv2dBackwardFilter, referenceConv2dBackwardInput, seededValues, worstError } from './reference.js';
+
+interface ConvCase {
+  readonly name: string;
+  readonly input: [number, number, number, number];
+  readonly filter: [number, number, number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+}
+
+const cases: ConvCase[] = [
+  { name: 'LeNet conv1 (5x5, 1 -> 6, valid)', input: [2, 28, 28, 1], filter: [5, 5, 1, 6], strides: [1, 1], padding: 'valid' },
+  { name: 'LeNet conv2 (5x5, 6 -> 16, valid)', input: [3, 12, 12, 6], filter: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
+  { name: 'stride 2, same padding, odd sizes', input: [2, 9, 7, 3], filter: [3, 3, 3, 5], strides: [2, 2], padding: 'same' },
+  { name: 'non-square kernel and strides, same padding', input: [1, 8, 11, 2], filter: [2, 4, 2, 3], strides: [3, 2], padding: 'same' },
+  { name: 'kernel as large as the input, same padding', input: [1, 5, 5, 2], filter: [5, 5, 2, 7], strides: [1, 1], padding: 'same' },
+  { name: 'deep patch that crosses a depth block', input: [1, 6, 6, 40], filter: [3, 3, 40, 4], strides: [1, 1], padding: 'valid' },
+];
+
+function prepare(c: ConvCase): { info: Conv2DInfo; x: Float32Array; filter: Float32Array; bias: Float32Array; dy: Float32Array } {
+  const info = conv2dInfo(c.input, c.filter, c.strides, c.padding);
+  return {
+    info,
+    x: seededValues(sizeOf(info.inShape), 1),
+    filter: seededValues(sizeOf(info.filterShape), 2),
+    bias: seededValues(info.outChannels, 3),
+    dy: seededValues(sizeOf(info.outShape), 4),
+  };
+}
+
+describe('conv2d', () => {
+  for (const c of cases) {
+    it(`forward matches float64 loops: ${c.name}`, async () => {
+      const { info, x, filter, bias } = prepare(c);
+      const backend = createCpuBackend();
+      const y = backend.conv2d(backend.upload(x), backend.upload(filter), backend.upload(bias), info, 'relu');
+      const expected = referenceConv2d(x, filter, info).map((v, i) => Math.max(v + bias[i % info.outChannels]!, 0));
+      expect(worstError(await backend.read(y), expected, 1e-5, 1e-5)).toBeLessThan(1);
+    });
+
+    it(`input gradient matches float64 loops: ${c.name}`, async () => {
+      const { info, dy, filter } = prepare(c);
+      const backend = createCpuBackend();
+      const dx = backend.conv2dBackwardInput(backend.upload(dy), backend.upload(filter), info);
+      expect(worstError(await backend.read(dx), referenceConv2dBackwardInput(dy, filter, info), 1e-5, 1e-5)).toBeLessThan(1);
+    });
+
+    it(`filter gradient matches float64 loops: ${c.name}`, async () => {
+      const { info, x, dy } = prepare(c);
+      const backend = createCpuBackend();
+      const df = backend.conv2dBackwardFilter(backend.upload(x), backend.upload(dy), info);
+      expect(worstError(await backend.read(df), referenceConv2dBackwardFilter(x, dy, info), 1e-5, 1e-5)).toBeLessThan(1);
+    });
+  }
+
+  it('treats positions outside the input as zeros', async () => {
+    // 3x3 ones, 3x3 ones kernel, same padding: each output counts the input cells under its window.
+    const info = conv2dInfo([1, 3, 3, 1], [3, 3, 1, 1], [1, 1], 'same');
+    const backend = createCpuBackend();
+    const y = backend.conv2d(backend.upload(new Float32Array(9).fill(1)), backend.upload(new Float32Array(9).fill(1)), null, info, 'linear');
+    expect(Array.from(await backend.read(y))).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);
+  });
+
+  it('applies the sigmoid to conv + bias', async () => {
+    const info = conv2dInfo([1, 1, 1, 1], [1, 1, 1, 2]);
+    const backend = createCpuBackend();
+    const y = backend.conv2d(backend.upload(Float32Array.of(2)), backend.upload(Float32Array.of(1, -3)), backend.upload(Float32Array.of(-2, 4)), info, 'sigmoid');
+    expect(Array.from(await backend.read(y))).toEqual([0.5, Math.fround(1 / (1 + Math.exp(2)))]);
+  });
+});

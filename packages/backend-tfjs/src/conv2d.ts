@@ -1,0 +1,62 @@
+import type { ActivationKind, Conv2DInfo } from '@lenet-ts/core';
+import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { explicitPadding, isZeroPadding, type ExplicitPadding } from './padding.js';
+import type { Tf } from './runtime.js';
+
+function padArgument(info: Conv2DInfo): ExplicitPadding | 'valid' {
+  const pad = explicitPadding(info);
+  return isZeroPadding(pad) ? 'valid' : pad;
+}
+
+/** y = act(conv2d(x, filter) + bias) as one fused tfjs kernel (FusedConv2D exists on node, wasm and cpu). */
+export function conv2dForward(tf: Tf, x: Tensor, filter: Tensor, bias: Tensor | null, info: Conv2DInfo, activation: ActivationKind): Tensor {
+  return tf.fused.conv2d({
+    x: tf.reshape(x, [...info.inShape]) as Tensor4D,
+    filter: tf.reshape(filter, [...info.filterShape]) as Tensor4D,
+    strides: [info.strideHeight, info.strideWidth],
+    pad: padArgument(info),
+    bias: bias === null ? undefined : (tf.reshape(bias, [info.outChannels]) as Tensor1D),
+    activation,
+  });
+}
+
+/** dL/dx: the transposed convolution (Conv2DBackpropInput, present on every runtime). */
+export function conv2dBackwardInput(tf: Tf, dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
+  return tf.conv2dTranspose(
+    tf.reshape(dy, [...info.outShape]) as Tensor4D,
+    tf.reshape(filter, [...info.filterShape]) as Tensor4D,
+    [...info.inShape],
+    [info.strideHeight, info.strideWidth],
+    padArgument(info),
+  );
+}
+
+/**
+ * dL/dfilter without Conv2DBackpropFilter (wasm lacks it). The filter gradient
+ *   dW[kh,kw,c,f] = sum over n,oh,ow of xpad[n, oh*sh + kh, ow*sw + kw, c] * dy[n,oh,ow,f]
+ * is itself a stride-1 convolution of x, with batch and channels swapped ([C,H,W,N]), by dy used as the
+ * filter ([OH,OW,N,F]) dilated by the forward stride; its [C,KH,KW,F] output is transposed to HWIO.
+ */
+export function conv2dBackwardFilter(tf: Tf, x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor {
+  const { padTop, padLeft, strideHeight: sh, strideWidth: sw } = info;
+  // Rows/columns the gradient convolution reads, counted from the first (padded) row/column.
+  const spanHeight = (info.outHeight - 1) * sh + info.filterHeight;
+  const spanWidth = (info.outWidth - 1) * sw + info.filterWidth;
+  // 'valid' with a stride can leave trailing input rows no window touches: crop them, pad the rest.
+  const usedHeight = Math.min(info.inHeight, spanHeight - padTop);
+  const usedWidth = Math.min(info.inWidth, spanWidth - padLeft);
+  let input = tf.reshape(x, [...info.inShape]) as Tensor4D;
+  if (usedHeight < info.inHeight || usedWidth < info.inWidth) {
+    input = tf.slice(input, [0, 0, 0, 0], [info.batch, usedHeight, usedWidth, info.inChannels]);
+  }
+  const pad: ExplicitPadding = [[0, 0], [padTop, spanHeight - padTop - usedHeight], [padLeft, spanWidth - padLeft - usedWidth], [0, 0]];
+  const gradient = tf.conv2d(
+    tf.transpose(input, [3, 1, 2, 0]),
+    tf.transpose(tf.reshape(dy, [...info.outShape]), [1, 2, 0, 3]) as Tensor4D,
+    1,
+    isZeroPadding(pad) ? 'valid' : pad,
+    'NHWC',
+    [sh, sw],
+  );
+  return tf.transpose(gradient, [1, 2, 0, 3]);
+}

@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tfCore from '@tensorflow/tfjs-core';
+
+/** The TensorFlow.js namespace every op goes through; tfjs-node's is a superset of tfjs-core's. */
+export type Tf = typeof tfCore;
+
+/** A TensorFlow.js runtime: the native libtensorflow binding, WebAssembly (XNNPACK) or plain JavaScript. */
+export type TfjsRuntime = 'node' | 'wasm' | 'cpu';
+
+/** What a user may ask for: one runtime, or `auto` = the fastest that loads (node, then wasm, then cpu). */
+export type TfjsRuntimeRequest = 'auto' | TfjsRuntime;
+
+export const TFJS_RUNTIMES: readonly TfjsRuntimeRequest[] = ['auto', 'node', 'wasm', 'cpu'];
+
+/** Why a runtime did not run. */
+export interface RuntimeNote {
+  readonly runtime: TfjsRuntime;
+  /** One line, e.g. `native binding failed to load: ...` or `not tried: wasm was requested`. */
+  readonly reason: string;
+}
+
+export interface LoadedRuntime {
+  readonly tf: Tf;
+  readonly runtime: TfjsRuntime;
+  /** The tfjs backend name to activate (`tensorflow`, `wasm`, `cpu`). */
+  readonly backendName: string;
+  /** How it runs, e.g. `SIMD, 1 thread`. */
+  readonly detail: string;
+  readonly notes: readonly RuntimeNote[];
+}
+
+/** Thrown when an explicitly requested runtime cannot run; the message names the cause and the way out. */
+export class TfjsRuntimeError extends Error {
+  constructor(readonly runtime: TfjsRuntime, readonly reason: string) {
+    super(`tfjs runtime "${runtime}" is unavailable: ${reason}; use --tf-runtime auto to fall back to one that loads`);
+    this.name = 'TfjsRuntimeError';
+  }
+}
+
+const NODE_PACKAGE = '@tensorflow/tfjs-node';
+const ORDER: readonly TfjsRuntime[] = ['node', 'wasm', 'cpu'];
+
+// CJS builds have no import.meta.url; ESM builds and vitest have no __filename.
+const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+
+/**
+ * Loads the requested runtime, or for `auto` the first of node, wasm, cpu that initialises, recording
+ * why each one before it did not. An explicit request that fails throws TfjsRuntimeError.
+ */
+export async function loadRuntime(request: TfjsRuntimeRequest): Promise<LoadedRuntime> {
+  if (!TFJS_RUNTIMES.includes(request)) {
+    throw new RangeError(`unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}`);
+  }
+  const candidates = request === 'auto' ? ORDER : [request];
+  const notes: RuntimeNote[] = [];
+  for (const runtime of candidates) {
+    const attempt = await tryRuntime(runtime);
+    if ('reason' in attempt) {
+      if (request !== 'auto') throw new TfjsRuntimeError(runtime, attempt.reason);
+      notes.push({ runtime, reason: attempt.reason });
+      continue;
+    }
+    if (request !== 'auto') {
+      for (const other of ORDER) if (other !== runtime) notes.push({ runtime: other, reason: `not tried: ${runtime} was requested` });
+    }
+    return { ...attempt, runtime, notes };
+  }
+  // cpu is plain JavaScript; reaching this means tfjs-core itself is broken.
+  throw new TfjsRuntimeError('cpu', notes.map((n) => `${n.runtime}: ${n.reason}`).join('; '));
+}
+
+type Attempt = { tf: Tf; backendName: string; detail: string } | { reason: string };
+
+async function tryRuntime(runtime: TfjsRuntime): Promise<Attempt> {
+  try {
+    if (runtime === 'node') return await loadNode();
+    if (runtime === 'wasm') return await loadWasm();
+    return await loadCpu();
+  } catch (error) {
+    return { reason: oneLine(error) };
+  }
+}
+
+/**
+ * tfjs-node bundles its own @tensorflow/tfjs; its tensors belong to that module's classes, so when it
+ * loads every op must go through its namespace, not ours.
+ */
+async function loadNode(): Promise<Attempt> {
+  let tf: Tf;
+  try {
+    tf = requireHere(NODE_PACKAGE) as Tf;
+  } catch (error) {
+    if (isMissingPackage(error, NODE_PACKAGE)) {
+      return { reason: `not installed (optional dependency ${NODE_PACKAGE} is absent, e.g. its libtensorflow download failed at install time)` };
+    }
+    return { reason: `native binding failed to load: ${oneLine(error)}` };
+  }
+  if (!(await tf.setBackend('tensorflow'))) return { reason: 'the "tensorflow" backend failed to initialise' };
+  return { tf, backendName: 'tensorflow', detail: `libtensorflow ${tf.version?.['tfjs-node'] ?? ''}`.trim() };
+}
+
+async function loadWasm(): Promise<Attempt> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const dist = wasmDistFolder();
+  if (dist !== null) wasm.setWasmPaths(`${dist}/`);
+  // Threads need a Worker from a blob: URL, which Node's worker_threads rejects; SIMD works in Node 20.
+  if (isNode()) tfCore.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (!(await tfCore.setBackend('wasm'))) return { reason: `initialisation failed: ${await wasmInitFailure()}` };
+  const simd = await tfCore.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = wasm.getThreadsCount();
+  return { tf: tfCore, backendName: 'wasm', detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}` };
+}
+
+async function loadCpu(): Promise<Attempt> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tfCore.setBackend('cpu'))) return { reason: 'the "cpu" backend failed to initialise' };
+  return { tf: tfCore, backendName: 'cpu', detail: 'plain JavaScript, 1 thread' };
+}
+
+/** The folder holding the .wasm binaries, so they load from the installed package wherever we are bundled. */
+function wasmDistFolder(): string | null {
+  try {
+    const folder = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    return existsSync(folder) ? folder : null;
+  } catch {
+    return null;
+  }
+}
+
+/** setBackend only logs why a backend failed; running its factory once more yields the error itself. */
+async function wasmInitFailure(): Promise<string> {
+  try {
+    await tfCore.findBackendFactory('wasm')?.();
+    return 'setBackend("wasm") returned false';
+  } catch (error) {
+    return oneLine(error);
+  }
+}
+
+function isMissingPackage(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && message.includes(`'${name}'`);
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.trim() || 'unknown error';
+}
+
+/** `wasm (SIMD, 1 thread; tfjs-node not used: not installed (...))`. */
+export function describeRuntime(loaded: LoadedRuntime): string {
+  const skipped = loaded.notes
+    .filter((n) => !n.reason.startsWith('not tried'))
+    .map((n) => `tfjs-${n.runtime === 'cpu' ? 'backend-cpu' : n.runtime === 'wasm' ? 'backend-wasm' : 'node'} not used: ${n.reason}`);
+  return `${loaded.runtime} (${[loaded.detail, ...skipped].join('; ')})`;
+}
