@@ -30,8 +30,8 @@ export class Engine {
   }
 
   /**
-   * Runs `fn`; disposes the tensors it created, except those reachable from its result (a tensor, or an
-   * array/object of tensors one level deep) and those kept.
+   * Runs `fn`; disposes the tensors it created, except those reachable from its result (tensors inside
+   * arrays and plain objects) and those kept.
    */
   scope<T>(fn: () => T): T {
     const created = new Set<Tensor>();
@@ -74,11 +74,12 @@ export class Engine {
   }
 }
 
-function tensorsIn(value: unknown): Tensor[] {
-  if (value instanceof Tensor) return [value];
-  if (Array.isArray(value)) return value.filter((v): v is Tensor => v instanceof Tensor);
-  if (value !== null && typeof value === 'object') {
-    return Object.values(value).filter((v): v is Tensor => v instanceof Tensor);
+/** Tensors reachable from a scope's result through arrays and plain objects. */
+function tensorsIn(value: unknown, found: Tensor[] = []): Tensor[] {
+  if (value instanceof Tensor) found.push(value);
+  else if (Array.isArray(value)) for (const v of value) tensorsIn(v, found);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) tensorsIn(v, found);
   }
-  return [];
+  return found;
 }

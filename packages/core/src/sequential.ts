@@ -104,6 +104,23 @@ export class Sequential {
     return this.layers.flatMap((l) => l.params());
   }
 
+  /** Current weights in `params()` order (Keras `get_weights`): kernels HWIO / [in, out], then biases. */
+  async getWeights(): Promise<Float32Array[]> {
+    return Promise.all(this.params().map((p) => p.value.data()));
+  }
+
+  /** Replaces every weight (Keras `set_weights`); shapes must match `params()` order exactly. */
+  setWeights(weights: readonly Float32Array[]): void {
+    const params = this.params();
+    if (weights.length !== params.length) throw new Error(`expected ${params.length} weight arrays, got ${weights.length}`);
+    params.forEach((p, i) => {
+      if (weights[i]!.length !== p.value.size) {
+        throw new Error(`${p.name} holds ${p.value.size} values [${p.value.shape.join(',')}], got ${weights[i]!.length}`);
+      }
+    });
+    params.forEach((p, i) => p.value.replaceHandle(this.engine.backend.upload(weights[i]!)));
+  }
+
   /** Forward pass; returns the output and, if asked, every layer's output (for summaries and cross-checks). */
   forward(x: Tensor, training: boolean, trace?: Tensor[]): Tensor {
     this.assertBuilt();
