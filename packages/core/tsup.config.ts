@@ -1,11 +1,24 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: {"index":"src/index.ts","testing":"src/testing/index.ts","data":"src/data/index.ts"},
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  external: ["vitest"],
-});
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', data: 'src/data/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    shims: true,
+    target: 'node20',
+  },
+  {
+    // The conformance suite runs inside vitest, which cannot be require()d: ESM only.
+    entry: { testing: 'src/testing/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    external: ['vitest'],
+    // The external tfjs-layers fixture ships beside the suite (dist/fixtures).
+    onSuccess: async () => cpSync('src/testing/fixtures', 'dist/fixtures', { recursive: true }),
+  },
+]);

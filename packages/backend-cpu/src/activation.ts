@@ -113,3 +113,8 @@ export function softmaxRows(x: Float32Array, out: Float32Array, rows: number, co
 export function unknownActivation(kind: never | string): Error {
   return new Error(`cpu backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
 }
+
+/** Checked before a primitive allocates its result, so that a bad kind cannot leave a counted handle behind. */
+export function assertActivationKind(kind: ActivationKind): void {
+  if (kind !== 'linear' && kind !== 'sigmoid' && kind !== 'relu') throw unknownActivation(kind);
+}

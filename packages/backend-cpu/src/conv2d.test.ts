@@ -56,6 +56,17 @@ describe('conv2d', () => {
     });
   }
 
+  it('stays right when more geometries alternate on one backend than it caches index tables for', async () => {
+    const backend = createCpuBackend();
+    for (let round = 0; round < 2; round++) {
+      for (const c of cases) {
+        const { info, x, filter } = prepare(c);
+        const y = backend.conv2d(backend.upload(x), backend.upload(filter), null, info, 'linear');
+        expect(worstError(await backend.read(y), referenceConv2d(x, filter, info), 1e-5, 1e-5)).toBeLessThan(1);
+      }
+    }
+  });
+
   it('treats positions outside the input as zeros', async () => {
     // 3x3 ones, 3x3 ones kernel, same padding: each output counts the input cells under its window.
     const info = conv2dInfo([1, 3, 3, 1], [3, 3, 1, 1], [1, 1], 'same');

@@ -3,12 +3,13 @@ import { gemm, MatrixPanels, PANEL, type PanelSource } from './gemm.js';
 import type { ScratchBuffers } from './scratch.js';
 
 /**
- * Index tables of one convolution, filled once per call so that the im2col loops do no division:
+ * Index tables of one convolution geometry, so that the im2col loops do no division:
  * for each output pixel p the flat x index of its window origin (n, ih0, iw0, 0), that origin's row and
  * column, and whether the window lies wholly inside the image; for each patch element e = (kh, kw, c)
  * its offset from the origin. Inside windows read x[origin[p] + offset[e]] without bounds checks.
  */
 class ConvTables {
+  private geometry: readonly number[] = [];
   inHeight = 0;
   inWidth = 0;
   pixels = 0;
@@ -21,16 +22,28 @@ class ConvTables {
   patchRow: Int32Array = new Int32Array(0);
   patchCol: Int32Array = new Int32Array(0);
 
-  fill(info: Conv2DInfo, scratch: ScratchBuffers): void {
+  matches(info: Conv2DInfo): boolean {
+    const g = this.geometry;
+    return (
+      g.length > 0 &&
+      g[0] === info.batch && g[1] === info.inHeight && g[2] === info.inWidth && g[3] === info.inChannels &&
+      g[4] === info.outHeight && g[5] === info.outWidth && g[6] === info.outChannels &&
+      g[7] === info.filterHeight && g[8] === info.filterWidth && g[9] === info.strideHeight &&
+      g[10] === info.strideWidth && g[11] === info.padTop && g[12] === info.padLeft
+    );
+  }
+
+  fill(info: Conv2DInfo): void {
+    this.geometry = geometryOf(info);
     const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight, outWidth, filterHeight: KH, filterWidth: KW } = info;
     this.inHeight = H;
     this.inWidth = W;
     this.pixels = batch * outHeight * outWidth;
     this.patch = KH * KW * C;
-    const origin = (this.origin = scratch.int32('conv.origin', this.pixels));
-    const top = (this.top = scratch.int32('conv.top', this.pixels));
-    const left = (this.left = scratch.int32('conv.left', this.pixels));
-    const inside = (this.inside = scratch.int32('conv.inside', this.pixels));
+    const origin = (this.origin = atLeast(this.origin, this.pixels));
+    const top = (this.top = atLeast(this.top, this.pixels));
+    const left = (this.left = atLeast(this.left, this.pixels));
+    const inside = (this.inside = atLeast(this.inside, this.pixels));
     let p = 0;
     for (let n = 0; n < batch; n++) {
       for (let oh = 0; oh < outHeight; oh++) {
@@ -44,9 +57,9 @@ class ConvTables {
         }
       }
     }
-    const offset = (this.offset = scratch.int32('conv.offset', this.patch));
-    const patchRow = (this.patchRow = scratch.int32('conv.patchRow', this.patch));
-    const patchCol = (this.patchCol = scratch.int32('conv.patchCol', this.patch));
+    const offset = (this.offset = atLeast(this.offset, this.patch));
+    const patchRow = (this.patchRow = atLeast(this.patchRow, this.patch));
+    const patchCol = (this.patchCol = atLeast(this.patchCol, this.patch));
     let e = 0;
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
@@ -67,10 +80,21 @@ class ConvTables {
   }
 }
 
+function geometryOf(info: Conv2DInfo): number[] {
+  return [
+    info.batch, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padTop, info.padLeft,
+  ];
+}
+
+function atLeast(table: Int32Array, size: number): Int32Array {
+  return table.length >= size ? table : new Int32Array(size);
+}
+
 /** im2col of x as GEMM operand A: rows are output pixels, depth runs over the patch (kh, kw, c). */
 class Im2colPanels implements PanelSource {
   x: Float32Array = new Float32Array(0);
-  constructor(private readonly t: ConvTables) {}
+  t = new ConvTables();
 
   packPanels(dst: Float32Array, row0: number, rowEnd: number, k0: number, kc: number): void {
     const { x, t } = this;
@@ -90,10 +114,14 @@ class Im2colPanels implements PanelSource {
       }
       for (let r = 0; r < PANEL; r++) {
         const p = i0 + r;
+        if (p >= rowEnd) {
+          for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = 0;
+          continue;
+        }
         const base = origin[p]!;
         for (let kk = 0; kk < kc; kk++) {
           const e = k0 + kk;
-          dst[o + kk * PANEL + r] = p < rowEnd && t.onImage(p, e) ? x[base + offset[e]!]! : 0;
+          dst[o + kk * PANEL + r] = t.onImage(p, e) ? x[base + offset[e]!]! : 0;
         }
       }
     }
@@ -103,31 +131,33 @@ class Im2colPanels implements PanelSource {
 /** (im2col of x)^T as GEMM operand A: rows are patch elements, depth runs over output pixels. */
 class Im2colTransposedPanels implements PanelSource {
   x: Float32Array = new Float32Array(0);
-  constructor(private readonly t: ConvTables) {}
+  t = new ConvTables();
 
   packPanels(dst: Float32Array, row0: number, rowEnd: number, k0: number, kc: number): void {
     const { x, t } = this;
     const { origin, inside, offset } = t;
-    let o = 0;
-    for (let e0 = row0; e0 < rowEnd; e0 += PANEL) {
-      const valid = Math.min(PANEL, rowEnd - e0);
-      const off0 = offset[e0]!;
-      const off1 = valid > 1 ? offset[e0 + 1]! : 0;
-      const off2 = valid > 2 ? offset[e0 + 2]! : 0;
-      const off3 = valid > 3 ? offset[e0 + 3]! : 0;
-      for (let kk = 0; kk < kc; kk++, o += PANEL) {
-        const p = k0 + kk;
-        const base = origin[p]!;
-        if (valid === PANEL && inside[p] === 1) {
-          dst[o] = x[base + off0]!;
-          dst[o + 1] = x[base + off1]!;
-          dst[o + 2] = x[base + off2]!;
-          dst[o + 3] = x[base + off3]!;
-        } else {
-          for (let r = 0; r < PANEL; r++) {
-            const e = e0 + r;
-            dst[o + r] = r < valid && t.onImage(p, e) ? x[base + offset[e]!]! : 0;
-          }
+    const panelSize = kc * PANEL;
+    const rows = rowEnd - row0;
+    const fullRows = rows - (rows % PANEL);
+    // Pixels outer so that each window origin is loaded once for all patch rows of this block.
+    for (let kk = 0; kk < kc; kk++) {
+      const p = k0 + kk;
+      const base = origin[p]!;
+      let q = 0;
+      let d = kk * PANEL;
+      if (inside[p] === 1) {
+        for (; q < fullRows; q += PANEL, d += panelSize) {
+          const e = row0 + q;
+          dst[d] = x[base + offset[e]!]!;
+          dst[d + 1] = x[base + offset[e + 1]!]!;
+          dst[d + 2] = x[base + offset[e + 2]!]!;
+          dst[d + 3] = x[base + offset[e + 3]!]!;
+        }
+      }
+      for (; q < rows; q += PANEL, d += panelSize) {
+        for (let r = 0; r < PANEL; r++) {
+          const e = row0 + q + r;
+          dst[d + r] = e < rowEnd && t.onImage(p, e) ? x[base + offset[e]!]! : 0;
         }
       }
     }
@@ -139,9 +169,10 @@ class Im2colTransposedPanels implements PanelSource {
  * forward pass or the filter gradient: the GEMM packs its panels straight from x.
  */
 export class Convolution {
-  private readonly tables = new ConvTables();
-  private readonly im2col = new Im2colPanels(this.tables);
-  private readonly im2colTransposed = new Im2colTransposedPanels(this.tables);
+  /** Most recently used first; a LeNet step alternates between two geometries. */
+  private readonly tables: ConvTables[] = [];
+  private readonly im2col = new Im2colPanels();
+  private readonly im2colTransposed = new Im2colTransposedPanels();
   private readonly left = new MatrixPanels();
   private readonly right = new MatrixPanels();
 
@@ -149,17 +180,16 @@ export class Convolution {
 
   /** y[pixels, F] = act(im2col(x)[pixels, patch] @ filter[patch, F] + bias). */
   forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: Conv2DInfo, activation: ActivationKind, y: Float32Array): void {
-    const t = this.tables;
-    t.fill(info, this.scratch);
+    const t = this.tablesFor(info);
     this.im2col.x = x;
+    this.im2col.t = t;
     const f = info.outChannels;
     gemm(t.pixels, f, t.patch, this.im2col, this.right.set(filter, f, t.patch, true), y, bias, activation, this.scratch);
   }
 
   /** dx = col2im(dy[pixels, F] @ filter^T[F, patch]): each window's gradient added back where it was read. */
   backwardInput(dy: Float32Array, filter: Float32Array, info: Conv2DInfo, dx: Float32Array): void {
-    const t = this.tables;
-    t.fill(info, this.scratch);
+    const t = this.tablesFor(info);
     const f = info.outChannels;
     const { pixels, patch, origin, inside, offset } = t;
     const columns = this.scratch.float32('conv.columns', pixels * patch);
@@ -183,10 +213,27 @@ export class Convolution {
 
   /** dfilter[patch, F] = im2col(x)^T[patch, pixels] @ dy[pixels, F]. */
   backwardFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo, dfilter: Float32Array): void {
-    const t = this.tables;
-    t.fill(info, this.scratch);
+    const t = this.tablesFor(info);
     this.im2colTransposed.x = x;
+    this.im2colTransposed.t = t;
     const f = info.outChannels;
     gemm(t.patch, f, t.pixels, this.im2colTransposed, this.right.set(dy, f, t.pixels, true), dfilter, null, 'linear', this.scratch);
   }
+
+  private tablesFor(info: Conv2DInfo): ConvTables {
+    const cache = this.tables;
+    let index = 0;
+    while (index < cache.length && !cache[index]!.matches(info)) index++;
+    if (index === cache.length) {
+      if (cache.length < TABLE_CACHE_SIZE) cache.push(new ConvTables());
+      index = cache.length - 1;
+      cache[index]!.fill(info);
+    }
+    const t = cache[index]!;
+    for (; index > 0; index--) cache[index] = cache[index - 1]!;
+    cache[0] = t;
+    return t;
+  }
 }
+
+const TABLE_CACHE_SIZE = 4;

@@ -13,11 +13,11 @@ import {
   type SgdInfo,
   type SgdResult,
 } from '@lenet-ts/core';
-import { activationBackward, applyActivation, softmaxRows } from './activation.js';
+import { activationBackward, applyActivation, assertActivationKind, softmaxRows } from './activation.js';
 import { biasGrad } from './bias.js';
 import { Convolution } from './conv2d.js';
 import { gemm, MatrixPanels } from './gemm.js';
-import { lossAndGradient } from './loss.js';
+import { assertLossInputs, lossAndGradient } from './loss.js';
 import { HandleRegistry } from './memory.js';
 import { assertArgmaxExact, maxPool, maxPoolBackward } from './pool.js';
 import { ScratchBuffers } from './scratch.js';
@@ -76,6 +76,7 @@ export class CpuBackend implements Backend<Float32Array> {
     this.input(x, sizeOf(info.inShape), 'conv2d input');
     this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
     if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    assertActivationKind(activation);
     const y = this.output(sizeOf(info.outShape));
     this.convolution.forward(x, filter, bias, info, activation, y);
     return y;
@@ -86,6 +87,7 @@ export class CpuBackend implements Backend<Float32Array> {
     this.input(a, m * k, 'matMul a');
     this.input(b, k * n, 'matMul b');
     if (bias !== null) this.input(bias, n, 'matMul bias');
+    assertActivationKind(activation);
     const c = this.output(m * n);
     gemm(m, n, k, this.left.set(a, m, k, info.transposeA), this.right.set(b, n, k, !info.transposeB), c, bias, activation, this.scratch);
     return c;
@@ -103,6 +105,7 @@ export class CpuBackend implements Backend<Float32Array> {
 
   activation(x: Float32Array, size: number, kind: ActivationKind): Float32Array {
     this.input(x, size, 'activation input');
+    assertActivationKind(kind);
     const y = this.output(size);
     applyActivation(x, y, size, kind);
     return y;
@@ -143,6 +146,7 @@ export class CpuBackend implements Backend<Float32Array> {
   activationBackward(dy: Float32Array, y: Float32Array, size: number, kind: ActivationKind): Float32Array {
     this.input(dy, size, 'activationBackward dy');
     this.input(y, size, 'activationBackward y');
+    assertActivationKind(kind);
     const dx = this.output(size);
     activationBackward(dy, y, dx, size, kind);
     return dx;
@@ -158,6 +162,7 @@ export class CpuBackend implements Backend<Float32Array> {
   loss(input: Float32Array, labels: Float32Array, info: LossInfo): LossResult<Float32Array> {
     this.input(input, info.batch * info.classes, 'loss input');
     this.input(labels, info.batch, 'loss labels');
+    assertLossInputs(labels, info);
     const gradient = this.output(info.batch * info.classes);
     const { loss, correct } = lossAndGradient(input, labels, info, gradient);
     const lossHandle = this.output(1);

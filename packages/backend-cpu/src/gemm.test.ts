@@ -26,8 +26,8 @@ async function matMulAgainstReference(m: number, k: number, n: number, transpose
 }
 
 describe('matMul', () => {
-  // Odd sizes leave partial 4x4 tiles on both edges; k = 300 crosses a depth block.
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [33, 3, 17], [6, 300, 9], [32, 256, 120]];
+  // Odd sizes leave partial 4x4 tiles on both edges (n = 6 ends in a two-column tile); k = 300 crosses a depth block.
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [5, 10, 6], [33, 3, 17], [6, 300, 9], [32, 256, 120]];
   for (const [m, k, n] of shapes) {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {

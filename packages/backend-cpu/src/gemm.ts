@@ -6,6 +6,8 @@ import type { ScratchBuffers } from './scratch.js';
 export const PANEL = 4;
 /** Depth of one pass over K; packed panels of this depth stay in L1/L2 while the tile loop runs. */
 export const DEPTH_BLOCK = 256;
+/** Rows of A packed per call (a multiple of PANEL): amortises the packing call and its table loads. */
+export const ROW_BLOCK = 64;
 
 /**
  * One GEMM operand seen as a [rows, depth] matrix (A as is, B as B^T) that copies blocks of itself into
@@ -96,20 +98,26 @@ export function gemm(
   const bPanels = Math.ceil(n / PANEL);
   const blockDepth = Math.min(k, DEPTH_BLOCK);
   const packedB = scratch.float32('gemm.b', bPanels * PANEL * blockDepth);
-  const packedA = scratch.float32('gemm.a', PANEL * blockDepth);
+  const packedA = scratch.float32('gemm.a', ROW_BLOCK * blockDepth);
   for (let k0 = 0; k0 < k; k0 += DEPTH_BLOCK) {
     const kc = Math.min(DEPTH_BLOCK, k - k0);
     const accumulate = k0 > 0;
     const last = k0 + kc >= k;
+    const panelSize = kc * PANEL;
     b.packPanels(packedB, 0, n, k0, kc);
-    for (let i0 = rowStart; i0 < rowEnd; i0 += PANEL) {
-      const rows = Math.min(PANEL, rowEnd - i0);
-      a.packPanels(packedA, i0, i0 + rows, k0, kc);
-      for (let p = 0; p < bPanels; p++) {
-        const j0 = p * PANEL;
-        microKernel(packedA, packedB, p * kc * PANEL, kc, c, i0 * n + j0, n, rows, Math.min(PANEL, n - j0), accumulate);
+    for (let r0 = rowStart; r0 < rowEnd; r0 += ROW_BLOCK) {
+      const r1 = Math.min(r0 + ROW_BLOCK, rowEnd);
+      a.packPanels(packedA, r0, r1, k0, kc);
+      for (let i0 = r0, aOffset = 0; i0 < r1; i0 += PANEL, aOffset += panelSize) {
+        const rows = Math.min(PANEL, r1 - i0);
+        for (let p = 0, bOffset = 0; p < bPanels; p++, bOffset += panelSize) {
+          const j0 = p * PANEL;
+          const cols = Math.min(PANEL, n - j0);
+          if (cols > 2) microKernel(packedA, aOffset, packedB, bOffset, kc, c, i0 * n + j0, n, rows, cols, accumulate);
+          else narrowKernel(packedA, aOffset, packedB, bOffset, kc, c, i0 * n + j0, n, rows, cols, accumulate);
+        }
       }
-      if (last) applyBiasActivation(c, i0, i0 + rows, n, bias, activation);
+      if (last) applyBiasActivation(c, r0, r1, n, bias, activation);
     }
   }
 }
@@ -117,6 +125,7 @@ export function gemm(
 /** A 4x4 tile of C from one A panel and one B panel of depth kc; 16 accumulators live in registers. */
 function microKernel(
   ap: Float32Array,
+  aOffset: number,
   bp: Float32Array,
   bOffset: number,
   kc: number,
@@ -131,8 +140,8 @@ function microKernel(
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
   let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  const end = kc * PANEL;
-  for (let pa = 0, pb = bOffset; pa < end; pa += PANEL, pb += PANEL) {
+  const end = aOffset + kc * PANEL;
+  for (let pa = aOffset, pb = bOffset; pa < end; pa += PANEL, pb += PANEL) {
     const b0 = bp[pb]!, b1 = bp[pb + 1]!, b2 = bp[pb + 2]!, b3 = bp[pb + 3]!;
     let a = ap[pa]!;
     c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
@@ -158,6 +167,36 @@ function microKernel(
   if (rows > 1) storeRow(c, cOffset + ldc, cols, accumulate, c10, c11, c12, c13);
   if (rows > 2) storeRow(c, cOffset + 2 * ldc, cols, accumulate, c20, c21, c22, c23);
   if (rows > 3) storeRow(c, cOffset + 3 * ldc, cols, accumulate, c30, c31, c32, c33);
+}
+
+/** The 4x2 variant for a last B panel of one or two columns (e.g. 6 filters): skips the zero columns. */
+function narrowKernel(
+  ap: Float32Array,
+  aOffset: number,
+  bp: Float32Array,
+  bOffset: number,
+  kc: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+): void {
+  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+  const end = aOffset + kc * PANEL;
+  for (let pa = aOffset, pb = bOffset; pa < end; pa += PANEL, pb += PANEL) {
+    const b0 = bp[pb]!, b1 = bp[pb + 1]!;
+    const a0 = ap[pa]!, a1 = ap[pa + 1]!, a2 = ap[pa + 2]!, a3 = ap[pa + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1;
+    c10 += a1 * b0; c11 += a1 * b1;
+    c20 += a2 * b0; c21 += a2 * b1;
+    c30 += a3 * b0; c31 += a3 * b1;
+  }
+  storeRow(c, cOffset, cols, accumulate, c00, c01, 0, 0);
+  if (rows > 1) storeRow(c, cOffset + ldc, cols, accumulate, c10, c11, 0, 0);
+  if (rows > 2) storeRow(c, cOffset + 2 * ldc, cols, accumulate, c20, c21, 0, 0);
+  if (rows > 3) storeRow(c, cOffset + 3 * ldc, cols, accumulate, c30, c31, 0, 0);
 }
 
 /** Edge tiles and later depth blocks: write (or add) only the columns that exist. */

@@ -1,6 +1,19 @@
 import type { LossInfo } from '@lenet-ts/core';
 
-/** Mean loss over the batch; fills `gradient` with its gradient and returns the loss and the correct count. */
+/** Checked before the loss allocates its results, so that bad labels cannot leave counted handles behind. */
+export function assertLossInputs(labels: Float32Array, info: LossInfo): void {
+  if (info.kind !== 'sparse-categorical-crossentropy' && info.kind !== 'softmax-cross-entropy') {
+    throw new Error(`cpu backend: unknown loss '${String(info.kind)}'; expected sparse-categorical-crossentropy or softmax-cross-entropy`);
+  }
+  for (let i = 0; i < info.batch; i++) {
+    const label = labels[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= info.classes) {
+      throw new RangeError(`cpu backend: label ${label} of row ${i} is not a class id in [0, ${info.classes})`);
+    }
+  }
+}
+
+/** Mean loss over the batch and its correct count; fills `gradient` (inputs checked by assertLossInputs). */
 export function lossAndGradient(
   input: Float32Array,
   labels: Float32Array,
@@ -12,15 +25,11 @@ export function lossAndGradient(
   let correct = 0;
   for (let i = 0; i < batch; i++) {
     const row = i * classes;
-    const label = labelAt(labels, i, classes);
+    const label = labels[i]!;
     if (argmaxRow(input, row, classes) === label) correct++;
-    if (info.kind === 'sparse-categorical-crossentropy') {
-      total += clippedCrossEntropyRow(input, row, classes, label, info.epsilon, batch, gradient);
-    } else if (info.kind === 'softmax-cross-entropy') {
-      total += softmaxCrossEntropyRow(input, row, classes, label, batch, gradient);
-    } else {
-      throw new Error(`cpu backend: unknown loss '${String(info.kind)}'; expected sparse-categorical-crossentropy or softmax-cross-entropy`);
-    }
+    total += info.kind === 'sparse-categorical-crossentropy'
+      ? clippedCrossEntropyRow(input, row, classes, label, info.epsilon, batch, gradient)
+      : softmaxCrossEntropyRow(input, row, classes, label, batch, gradient);
   }
   return { loss: total / batch, correct };
 }
@@ -82,12 +91,4 @@ export function argmaxRow(x: Float32Array, row: number, cols: number): number {
   let best = 0;
   for (let j = 1; j < cols; j++) if (x[row + j]! > x[row + best]!) best = j;
   return best;
-}
-
-function labelAt(labels: Float32Array, i: number, classes: number): number {
-  const label = labels[i]!;
-  if (!Number.isInteger(label) || label < 0 || label >= classes) {
-    throw new RangeError(`cpu backend: label ${label} of row ${i} is not a class id in [0, ${classes})`);
-  }
-  return label;
 }

@@ -63,3 +63,15 @@ describe('memory accounting', () => {
     expect(backend.description).toBe('pure TypeScript (1 thread)');
   });
 });
+
+describe('memory accounting when a primitive refuses its arguments', () => {
+  it('leaves no counted handle behind for a bad label or activation', () => {
+    const backend = createCpuBackend();
+    const x = backend.upload(Float32Array.of(0.5, 0.5));
+    const labels = backend.upload(Float32Array.of(3));
+    const before = backend.memory();
+    expect(() => backend.loss(x, labels, { kind: 'sparse-categorical-crossentropy', batch: 1, classes: 2, epsilon: 1e-7 })).toThrow(/label 3/);
+    expect(() => backend.activation(x, 2, 'tanh' as never)).toThrow(/unknown activation 'tanh'/);
+    expect(backend.memory()).toEqual(before);
+  });
+});

@@ -32,13 +32,6 @@ export class ScratchBuffers {
     return grown;
   }
 
-  /** Bytes held by all slots (not counted as handles: they never leave the backend). */
-  get bytes(): number {
-    let total = 0;
-    for (const m of [this.floats, this.doubles, this.ints]) for (const b of m.values()) total += b.byteLength;
-    return total;
-  }
-
   clear(): void {
     this.floats.clear();
     this.doubles.clear();

@@ -20,15 +20,27 @@ export function conv2dForward(tf: Tf, x: Tensor, filter: Tensor, bias: Tensor | 
   });
 }
 
-/** dL/dx: the transposed convolution (Conv2DBackpropInput, present on every runtime). */
+/**
+ * dL/dx. With stride 1 it is the convolution of dy, padded by (kernel - 1 - leading padding), with the
+ * filter rotated 180 degrees and its channel axes swapped: XNNPACK runs that several times faster than
+ * wasm's Conv2DBackpropInput loop. Strided convolutions use the transposed convolution.
+ */
 export function conv2dBackwardInput(tf: Tf, dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
-  return tf.conv2dTranspose(
-    tf.reshape(dy, [...info.outShape]) as Tensor4D,
-    tf.reshape(filter, [...info.filterShape]) as Tensor4D,
-    [...info.inShape],
-    [info.strideHeight, info.strideWidth],
-    padArgument(info),
-  );
+  const gradient = tf.reshape(dy, [...info.outShape]) as Tensor4D;
+  const weights = tf.reshape(filter, [...info.filterShape]) as Tensor4D;
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    const top = info.filterHeight - 1 - info.padTop;
+    const left = info.filterWidth - 1 - info.padLeft;
+    const pad: ExplicitPadding = [
+      [0, 0],
+      [top, info.inHeight + info.filterHeight - 1 - info.outHeight - top],
+      [left, info.inWidth + info.filterWidth - 1 - info.outWidth - left],
+      [0, 0],
+    ];
+    const rotated = tf.transpose(tf.reverse(weights, [0, 1]), [0, 1, 3, 2]);
+    return tf.conv2d(gradient, rotated, 1, isZeroPadding(pad) ? 'valid' : pad);
+  }
+  return tf.conv2dTranspose(gradient, weights, [...info.inShape], [info.strideHeight, info.strideWidth], padArgument(info));
 }
 
 /**

@@ -1,1 +1,2 @@
-export {};
+export { createTfjsBackend, TfjsBackend, TfjsHandleError, type TfjsBackendOptions } from './tfjs-backend.js';
+export { TFJS_RUNTIMES, TfjsRuntimeError, type RuntimeNote, type TfjsRuntime, type TfjsRuntimeRequest } from './runtime.js';

@@ -98,7 +98,7 @@ async function loadNode(): Promise<Attempt> {
     return { reason: `native binding failed to load: ${oneLine(error)}` };
   }
   if (!(await tf.setBackend('tensorflow'))) return { reason: 'the "tensorflow" backend failed to initialise' };
-  return { tf, backendName: 'tensorflow', detail: `libtensorflow ${tf.version?.['tfjs-node'] ?? ''}`.trim() };
+  return { tf, backendName: 'tensorflow', detail: 'native libtensorflow binding' };
 }
 
 async function loadWasm(): Promise<Attempt> {

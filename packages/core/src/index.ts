@@ -8,7 +8,7 @@ export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategor
 export * as ops from './ops.js';
 export { SGD, type SgdOptions } from './optimizers.js';
 export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs, type OutputStream } from './progress.js';
-export { Random } from './random.js';
+export { Random, type RandomState } from './random.js';
 export {
   NonFiniteLossError,
   Sequential,

@@ -44,6 +44,12 @@ export class KerasProgbar {
     this.bar?.update(current);
   }
 
+  /** Stops the live bar without a final line (the epoch was interrupted). */
+  abort(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
   /** Stops the live bar and prints the final Keras line (with `extra`, e.g. validation metrics). */
   finish(logs: Logs): number {
     const seconds = (performance.now() - this.startMs) / 1000;

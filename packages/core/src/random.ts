@@ -1,3 +1,6 @@
+/** The generator's four 32-bit words: saving and restoring them continues the exact same sequence. */
+export type RandomState = readonly [number, number, number, number];
+
 /**
  * Seeded PRNG (xoshiro128**, seeded through splitmix32): reproducible weights and batch order on every
  * backend and platform, which the cross-checks depend on. Not cryptographic.
@@ -21,6 +24,20 @@ export class Random {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** The current state, e.g. for a checkpoint that must continue the same batch order. */
+  getState(): RandomState {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  /** Continues from a state returned by `getState()`. */
+  setState(state: RandomState): this {
+    if (state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || state.every((w) => w === 0)) {
+      throw new RangeError(`a Random state is four 32-bit unsigned words, not all zero; got [${state.join(', ')}]`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state;
+    return this;
   }
 
   /** Uniform 32-bit unsigned integer. */

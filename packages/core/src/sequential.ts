@@ -5,7 +5,7 @@ import { lossInfo, type Loss } from './losses.js';
 import * as ops from './ops.js';
 import type { SGD } from './optimizers.js';
 import { formatEvaluateLine, KerasProgbar, type Logs, type OutputStream } from './progress.js';
-import { Random } from './random.js';
+import { Random, type RandomState } from './random.js';
 import type { Tensor } from './tensor.js';
 
 export interface SequentialOptions {
@@ -41,9 +41,33 @@ export interface FitOptions {
   /** 0 = silent, 1 = Keras progress bar lines. */
   readonly verbose?: 0 | 1;
   readonly output?: OutputStream;
-  readonly onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
-  /** Checked between steps; when it returns true the epoch stops after the current step. */
+  /** Called after each epoch with its logs and the state a checkpoint needs to continue from there. */
+  readonly onEpochEnd?: (logs: EpochLogs, state: FitState) => void | Promise<void>;
+  /**
+   * Checked after every step; when it returns true fit stops there. Stopped mid-epoch, fit skips that
+   * epoch's validation, hands the state to `onInterrupt` and returns the finished epochs.
+   */
   readonly shouldStop?: () => boolean;
+  readonly onInterrupt?: (state: FitState) => void | Promise<void>;
+  /** Continues a fit from a state handed to `onEpochEnd` or `onInterrupt` (e.g. read from a checkpoint). */
+  readonly resumeFrom?: FitState;
+}
+
+/** Where a fit stands between steps: with the weights and optimizer state, enough to continue it exactly. */
+export interface FitState {
+  /** The epoch to run or to finish (1-based). */
+  readonly epoch: number;
+  /** Training samples of that epoch already done; 0 means its shuffle has not happened yet. */
+  readonly offset: number;
+  /** The training-row order: that epoch's when offset > 0, else the previous epoch's (the next shuffle starts from it). */
+  readonly order: Uint32Array;
+  /** The batch-order generator's state. */
+  readonly random: RandomState;
+  /** Sample-weighted loss sum and correct count of the samples done in that epoch. */
+  readonly lossSum: number;
+  readonly correctSum: number;
+  /** The epochs finished so far. */
+  readonly history: readonly EpochLogs[];
 }
 
 export interface EvaluateResult {
@@ -94,6 +118,11 @@ export class Sequential {
   compile(options: CompileOptions): this {
     this.compiled = options;
     return this;
+  }
+
+  /** The loss and optimizer given to `compile`, or null before it. */
+  get compileOptions(): CompileOptions | null {
+    return this.compiled;
   }
 
   get outputShape(): readonly number[] {
@@ -170,20 +199,34 @@ export class Sequential {
     for (let i = 0; i < order.length; i++) order[i] = i;
     const batcher = new Batcher(train, this.inputScale);
     const history: EpochLogs[] = [];
+    const resume = options.resumeFrom;
+    if (resume) {
+      if (resume.order.length !== train.count || resume.offset > train.count) {
+        throw new RangeError(`the state to resume from covers ${resume.order.length} training rows, this data has ${train.count}`);
+      }
+      order.set(resume.order);
+      random.setState(resume.random);
+      history.push(...resume.history);
+    }
+    const state = (epoch: number, offset: number, lossSum: number, correctSum: number): FitState => ({
+      epoch, offset, order: order.slice(), random: random.getState(), lossSum, correctSum, history: [...history],
+    });
+    let lastYield = performance.now();
 
     if (verbose) {
       output.write(validation ? `Train on ${train.count} samples, validate on ${validation.count} samples\n` : `Train on ${train.count} samples\n`);
     }
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      if (options.shuffle ?? true) random.shuffle(order);
+    for (let epoch = resume?.epoch ?? 1; epoch <= epochs; epoch++) {
+      const resumed = resume && epoch === resume.epoch && resume.offset > 0 ? resume : null;
+      if (!resumed && (options.shuffle ?? true)) random.shuffle(order);
       if (verbose) output.write(`Epoch ${epoch}/${epochs}\n`);
       const progbar = new KerasProgbar(train.count, output, verbose ? undefined : false);
       if (verbose) progbar.start();
       const started = performance.now();
-      let seen = 0;
-      let lossSum = 0;
-      let correctSum = 0;
-      for (let start = 0; start < train.count; start += batchSize) {
+      let seen = resumed?.offset ?? 0;
+      let lossSum = resumed?.lossSum ?? 0;
+      let correctSum = resumed?.correctSum ?? 0;
+      for (let start = seen; start < train.count; start += batchSize) {
         const size = Math.min(batchSize, train.count - start);
         const batch = batcher.fill(order, start, size);
         const images = this.engine.upload(batch.images, [size, ...train.sampleShape]);
@@ -198,7 +241,16 @@ export class Sequential {
         lossSum += lossValue * size;
         correctSum += correct;
         progbar.update(seen, { loss: lossSum / seen, accuracy: correctSum / seen });
-        if (options.shouldStop?.()) break;
+        // Signal handlers (Ctrl-C) and timers only run when the loop yields to the event loop.
+        if (performance.now() - lastYield > 50) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+        if (options.shouldStop?.() && seen < train.count) {
+          progbar.abort();
+          await options.onInterrupt?.(state(epoch, seen, lossSum, correctSum));
+          return history;
+        }
       }
       const trainSeconds = (performance.now() - started) / 1000;
       const logs: Record<string, number> = { loss: lossSum / seen, accuracy: correctSum / seen };
@@ -218,7 +270,7 @@ export class Sequential {
         samplesPerSecond: seen / trainSeconds,
       };
       history.push(entry);
-      await options.onEpochEnd?.(entry);
+      await options.onEpochEnd?.(entry, state(epoch + 1, 0, 0, 0));
       if (options.shouldStop?.()) break;
     }
     return history;
@@ -289,6 +341,10 @@ export class Sequential {
     if (!this.compiled) throw new Error('model is not compiled; call compile({ loss, optimizer }) first');
     return this.compiled;
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 async function readScalars(...tensors: Tensor[]): Promise<number[]> {

@@ -64,7 +64,7 @@ export function compareClose(label: string, got: Numbers, expected: Numbers, all
   const passed = failing === 0;
   let message = `${label}${shapeText}: ${passed ? 'all' : `${failing} of`} ${expected.length} elements ${passed ? 'within tolerance' : 'off'}`;
   if (worst) {
-    const ratioText = Number.isFinite(worstRatio) ? `${worstRatio.toPrecision(3)}x allowed` : 'not finite';
+    const ratioText = !Number.isFinite(worst.got) ? 'not finite' : worst.allowed === 0 ? 'must match exactly' : `${worstRatio.toPrecision(3)}x allowed`;
     message += `; worst at ${position(worst.index, shape)}: expected ${formatNumber(worst.expected)}, got ${formatNumber(worst.got)}, |error| ${worst.error.toExponential(2)} vs allowed ${worst.allowed.toExponential(2)} (${ratioText})`;
   }
   return { label, passed, failing, size: expected.length, worst, message };

@@ -45,7 +45,7 @@ function forwardCheck(c: ConvCase): ConformanceCheck {
       const y = reference.activation(z, c.activation);
       const absSum = reference.conv2d(reference.abs(x), reference.abs(filter), bias && reference.abs(bias), info, 'linear');
       const terms = info.filterHeight * info.filterWidth * info.inChannels + 1;
-      const allowed = activationAllowance(reductionAllowance(absSum, terms, options.toleranceScale), z, y, c.activation, options.toleranceScale);
+      const allowed = activationAllowance(reductionAllowance(z, absSum, terms, options.toleranceScale), z, y, c.activation, options.toleranceScale);
       await withScope(backend, async (scope) => {
         const out = scope.keep(backend.conv2d(scope.upload(x, 'x'), scope.upload(filter, 'filter'), bias && scope.upload(bias, 'bias'), info, c.activation));
         record.close('conv2d output', await scope.read(out), y, allowed, info.outShape);
@@ -67,7 +67,7 @@ function backwardInputCheck(c: ConvCase): ConformanceCheck {
       const filter = convFilter(random, info.filterShape);
       const expected = reference.conv2dBackwardInput(dy, filter, info);
       const absSum = reference.conv2dBackwardInput(reference.abs(dy), reference.abs(filter), info);
-      const allowed = reductionAllowance(absSum, info.filterHeight * info.filterWidth * info.outChannels, options.toleranceScale);
+      const allowed = reductionAllowance(expected, absSum, info.filterHeight * info.filterWidth * info.outChannels, options.toleranceScale);
       await withScope(backend, async (scope) => {
         const dx = scope.keep(backend.conv2dBackwardInput(scope.upload(dy, 'dy'), scope.upload(filter, 'filter'), info));
         record.close('conv2dBackwardInput dx', await scope.read(dx), expected, allowed, info.inShape);
@@ -90,7 +90,7 @@ function backwardFilterCheck(c: ConvCase): ConformanceCheck {
       const expected = reference.conv2dBackwardFilter(x, dy, info);
       const absSum = reference.conv2dBackwardFilter(reference.abs(x), reference.abs(dy), info);
       // Each filter element sums batch * outHeight * outWidth products (18432 for conv1).
-      const allowed = reductionAllowance(absSum, info.batch * info.outHeight * info.outWidth, options.toleranceScale);
+      const allowed = reductionAllowance(expected, absSum, info.batch * info.outHeight * info.outWidth, options.toleranceScale);
       await withScope(backend, async (scope) => {
         const dFilter = scope.keep(backend.conv2dBackwardFilter(scope.upload(x, 'x'), scope.upload(dy, 'dy'), info));
         record.close('conv2dBackwardFilter dFilter', await scope.read(dFilter), expected, allowed, info.filterShape);

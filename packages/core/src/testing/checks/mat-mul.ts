@@ -51,7 +51,7 @@ function check(c: MatMulCase): ConformanceCheck {
       const z = reference.matMul(a, b, bias, info, 'linear');
       const y = reference.activation(z, c.activation);
       const absSum = reference.matMul(reference.abs(a), reference.abs(b), bias && reference.abs(bias), info, 'linear');
-      const allowed = activationAllowance(reductionAllowance(absSum, c.k + 1, options.toleranceScale), z, y, c.activation, options.toleranceScale);
+      const allowed = activationAllowance(reductionAllowance(z, absSum, c.k + 1, options.toleranceScale), z, y, c.activation, options.toleranceScale);
       await withScope(backend, async (scope) => {
         const out = scope.keep(backend.matMul(scope.upload(a, 'a'), scope.upload(b, 'b'), bias && scope.upload(bias, 'bias'), info, c.activation));
         record.close('matMul output', await scope.read(out), y, allowed, [c.m, c.n]);

@@ -67,7 +67,7 @@ function backwardCheck(c: PoolCase): ConformanceCheck {
       const expected = reference.maxPoolBackward(dy, argmax, info);
       // An input position collects dy from at most ceil(pool / stride) windows per axis.
       const overlap = Math.ceil(info.poolHeight / info.strideHeight) * Math.ceil(info.poolWidth / info.strideWidth);
-      const allowed = reductionAllowance(reference.maxPoolBackward(reference.abs(dy), argmax, info), overlap, options.toleranceScale);
+      const allowed = reductionAllowance(expected, reference.maxPoolBackward(reference.abs(dy), argmax, info), overlap, options.toleranceScale);
       await withScope(backend, async (scope) => {
         const dx = scope.keep(backend.maxPoolBackward(scope.upload(dy, 'dy'), scope.upload(Float32Array.from(argmax), 'argmax'), info));
         record.close('maxPoolBackward dx', await scope.read(dx), expected, allowed, info.inShape);

@@ -1,0 +1,279 @@
+import {
+  BACKEND_API_VERSION,
+  ShapeError,
+  sizeOf,
+  type ActivationKind,
+  type Backend,
+  type BackendMemory,
+  type Conv2DInfo,
+  type LossInfo,
+  type LossResult,
+  type MatMulInfo,
+  type Pool2DInfo,
+  type SgdInfo,
+  type SgdResult,
+} from '@lenet-ts/core';
+import { MAX_ELEMENTS, type Device, type GpujsMode } from './devices/device.js';
+import { GpujsHandle, HandleRegistry } from './handle.js';
+import { conv2dBackwardFilterPartialSpec, conv2dBackwardInputSpec, conv2dForwardSpec } from './kernels/conv2d.js';
+import { activationBackwardSpec, activationSpec, softmaxSpec } from './kernels/elementwise.js';
+import { ACTIVATION_CODES, type KernelSpec } from './kernels/kernel-spec.js';
+import { isLossKind, lossGradientSpec, rowCorrectSpec, rowLossSpec, totalSpec } from './kernels/loss.js';
+import { matMulSpec } from './kernels/mat-mul.js';
+import { maxPoolBackwardSpec, maxPoolSpec } from './kernels/max-pool.js';
+import { columnSumPartialSpec, sumPartialsSpec } from './kernels/reduce.js';
+import { sgdMomentumParamSpec, sgdPlainSpec, sgdVelocitySpec } from './kernels/sgd.js';
+
+/** A mode that was tried and not used, and why. */
+export interface UnavailableMode {
+  readonly mode: GpujsMode;
+  readonly reason: string;
+}
+
+/** Thrown when a handle is used after dispose or close, or was not made by this backend. */
+export class GpujsHandleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpujsHandleError';
+  }
+}
+
+/**
+ * Every Backend primitive as gpu.js kernels, one kernel per (operation, shape), compiled on first use.
+ * Data stays on the device between primitives (pipeline textures on GL, buffers on WebGPU); only upload
+ * and read cross. Results are immutable: every primitive, sgdUpdate included, returns new handles.
+ */
+export class GpujsBackend implements Backend<GpujsHandle> {
+  readonly apiVersion = BACKEND_API_VERSION;
+  readonly name = 'gpujs';
+  readonly description: string;
+  /** The gpu.js mode that actually runs the kernels. */
+  readonly mode: GpujsMode;
+
+  private readonly registry = new HandleRegistry();
+  /** A one-element zero for kernels whose optional bias is absent; not counted as a live handle. */
+  private zero: GpujsHandle | null = null;
+  private closed = false;
+
+  /** @internal Use `createGpujsBackend`. */
+  constructor(
+    private readonly device: Device,
+    /** Modes tried before this one (auto), with the reason each was not used. */
+    readonly unavailable: readonly UnavailableMode[],
+  ) {
+    this.mode = device.mode;
+    this.description = describe(device, unavailable);
+  }
+
+  upload(data: Float32Array): GpujsHandle {
+    this.assertOpen();
+    assertAddressable(data.length, 'upload');
+    return this.adopt(this.device.upload(data), data.length);
+  }
+
+  read(handle: GpujsHandle): Promise<Float32Array> {
+    try {
+      this.assertOpen();
+      this.assertLive(handle, 'read');
+      return this.device.read(handle.data, handle.size);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  dispose(handle: GpujsHandle): void {
+    if (this.registry.delete(handle)) this.device.release(handle.data);
+  }
+
+  memory(): BackendMemory {
+    return { handles: this.registry.handles, bytes: this.registry.bytes };
+  }
+
+  /** Kernels compiled so far: constant once every shape of a training step has run. */
+  compiledKernels(): number {
+    return this.device.compiledKernels();
+  }
+
+  /** Live textures and framebuffers in the GL context (headlessgl), else null. */
+  glObjects(): { readonly textures: number; readonly framebuffers: number } | null {
+    return this.device.glObjects();
+  }
+
+  conv2d(x: GpujsHandle, filter: GpujsHandle, bias: GpujsHandle | null, info: Conv2DInfo, activation: ActivationKind): GpujsHandle {
+    this.input(x, sizeOf(info.inShape), 'conv2d input');
+    this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
+    if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    return this.run(conv2dForwardSpec(info, bias !== null, checkActivation(activation)), [x, filter, bias ?? this.zeroHandle()]);
+  }
+
+  matMul(a: GpujsHandle, b: GpujsHandle, bias: GpujsHandle | null, info: MatMulInfo, activation: ActivationKind): GpujsHandle {
+    this.input(a, info.m * info.k, 'matMul a');
+    this.input(b, info.k * info.n, 'matMul b');
+    if (bias !== null) this.input(bias, info.n, 'matMul bias');
+    return this.run(matMulSpec(info, bias !== null, checkActivation(activation)), [a, b, bias ?? this.zeroHandle()]);
+  }
+
+  maxPool(x: GpujsHandle, info: Pool2DInfo): { readonly y: GpujsHandle; readonly argmax: GpujsHandle } {
+    this.input(x, sizeOf(info.inShape), 'maxPool input');
+    const y = this.run(maxPoolSpec(info, 'max'), [x]);
+    return { y, argmax: this.run(maxPoolSpec(info, 'argmax'), [x]) };
+  }
+
+  activation(x: GpujsHandle, size: number, kind: ActivationKind): GpujsHandle {
+    this.input(x, size, 'activation input');
+    return this.run(activationSpec(size, checkActivation(kind)), [x]);
+  }
+
+  softmax(x: GpujsHandle, rows: number, cols: number): GpujsHandle {
+    this.input(x, rows * cols, 'softmax input');
+    return this.run(softmaxSpec(rows, cols), [x]);
+  }
+
+  conv2dBackwardInput(dy: GpujsHandle, filter: GpujsHandle, info: Conv2DInfo): GpujsHandle {
+    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
+    this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
+    return this.run(conv2dBackwardInputSpec(info), [dy, filter]);
+  }
+
+  conv2dBackwardFilter(x: GpujsHandle, dy: GpujsHandle, info: Conv2DInfo): GpujsHandle {
+    this.input(x, sizeOf(info.inShape), 'conv2dBackwardFilter input');
+    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardFilter dy');
+    const { spec, partials } = conv2dBackwardFilterPartialSpec(info);
+    return this.reduce(spec, partials, sizeOf(info.filterShape), [x, dy]);
+  }
+
+  maxPoolBackward(dy: GpujsHandle, argmax: GpujsHandle, info: Pool2DInfo): GpujsHandle {
+    const size = sizeOf(info.outShape);
+    this.input(dy, size, 'maxPoolBackward dy');
+    this.input(argmax, size, 'maxPoolBackward argmax');
+    return this.run(maxPoolBackwardSpec(info), [dy, argmax]);
+  }
+
+  activationBackward(dy: GpujsHandle, y: GpujsHandle, size: number, kind: ActivationKind): GpujsHandle {
+    this.input(dy, size, 'activationBackward dy');
+    this.input(y, size, 'activationBackward y');
+    return this.run(activationBackwardSpec(size, checkActivation(kind)), [dy, y]);
+  }
+
+  biasGrad(dy: GpujsHandle, rows: number, channels: number): GpujsHandle {
+    this.input(dy, rows * channels, 'biasGrad dy');
+    const { spec, partials } = columnSumPartialSpec(rows, channels);
+    return this.reduce(spec, partials, channels, [dy]);
+  }
+
+  loss(input: GpujsHandle, labels: GpujsHandle, info: LossInfo): LossResult<GpujsHandle> {
+    if (!isLossKind(info.kind)) {
+      throw new Error(`gpujs backend: unknown loss '${String(info.kind)}'; expected sparse-categorical-crossentropy or softmax-cross-entropy`);
+    }
+    this.input(input, info.batch * info.classes, 'loss input');
+    this.input(labels, info.batch, 'loss labels');
+    const gradient = this.run(lossGradientSpec(info), [input, labels]);
+    const rowLosses = this.run(rowLossSpec(info), [input, labels]);
+    const rowCorrect = this.run(rowCorrectSpec(info), [input, labels]);
+    try {
+      return {
+        loss: this.run(totalSpec(info.batch, info.batch), [rowLosses]),
+        correct: this.run(totalSpec(info.batch, 1), [rowCorrect]),
+        gradient,
+      };
+    } finally {
+      this.dispose(rowLosses);
+      this.dispose(rowCorrect);
+    }
+  }
+
+  sgdUpdate(param: GpujsHandle, grad: GpujsHandle, velocity: GpujsHandle | null, info: SgdInfo): SgdResult<GpujsHandle> {
+    this.input(param, info.size, 'sgdUpdate param');
+    this.input(grad, info.size, 'sgdUpdate grad');
+    const scalars = [info.learningRate, info.momentum];
+    if (info.momentum === 0) {
+      return { param: this.run(sgdPlainSpec(info.size), [param, grad], [info.learningRate]), velocity: null };
+    }
+    // Keras starts the velocity at zero; a caller without one yet gets a fresh handle it then owns.
+    const v = velocity === null ? this.upload(new Float32Array(info.size)) : this.input(velocity, info.size, 'sgdUpdate velocity');
+    try {
+      return {
+        param: this.run(sgdMomentumParamSpec(info.size, info.nesterov), [param, v, grad], scalars),
+        velocity: this.run(sgdVelocitySpec(info.size), [v, grad], scalars),
+      };
+    } finally {
+      if (velocity === null) this.dispose(v);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const handle of this.registry.drain()) this.device.release(handle.data);
+    if (this.zero) this.device.release(this.zero.data);
+    this.zero = null;
+    this.device.close();
+  }
+
+  /** Runs one kernel over live handles and counts its result. */
+  private run(spec: KernelSpec, inputs: readonly GpujsHandle[], scalars: readonly number[] = []): GpujsHandle {
+    this.assertOpen();
+    assertAddressable(spec.size, spec.name);
+    return this.adopt(this.device.run(spec, inputs.map((h) => h.data), scalars), spec.size);
+  }
+
+  /** A split reduction: partial sums, then one kernel that adds the partials (skipped when there is one). */
+  private reduce(partialSpec: KernelSpec, partials: number, size: number, inputs: readonly GpujsHandle[]): GpujsHandle {
+    const partial = this.run(partialSpec, inputs);
+    if (partials === 1) return partial;
+    try {
+      return this.run(sumPartialsSpec(partials, size), [partial]);
+    } finally {
+      this.dispose(partial);
+    }
+  }
+
+  private adopt(result: { readonly data: unknown; readonly bytes: number }, size: number): GpujsHandle {
+    return this.registry.add(new GpujsHandle(size, result.data, result.bytes));
+  }
+
+  private zeroHandle(): GpujsHandle {
+    if (!this.zero) {
+      const result = this.device.upload(new Float32Array(1));
+      this.zero = new GpujsHandle(1, result.data, result.bytes);
+    }
+    return this.zero;
+  }
+
+  private input(handle: GpujsHandle, size: number, what: string): GpujsHandle {
+    this.assertOpen();
+    this.assertLive(handle, what);
+    if (handle.size !== size) throw new ShapeError(`gpujs backend: ${what} has ${handle.size} elements, expected ${size}`);
+    return handle;
+  }
+
+  private assertLive(handle: GpujsHandle, what: string): void {
+    if (!(handle instanceof GpujsHandle) || !this.registry.has(handle)) {
+      throw new GpujsHandleError(`gpujs backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new GpujsHandleError('gpujs backend: used after close(); create a new backend');
+  }
+}
+
+function checkActivation(kind: ActivationKind): ActivationKind {
+  if (!Object.hasOwn(ACTIVATION_CODES, kind)) {
+    throw new Error(`gpujs backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
+  }
+  return kind;
+}
+
+function assertAddressable(size: number, what: string): void {
+  if (size >= MAX_ELEMENTS) {
+    throw new ShapeError(`gpujs backend: ${what} needs ${size} elements; gpu.js indexes in float32, so tensors must stay below ${MAX_ELEMENTS} elements (use a smaller batch)`);
+  }
+}
+
+/** "webasm (headlessgl unavailable: no X display; webgpu unavailable: ...)". */
+function describe(device: Device, unavailable: readonly UnavailableMode[]): string {
+  const head = device.detail ? `${device.mode} on ${device.detail}` : device.mode;
+  if (unavailable.length === 0) return head;
+  return `${head} (${unavailable.map((u) => `${u.mode} unavailable: ${u.reason}`).join('; ')})`;
+}

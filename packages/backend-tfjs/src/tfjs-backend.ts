@@ -1,0 +1,290 @@
+import {
+  BACKEND_API_VERSION,
+  ShapeError,
+  sizeOf,
+  type ActivationKind,
+  type Backend,
+  type BackendMemory,
+  type Conv2DInfo,
+  type LossInfo,
+  type LossResult,
+  type MatMulInfo,
+  type Pool2DInfo,
+  type SgdInfo,
+  type SgdResult,
+} from '@lenet-ts/core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv2d.js';
+import { HandleRegistry } from './handles.js';
+import { lossAndGradient } from './loss.js';
+import { assertArgmaxExact, maxPoolBackward, maxPoolWithArgmax } from './pool.js';
+import { describeRuntime, loadRuntime, type LoadedRuntime, type RuntimeNote, type Tf, type TfjsRuntime, type TfjsRuntimeRequest } from './runtime.js';
+
+export interface TfjsBackendOptions {
+  /** Which TensorFlow.js runtime to use; `auto` (default) takes node, else wasm, else cpu. */
+  readonly runtime?: TfjsRuntimeRequest;
+}
+
+/** Thrown when a handle is used after dispose, after close, or was not made by this backend. */
+export class TfjsHandleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TfjsHandleError';
+  }
+}
+
+/** Geometry-only constants (pool window origins) are kept per shape; a handful of shapes per model. */
+const MAX_CACHED_CONSTANTS = 16;
+
+/**
+ * The Backend contract on TensorFlow.js: handles are float32 tf.Tensors that stay on the runtime between
+ * primitives, each primitive is a tf.tidy of tfjs ops, and every op goes through the one `tf` namespace
+ * picked at creation (tfjs-node's own when it loads).
+ */
+export class TfjsBackend implements Backend<Tensor> {
+  readonly apiVersion = BACKEND_API_VERSION;
+  readonly name = 'tfjs';
+  readonly description: string;
+  /** The runtime that actually runs. */
+  readonly runtime: TfjsRuntime;
+  /** What was asked for. */
+  readonly requested: TfjsRuntimeRequest;
+  /** Why each other runtime did not run. */
+  readonly notes: readonly RuntimeNote[];
+  /** The TensorFlow.js namespace this backend runs on (e.g. to read `tf.memory()`). */
+  readonly tf: Tf;
+
+  private readonly backendName: string;
+  private readonly registry = new HandleRegistry();
+  private readonly constants = new Map<string, Tensor>();
+  private closed = false;
+
+  constructor(loaded: LoadedRuntime, requested: TfjsRuntimeRequest) {
+    this.tf = loaded.tf;
+    this.runtime = loaded.runtime;
+    this.backendName = loaded.backendName;
+    this.notes = loaded.notes;
+    this.requested = requested;
+    this.description = describeRuntime(loaded);
+  }
+
+  upload(data: Float32Array): Tensor {
+    this.activate();
+    // tfjs may keep the array it is given; the caller may reuse its buffer, so hand over a copy.
+    return this.registry.adopt(this.tf.tensor1d(data.slice(), 'float32'));
+  }
+
+  async read(handle: Tensor): Promise<Float32Array> {
+    this.assertOpen();
+    this.assertLive(handle, 'read');
+    const values = await handle.data<'float32'>();
+    // The cpu runtime returns its backing store; never let the caller write into a live tensor.
+    return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
+  }
+
+  dispose(handle: Tensor): void {
+    this.registry.release(handle);
+  }
+
+  memory(): BackendMemory {
+    return { handles: this.registry.handles, bytes: this.registry.bytes };
+  }
+
+  conv2d(x: Tensor, filter: Tensor, bias: Tensor | null, info: Conv2DInfo, activation: ActivationKind): Tensor {
+    this.input(x, sizeOf(info.inShape), 'conv2d input');
+    this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
+    if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    return this.run(() => conv2dForward(this.tf, x, filter, bias, info, activation));
+  }
+
+  matMul(a: Tensor, b: Tensor, bias: Tensor | null, info: MatMulInfo, activation: ActivationKind): Tensor {
+    const { m, k, n, transposeA, transposeB } = info;
+    this.input(a, m * k, 'matMul a');
+    this.input(b, k * n, 'matMul b');
+    if (bias !== null) this.input(bias, n, 'matMul bias');
+    const tf = this.tf;
+    return this.run(() => {
+      // Transposing first, not through matMul's flags: wasm 4.22's transposed _FusedMatMul is about 3x
+      // slower and adds the bias wrongly; the extra copy costs the other runtimes little.
+      const left = transposeA ? tf.transpose(tf.reshape(a, [k, m])) : tf.reshape(a, [m, k]);
+      const right = transposeB ? tf.transpose(tf.reshape(b, [n, k])) : tf.reshape(b, [k, n]);
+      return tf.fused.matMul({
+        a: left as Tensor2D,
+        b: right as Tensor2D,
+        bias: bias === null ? undefined : tf.reshape(bias, [n]),
+        activation,
+      });
+    });
+  }
+
+  maxPool(x: Tensor, info: Pool2DInfo): { readonly y: Tensor; readonly argmax: Tensor } {
+    this.input(x, sizeOf(info.inShape), 'maxPool input');
+    assertArgmaxExact(info);
+    this.activate();
+    const { y, argmax } = this.tf.tidy(() => maxPoolWithArgmax(this.tf, x, info, (key, values) => this.constant(key, values)));
+    return { y: this.registry.adopt(y), argmax: this.registry.adopt(argmax) };
+  }
+
+  activation(x: Tensor, size: number, kind: ActivationKind): Tensor {
+    this.input(x, size, 'activation input');
+    const tf = this.tf;
+    return this.run(() => applyActivation(tf, x, kind));
+  }
+
+  softmax(x: Tensor, rows: number, cols: number): Tensor {
+    this.input(x, rows * cols, 'softmax input');
+    return this.run(() => this.tf.softmax(this.tf.reshape(x, [rows, cols])));
+  }
+
+  conv2dBackwardInput(dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
+    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
+    this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
+    return this.run(() => conv2dBackwardInput(this.tf, dy, filter, info));
+  }
+
+  conv2dBackwardFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor {
+    this.input(x, sizeOf(info.inShape), 'conv2dBackwardFilter input');
+    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardFilter dy');
+    return this.run(() => conv2dBackwardFilter(this.tf, x, dy, info));
+  }
+
+  maxPoolBackward(dy: Tensor, argmax: Tensor, info: Pool2DInfo): Tensor {
+    const size = sizeOf(info.outShape);
+    this.input(dy, size, 'maxPoolBackward dy');
+    this.input(argmax, size, 'maxPoolBackward argmax');
+    return this.run(() => maxPoolBackward(this.tf, dy, argmax, info));
+  }
+
+  activationBackward(dy: Tensor, y: Tensor, size: number, kind: ActivationKind): Tensor {
+    this.input(dy, size, 'activationBackward dy');
+    this.input(y, size, 'activationBackward y');
+    const tf = this.tf;
+    return this.run(() => {
+      // Handles may carry different tfjs shapes for the same data (core reshapes are views); go flat.
+      const g = tf.reshape(dy, [size]);
+      const out = tf.reshape(y, [size]);
+      switch (kind) {
+        case 'linear':
+          return tf.clone(g);
+        case 'sigmoid':
+          return tf.mul(tf.mul(g, out), tf.sub(1, out));
+        case 'relu':
+          return tf.where(tf.greater(out, 0), g, tf.zerosLike(g));
+        default:
+          throw new Error(`tfjs backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
+      }
+    });
+  }
+
+  biasGrad(dy: Tensor, rows: number, channels: number): Tensor {
+    this.input(dy, rows * channels, 'biasGrad dy');
+    return this.run(() => this.tf.sum(this.tf.reshape(dy, [rows, channels]), 0));
+  }
+
+  loss(input: Tensor, labels: Tensor, info: LossInfo): LossResult<Tensor> {
+    this.input(input, info.batch * info.classes, 'loss input');
+    this.input(labels, info.batch, 'loss labels');
+    this.activate();
+    const r = this.tf.tidy(() => {
+      const { loss, correct, gradient } = lossAndGradient(this.tf, input, labels, info);
+      return { loss, correct, gradient };
+    });
+    return { loss: this.registry.adopt(r.loss), correct: this.registry.adopt(r.correct), gradient: this.registry.adopt(r.gradient) };
+  }
+
+  /** tfjs tensors are immutable: returns new handles; core disposes the old ones. */
+  sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, info: SgdInfo): SgdResult<Tensor> {
+    this.input(param, info.size, 'sgdUpdate param');
+    this.input(grad, info.size, 'sgdUpdate grad');
+    if (velocity !== null) this.input(velocity, info.size, 'sgdUpdate velocity');
+    const tf = this.tf;
+    this.activate();
+    const flat = [info.size];
+    if (info.momentum === 0) {
+      const next = tf.tidy(() => tf.sub(tf.reshape(param, flat), tf.mul(tf.scalar(info.learningRate), tf.reshape(grad, flat))));
+      return { param: this.registry.adopt(next), velocity: null };
+    }
+    // Keras: v = m v - lr g; p += v (nesterov: p += m v - lr g with the new v). A missing velocity is zero.
+    const r = tf.tidy(() => {
+      const m = tf.scalar(info.momentum);
+      const step = tf.mul(tf.scalar(info.learningRate), tf.reshape(grad, flat));
+      const v = tf.sub(velocity === null ? tf.zeros(flat) : tf.mul(m, tf.reshape(velocity, flat)), step);
+      const p = tf.add(tf.reshape(param, flat), info.nesterov ? tf.sub(tf.mul(m, v), step) : v);
+      return { p, v };
+    });
+    return { param: this.registry.adopt(r.p), velocity: this.registry.adopt(r.v) };
+  }
+
+  /** Disposes every handle still live and the cached constants; the shared tfjs engine stays up for others. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.registry.releaseAll();
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
+  }
+
+  /** Runs one primitive's ops in a tidy so every intermediate is freed; the result is a new caller-owned handle. */
+  private run(body: () => Tensor): Tensor {
+    this.activate();
+    return this.registry.adopt(this.tf.tidy(body));
+  }
+
+  /**
+   * tfjs has one global engine; if another backend instance switched it to another runtime, switch back.
+   * setBackend of an initialised backend takes effect synchronously (only first-time init awaits).
+   */
+  private activate(): void {
+    this.assertOpen();
+    if (this.tf.getBackend() !== this.backendName) void this.tf.setBackend(this.backendName);
+  }
+
+  private constant(key: string, values: () => Float32Array): Tensor {
+    const cached = this.constants.get(key);
+    if (cached !== undefined) return cached;
+    if (this.constants.size >= MAX_CACHED_CONSTANTS) {
+      const [oldestKey, oldest] = this.constants.entries().next().value as [string, Tensor];
+      oldest.dispose();
+      this.constants.delete(oldestKey);
+    }
+    // Kept: this is called inside a primitive's tidy, which must not free the cache.
+    const t = this.tf.keep(this.tf.tensor1d(values(), 'float32'));
+    this.constants.set(key, t);
+    return t;
+  }
+
+  private input(handle: Tensor, size: number, what: string): void {
+    this.assertOpen();
+    this.assertLive(handle, what);
+    if (handle.size !== size) throw new ShapeError(`tfjs backend: ${what} has ${handle.size} elements, expected ${size}`);
+  }
+
+  private assertLive(handle: Tensor, what: string): void {
+    if (!this.registry.isLive(handle)) {
+      throw new TfjsHandleError(`tfjs backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TfjsHandleError('tfjs backend: used after close(); create a new backend');
+  }
+}
+
+function applyActivation(tf: Tf, x: Tensor, kind: ActivationKind): Tensor {
+  switch (kind) {
+    case 'linear':
+      return tf.clone(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'relu':
+      return tf.relu(x);
+    default:
+      throw new Error(`tfjs backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
+  }
+}
+
+/** Loads the requested TensorFlow.js runtime (async: wasm compiles its binary) and returns the backend. */
+export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promise<TfjsBackend> {
+  const requested = options.runtime ?? 'auto';
+  return new TfjsBackend(await loadRuntime(requested), requested);
+}

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend(process.argv[2] ?? 'wasm');
+const x = tf.randomNormal([32, 24, 24, 6]);
+const y = tf.randomNormal([32, 12, 12, 6]);
+function time(name, f, n = 50) { for (let i = 0; i < 3; i++) tf.tidy(f); const t = performance.now(); for (let i = 0; i < n; i++) tf.tidy(() => { const r = f(); r.dataSync(); }); console.log(name, ((performance.now() - t) / n).toFixed(3), 'ms'); }
+time('stridedSlice', () => tf.stridedSlice(x, [0, 1, 1, 0], [32, 24, 24, 6], [1, 2, 2, 1]));
+time('slice', () => tf.slice(x, [0, 1, 1, 0], [32, 23, 23, 6]));
+time('greater', () => tf.greater(y, y));
+time('where', () => tf.where(tf.greater(y, 0), y, y));
+time('where-scalar', () => tf.where(tf.greater(y, 0), tf.scalar(3), y));
+time('fill', () => tf.fill([32, 12, 12, 6], 3));
+time('maxPool', () => tf.maxPool(x, 2, 2, 'valid'));
+time('reshape-transpose', () => tf.transpose(tf.reshape(x, [32, 12, 2, 12, 2, 6]), [0, 1, 3, 5, 2, 4]));
+time('max-last', () => tf.max(tf.reshape(x, [32 * 12 * 12 * 6, 4]), 1));
+time('argmax-last', () => tf.argMax(tf.reshape(x, [32 * 12 * 12 * 6, 4]), 1));
+time('add', () => tf.add(y, y));
+time('cast', () => tf.cast(y, 'int32'));
+time('scatterND', () => tf.scatterND(tf.cast(tf.reshape(tf.range(0, 27648*4, 4), [27648, 1]), 'int32'), tf.reshape(y, [27648]), [110592]));

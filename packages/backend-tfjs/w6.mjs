@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend(process.argv[2] ?? 'wasm');
+const x = tf.randomNormal([32, 24, 24, 6]);
+function time(name, f, n = 30) { for (let i = 0; i < 3; i++) tf.tidy(f); const t = performance.now(); for (let i = 0; i < n; i++) tf.tidy(() => { const r = f(); r.dataSync(); }); console.log(name, ((performance.now() - t) / n).toFixed(3), 'ms'); }
+const y = tf.maxPool(x, 2, 2, 'valid');
+const y5 = tf.reshape(y, [32*12, 1, 12, 1, 6]);
+const x5 = tf.reshape(x, [32*12, 2, 12, 2, 6]);
+time('tile', () => tf.tile(y5, [1, 2, 1, 2, 1]));
+time('broadcastTo', () => tf.broadcastTo(y5, [32*12, 2, 12, 2, 6]));
+time('sub-bcast', () => tf.sub(x5, y5));
+time('equal-bcast5', () => tf.equal(x5, y5));
+time('mul-ones', () => tf.mul(y5, tf.ones([1,2,1,2,1])));
+const up = tf.tile(y5, [1, 2, 1, 2, 1]);
+time('equal', () => tf.equal(x5, up));
+const pattern = tf.randomUniform([32, 24, 24, 6]);
+const isMax = tf.cast(tf.equal(x5, up), 'float32');
+time('mul-full', () => tf.mul(tf.reshape(isMax, [32,24,24,6]), pattern));
+time('where-full', () => tf.where(tf.reshape(tf.equal(x5, up), [32,24,24,6]), pattern, tf.zerosLike(pattern)));
+time('concat2x', () => { const a = tf.concat([y5, y5], 3); return tf.concat([a, a], 1); });
+time('slice5 x4', () => tf.addN([0,1].flatMap((ph) => [0,1].map((pw) => tf.reshape(tf.slice(x5, [0, ph, 0, pw, 0], [32*12, 1, 12, 1, 6]), [27648])))));
+time('gather-up', () => tf.gather(tf.reshape(y, [27648]), tf.tensor1d(Int32Array.from({length: 110592}, (_, i) => i % 27648), 'int32')));
