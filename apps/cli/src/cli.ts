@@ -4,6 +4,7 @@ import { DataError, loadFashionMnist } from '@lenet-ts/core/data';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import { BACKENDS, createBackend, UsageError, type BackendChoice } from './backends.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { CrosscheckFailed, registerCrosscheck } from './crosscheck/command.js';
 import { printSummary } from './summary.js';
 
 /** Exit codes: 0 ok, 1 a run failed (diverged, data broken), 2 the command line was wrong. */
@@ -65,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
     await printSummary(model, (line) => io.stdout.write(`${line}\n`));
     backend.close?.();
   });
+  registerCrosscheck(program, (line) => io.stdout.write(`${line}\n`));
   return program;
 }
 
@@ -125,7 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       io.stderr.write(`error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof DataError || error instanceof NonFiniteLossError) {
+    if (error instanceof DataError || error instanceof NonFiniteLossError || error instanceof CrosscheckFailed) {
       io.stderr.write(`error: ${error.message}\n`);
       return EXIT_FAILURE;
     }

@@ -125,6 +125,14 @@ export class Sequential {
     return this.compiled;
   }
 
+  get loss(): Loss {
+    return this.assertCompiled().loss;
+  }
+
+  get optimizer(): SGD {
+    return this.assertCompiled().optimizer;
+  }
+
   get outputShape(): readonly number[] {
     return this.layers[this.layers.length - 1]!.outputShape;
   }
@@ -223,7 +231,8 @@ export class Sequential {
       const progbar = new KerasProgbar(train.count, output, verbose ? undefined : false);
       if (verbose) progbar.start();
       const started = performance.now();
-      let seen = resumed?.offset ?? 0;
+      const resumedAt = resumed?.offset ?? 0;
+      let seen = resumedAt;
       let lossSum = resumed?.lossSum ?? 0;
       let correctSum = resumed?.correctSum ?? 0;
       for (let start = seen; start < train.count; start += batchSize) {
@@ -267,7 +276,7 @@ export class Sequential {
         accuracy: logs.accuracy!,
         ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
         seconds,
-        samplesPerSecond: seen / trainSeconds,
+        samplesPerSecond: (seen - resumedAt) / trainSeconds,
       };
       history.push(entry);
       await options.onEpochEnd?.(entry, state(epoch + 1, 0, 0, 0));
