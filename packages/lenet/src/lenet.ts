@@ -1,4 +1,4 @@
-import { Conv2D, Dense, Engine, Flatten, lossByKind, MaxPooling2D, SGD, Sequential, type Backend } from '@lenet-ts/core';
+import { Conv2D, Dense, Engine, exponentialDecay, Flatten, lossByKind, MaxPooling2D, SGD, Sequential, type Backend } from '@lenet-ts/core';
 import { d2l, type LeNetPreset } from './presets.js';
 
 export interface LeNetOptions {
@@ -37,9 +37,13 @@ export function createLeNet(backendOrEngine: Backend | Engine, options: LeNetOpt
     { inputShape: INPUT_SHAPE, inputScale: preset.inputScale },
   );
   model.build(options.seed ?? 0);
+  const rate = options.learningRate ?? preset.optimizer.learningRate;
   model.compile({
     loss: lossByKind(preset.loss),
-    optimizer: new SGD({ ...preset.optimizer, learningRate: options.learningRate ?? preset.optimizer.learningRate }),
+    optimizer: new SGD({
+      ...preset.optimizer,
+      learningRate: preset.decay ? exponentialDecay(rate, preset.decay.steps, preset.decay.rate) : rate,
+    }),
   });
   return model;
 }
