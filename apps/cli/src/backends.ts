@@ -1,4 +1,5 @@
 import type { Backend } from '@lenet-ts/core';
+import { RunError } from './run-error.js';
 
 /** Options the CLI forwards to whichever backend is chosen. */
 export interface BackendChoice {
@@ -23,6 +24,28 @@ export const BACKENDS: Readonly<Record<string, BackendEntry>> = {
     async create() {
       const { createCpuBackend } = await import('@lenet-ts/backend-cpu');
       return createCpuBackend();
+    },
+  },
+  gpujs: {
+    summary: 'gpu.js kernels (auto tries webgpu, headlessgl, webasm, cpu and says which ran)',
+    modes: ['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'],
+    async create(mode) {
+      const { createGpujsBackend } = await import('@lenet-ts/backend-gpujs');
+      return createGpujsBackend({ mode: (mode ?? 'auto') as 'auto' | 'headlessgl' | 'webgpu' | 'webasm' | 'cpu' });
+    },
+  },
+  tfjs: {
+    summary: 'TensorFlow.js (tfjs-node, wasm or cpu runtime; auto picks the first that loads)',
+    modes: ['auto', 'node', 'wasm', 'cpu'],
+    async create(mode) {
+      const { createTfjsBackend, TfjsRuntimeError } = await import('@lenet-ts/backend-tfjs');
+      try {
+        return await createTfjsBackend({ runtime: (mode ?? 'auto') as 'auto' | 'node' | 'wasm' | 'cpu' });
+      } catch (error) {
+        // An explicit runtime that cannot load here (e.g. node without libtensorflow): one line, exit 1.
+        if (error instanceof TfjsRuntimeError) throw new RunError(error.message);
+        throw error;
+      }
     },
   },
 };

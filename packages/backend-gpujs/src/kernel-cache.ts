@@ -24,7 +24,7 @@ export class KernelCache {
   constructor(private readonly gpu: GPU) {
     // Index helpers take and return floats on every device: index math runs in float32 (exact below 2^24).
     for (const helper of KERNEL_HELPERS) {
-      gpu.addFunction(helper as never, { argumentTypes: { a: 'Number', b: 'Number' }, returnType: 'Number' } as never);
+      gpu.addFunction(helper.body as never, { argumentTypes: { ...helper.argumentTypes }, returnType: 'Number' } as never);
     }
   }
 

@@ -23,8 +23,11 @@ export async function selfTest(backend: GpujsBackend): Promise<string | null> {
   const info = conv2dInfo([1, 4, 3, 1], [2, 2, 1, 1]);
   const expectedConv = [0, 1, 3, 4, 6, 7].map((o) => a[o]! + a[o + 1]! + a[o + 3]! + a[o + 4]!);
 
-  const handles = [backend.upload(a), backend.upload(b), backend.upload(bias), backend.upload(new Float32Array([1, 1, 1, 1]))];
-  const [ha, hb, hbias, hones] = handles as [typeof handles[0], typeof handles[0], typeof handles[0], typeof handles[0]];
+  const ha = backend.upload(a);
+  const hb = backend.upload(b);
+  const hbias = backend.upload(bias);
+  const hones = backend.upload(new Float32Array([1, 1, 1, 1]));
+  const handles = [ha, hb, hbias, hones];
   try {
     const product = backend.matMul(ha, hb, hbias, matMulInfo(3, 4, 2), 'sigmoid');
     handles.push(product);

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import * as tfCore from '@tensorflow/tfjs-core';
 
 /** The TensorFlow.js namespace every op goes through; tfjs-node's is a superset of tfjs-core's. */
@@ -41,9 +38,6 @@ export class TfjsRuntimeError extends Error {
 
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
 const ORDER: readonly TfjsRuntime[] = ['node', 'wasm', 'cpu'];
-
-// CJS builds have no import.meta.url; ESM builds and vitest have no __filename.
-const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 
 /**
  * Loads the requested runtime, or for `auto` the first of node, wasm, cpu that initialises, recording
@@ -88,23 +82,24 @@ async function tryRuntime(runtime: TfjsRuntime): Promise<Attempt> {
  * loads every op must go through its namespace, not ours.
  */
 async function loadNode(): Promise<Attempt> {
-  let tf: Tf;
+  let tf: Tf | undefined;
   try {
-    tf = requireHere(NODE_PACKAGE) as Tf;
+    // A variable specifier: the package is optional, so neither TypeScript nor bundlers may require it.
+    const specifier: string = NODE_PACKAGE;
+    const loaded = (await import(specifier)) as Tf & { default?: Tf };
+    // Node's ESM view of a CommonJS package may expose its exports only as `default`.
+    tf = typeof loaded.setBackend === 'function' ? loaded : loaded.default;
   } catch (error) {
-    if (isMissingPackage(error, NODE_PACKAGE)) {
-      return { reason: `not installed (optional dependency ${NODE_PACKAGE} is absent, e.g. its libtensorflow download failed at install time)` };
-    }
-    return { reason: `native binding failed to load: ${oneLine(error)}` };
+    return { reason: nodeLoadFailure(error) };
   }
+  if (typeof tf?.setBackend !== 'function') return { reason: `${NODE_PACKAGE} loaded but does not export the TensorFlow.js API` };
   if (!(await tf.setBackend('tensorflow'))) return { reason: 'the "tensorflow" backend failed to initialise' };
   return { tf, backendName: 'tensorflow', detail: 'native libtensorflow binding' };
 }
 
 async function loadWasm(): Promise<Attempt> {
+  // In Node the package's own loader reads the .wasm binaries from its dist folder; no setWasmPaths needed.
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = wasmDistFolder();
-  if (dist !== null) wasm.setWasmPaths(`${dist}/`);
   // Threads need a Worker from a blob: URL, which Node's worker_threads rejects; SIMD works in Node 20.
   if (isNode()) tfCore.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tfCore.setBackend('wasm'))) return { reason: `initialisation failed: ${await wasmInitFailure()}` };
@@ -119,16 +114,6 @@ async function loadCpu(): Promise<Attempt> {
   return { tf: tfCore, backendName: 'cpu', detail: 'plain JavaScript, 1 thread' };
 }
 
-/** The folder holding the .wasm binaries, so they load from the installed package wherever we are bundled. */
-function wasmDistFolder(): string | null {
-  try {
-    const folder = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-    return existsSync(folder) ? folder : null;
-  } catch {
-    return null;
-  }
-}
-
 /** setBackend only logs why a backend failed; running its factory once more yields the error itself. */
 async function wasmInitFailure(): Promise<string> {
   try {
@@ -139,10 +124,17 @@ async function wasmInitFailure(): Promise<string> {
   }
 }
 
-function isMissingPackage(error: unknown, name: string): boolean {
+/** Names the usual ways tfjs-node fails: absent, left empty by a failed install script, or a binding that does not load. */
+function nodeLoadFailure(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && message.includes(`'${name}'`);
+  const message = oneLine(error);
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+    if (message.includes(`'${NODE_PACKAGE}'`)) return `not installed (optional dependency ${NODE_PACKAGE} is absent)`;
+    if (message.includes(`${NODE_PACKAGE}/`) && !message.includes('.node')) {
+      return `installed without its files (its install script, which downloads libtensorflow, failed): ${message}`;
+    }
+  }
+  return `native binding failed to load: ${message}`;
 }
 
 function isNode(): boolean {

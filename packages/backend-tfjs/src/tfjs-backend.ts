@@ -33,7 +33,7 @@ export class TfjsHandleError extends Error {
   }
 }
 
-/** Geometry-only constants (pool window origins) are kept per shape; a handful of shapes per model. */
+/** Geometry-only constants (pool index tables) are kept per shape; a model has a handful of shapes. */
 const MAX_CACHED_CONSTANTS = 16;
 
 /**

@@ -6,6 +6,7 @@ export { glorotUniform, heUniform, initialize, type Initializer } from './initia
 export * from './layers/index.js';
 export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategoricalCrossentropy, type Loss } from './losses.js';
 export * as ops from './ops.js';
+export { exponentialDecay, type LearningRateSchedule } from './learning-rate.js';
 export { SGD, type SgdOptions } from './optimizers.js';
 export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs, type OutputStream } from './progress.js';
 export { Random, type RandomState } from './random.js';
@@ -16,6 +17,32 @@ export {
   type EpochLogs,
   type EvaluateResult,
   type FitOptions,
+  type FitState,
   type SequentialOptions,
 } from './sequential.js';
 export { Tensor } from './tensor.js';
+export {
+  decodeModelFile,
+  encodeModelFile,
+  MODEL_FILE_MAGIC,
+  MODEL_FILE_MAX_BYTES,
+  MODEL_FILE_VERSION,
+  ModelFileError,
+  type ModelFileContents,
+  type ModelFileDtype,
+  type ModelFileErrorCode,
+  type ModelFileHeader,
+  type ModelFileTensor,
+} from './model-file.js';
+export { describeArchitecture, parseArchitecture, type ModelArchitecture, type ParamShape } from './model-architecture.js';
+export {
+  decodeModel,
+  encodeModel,
+  MODEL_KIND,
+  modelFromContents,
+  weightTensors,
+  type DecodeModelOptions,
+  type EncodeModelOptions,
+  type LoadedModel,
+  type ModelMetadata,
+} from './serialization.js';

@@ -45,8 +45,14 @@ export function quotient(a: number, b: number): number {
   return q;
 }
 
+/** A helper function kernels may call, with its float signature (gpu.js would otherwise infer it per call site). */
+export interface KernelHelper {
+  readonly body: (...args: number[]) => number;
+  readonly argumentTypes: Readonly<Record<string, 'Number'>>;
+}
+
 /** Helper functions every kernel of a backend may call. */
-export const KERNEL_HELPERS: readonly ((...args: number[]) => number)[] = [quotient];
+export const KERNEL_HELPERS: readonly KernelHelper[] = [{ body: quotient, argumentTypes: { a: 'Number', b: 'Number' } }];
 
 /** Activation switch baked into kernels as a constant. */
 export const ACTIVATION_CODES = { linear: 0, sigmoid: 1, relu: 2 } as const;

@@ -48,15 +48,16 @@ function lossGradient(this: KernelThis, input: Float32Array, labels: Float32Arra
 }
 
 /**
- * One row's loss. A label that is not a class id gives an infinite loss (exp overflow), so a bad label
- * shows up as a non-finite loss instead of a silently wrong one (kernels cannot throw).
+ * One row's loss. A label that is not a class id gives an infinite loss, so a bad label shows up as a
+ * non-finite loss instead of a silently wrong one (kernels cannot throw). The infinity is a division by a
+ * zero computed at run time: GL compilers fold overflowing constants such as exp(1000) to the largest float.
  */
 function rowLoss(this: KernelThis, input: Float32Array, labels: Float32Array): number {
   const row = this.thread.x;
   const start = row * this.constants.CLASSES;
   const label = labels[row];
   if (label < 0 || label >= this.constants.CLASSES || Math.floor(label) !== label) {
-    return Math.exp(1000);
+    return 1 / (label - label);
   }
   if (this.constants.KIND === 0) {
     let sum = 0;

@@ -147,7 +147,12 @@ function explicitLocation(
 /** The file's path in `dir`, preferring the uncompressed copy, or undefined when neither exists. */
 function findFile(dir: string, file: FashionMnistFile): string | undefined {
   for (const path of [join(dir, file), join(dir, `${file}.gz`)]) {
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
+    try {
+      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
+    } catch (error) {
+      // A path through a regular file (ENOTDIR) holds nothing; throwIfNoEntry only covers ENOENT.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    }
   }
   return undefined;
 }

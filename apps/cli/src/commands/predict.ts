@@ -1,0 +1,43 @@
+import { Engine } from '@lenet-ts/core';
+import { backendChoice, type BackendOptions } from '../backend-options.js';
+import { createBackend } from '../backends.js';
+import { IMAGE_SIDE, readImages } from '../images.js';
+import { classNamesOf, loadModel } from '../model-io.js';
+import { describe } from './evaluate.js';
+
+export interface PredictOptions extends BackendOptions {
+  model: string;
+  top: number;
+}
+
+/** Classifies PNG or IDX images with a saved model; one line per image with the top classes and probabilities. */
+export async function predict(images: readonly string[], options: PredictOptions, out: (line: string) => void): Promise<void> {
+  const backend = await createBackend(backendChoice(options));
+  try {
+    const { model, metadata } = loadModel(new Engine(backend), options.model);
+    try {
+      const batch = readImages(images);
+      out(`Backend: ${backend.name} (${backend.description})`);
+      out(`Model: ${options.model} (${describe(metadata)})`);
+      const classNames = classNamesOf(metadata);
+      const probabilities = await model.predict({
+        images: batch.images,
+        labels: new Uint8Array(batch.count),
+        count: batch.count,
+        sampleShape: [IMAGE_SIDE, IMAGE_SIDE, 1],
+      });
+      const classes = classNames.length;
+      const top = Math.min(options.top, classes);
+      for (let i = 0; i < batch.count; i++) {
+        const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
+        // Stable sort: on equal probability the lower class index comes first, as argmax does.
+        const ranked = row.map((p, c) => ({ p, c })).sort((a, b) => b.p - a.p).slice(0, top);
+        out(`${batch.names[i]}: ${ranked.map(({ p, c }) => `${classNames[c]} ${p.toFixed(4)}`).join(', ')}`);
+      }
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    backend.close?.();
+  }
+}

@@ -1,0 +1,242 @@
+import { resolve } from 'node:path';
+import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { createLeNet, presets } from '@lenet-ts/lenet';
+import type { Command } from 'commander';
+import { backendChoice, type BackendOptions } from '../backend-options.js';
+import { createBackend, UsageError } from '../backends.js';
+import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
+import { loadData, type DataLocations } from '../data.js';
+import { assertWritable } from '../files.js';
+import { watchInterrupt } from '../interrupt.js';
+import { saveModel } from '../model-io.js';
+import { writeTrainingReport } from '../report/report.js';
+import { Interrupted, RunError } from '../run-error.js';
+
+export interface TrainOptions extends BackendOptions {
+  preset: string;
+  seed: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  limit?: number;
+  testLimit?: number;
+  dataDir?: string;
+  save?: string;
+  checkpoint?: string;
+  /** A checkpoint path, or true to use --checkpoint (or the one next to --save). */
+  resume?: string | true;
+  report?: string;
+}
+
+export interface TrainContext {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly output: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly data?: DataLocations;
+}
+
+/** Where a run writes: the model, the per-epoch checkpoint (by default `<save>.ckpt`) and the report. */
+interface OutputPaths {
+  readonly save?: string;
+  readonly checkpoint?: string;
+  readonly report?: string;
+}
+
+/** Trains LeNet (fresh or resumed from a checkpoint), evaluates it, and writes what was asked for. */
+export async function train(options: TrainOptions, command: Command, context: TrainContext): Promise<void> {
+  const { out } = context;
+  const paths = outputPaths(options);
+  const resumePath = resumeSource(options, paths);
+  const backend = await createBackend(backendChoice(options));
+  let model: Sequential | null = null;
+  try {
+    out(`Backend: ${backend.name} (${backend.description})`);
+    const engine = new Engine(backend);
+    let settings: RunSettings;
+    let resumeFrom: FitState | undefined;
+    if (resumePath) {
+      const checkpoint = readCheckpoint(engine, resumePath, options.lr);
+      model = checkpoint.model;
+      assertSameRun(checkpoint.settings, options, command, resumePath);
+      settings = { ...checkpoint.settings, epochs: options.epochs ?? checkpoint.settings.epochs };
+      resumeFrom = checkpoint.state;
+      if (resumeFrom.epoch > settings.epochs) {
+        throw new UsageError(`${resumePath} has finished all ${settings.epochs} epochs; pass --epochs with more than ${settings.epochs} to train further`);
+      }
+    } else {
+      const preset = presets[options.preset]!;
+      model = createLeNet(engine, { preset, seed: options.seed, learningRate: options.lr });
+      settings = {
+        preset: preset.name,
+        seed: options.seed,
+        batchSize: options.batchSize ?? preset.batchSize,
+        learningRate: options.lr ?? preset.optimizer.learningRate,
+        decay: preset.decay ?? null,
+        momentum: preset.optimizer.momentum,
+        nesterov: preset.optimizer.nesterov,
+        epochs: options.epochs ?? preset.epochs,
+        limit: options.limit ?? null,
+        validationSplit: preset.validationSplit,
+        rows: 0,
+      };
+    }
+    const data = await loadData(options.dataDir, context.data);
+    out(`Data: Fashion-MNIST from ${data.source} (${data.origin})`);
+    const rows = firstRows(data.train, settings.limit ?? undefined);
+    if (resumePath && rows.count !== settings.rows) {
+      throw new RunError(`${resumePath} was made for ${settings.rows} training rows, this data gives ${rows.count}; resume with the same data set`);
+    }
+    settings = { ...settings, rows: rows.count };
+    const test = firstRows(data.test, options.testLimit);
+    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
+    if (resumeFrom) {
+      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
+    }
+
+    const metadata = (history: readonly EpochLogs[]) => ({
+      createdAt: new Date().toISOString(),
+      backend: { name: backend.name, description: backend.description },
+      ...settings,
+      epochsDone: history.length,
+      history,
+      classNames: data.classNames,
+    });
+    let lastCheckpoint: { path: string; epoch: number } | null = null;
+    const saveCheckpoint = async (state: FitState) => {
+      if (!paths.checkpoint) return;
+      await writeCheckpoint(paths.checkpoint, model!, settings, state, metadata(state.history));
+      lastCheckpoint = { path: paths.checkpoint, epoch: state.history.length };
+    };
+    const keptCheckpoint = () =>
+      lastCheckpoint
+        ? `the last good checkpoint ${lastCheckpoint.path} (after epoch ${lastCheckpoint.epoch}) is kept: continue with --resume ${lastCheckpoint.path} --lr <smaller>`
+        : resumePath
+          ? `${resumePath} is unchanged: continue with --resume ${resumePath} --lr <smaller>`
+          : 'no checkpoint was written';
+
+    const interrupt = watchInterrupt(context.err);
+    let history: EpochLogs[];
+    let interruptedAt: FitState | null = null;
+    const started = performance.now();
+    try {
+      history = await model.fit(rows, {
+        batchSize: settings.batchSize,
+        epochs: settings.epochs,
+        validationSplit: settings.validationSplit,
+        seed: settings.seed,
+        output: context.output,
+        resumeFrom,
+        shouldStop: () => interrupt.requested,
+        onEpochEnd: async (logs, state) => {
+          if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
+            throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+          }
+          await saveCheckpoint(state);
+        },
+        onInterrupt: async (state) => {
+          interruptedAt = state;
+          await saveCheckpoint(state);
+        },
+      });
+    } catch (error) {
+      if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
+        throw new RunError(`${error.message}${error instanceof DivergedWeightsError ? ': training diverged; lower --lr or change the preset' : ''}; ${keptCheckpoint()}`);
+      }
+      throw error;
+    } finally {
+      interrupt.dispose();
+    }
+    if (interrupt.requested) {
+      const at = interruptedAt as FitState | null;
+      const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
+      throw new Interrupted(
+        paths.checkpoint
+          ? `stopped at ${where}; checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
+          : `stopped at ${where}; nothing saved (pass --checkpoint or --save to keep progress)`,
+      );
+    }
+
+    const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
+    const seconds = (performance.now() - started) / 1000;
+    out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
+    const last = history[history.length - 1];
+    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
+    if (paths.save) {
+      await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
+      out(`Saved the model to ${paths.save}`);
+    }
+    if (paths.report) {
+      await writeTrainingReport(paths.report, model, test, {
+        title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
+        facts: [
+          ['backend', `${backend.name} (${backend.description})`],
+          ['preset', settings.preset],
+          ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
+          ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
+          ['epochs', String(history.length)],
+          ['test images', String(result.count)],
+          ['written', new Date().toISOString()],
+        ],
+        history,
+        test: { loss: result.loss, accuracy: result.accuracy },
+        classNames: data.classNames,
+      });
+      out(`Wrote the report to ${paths.report}`);
+    }
+  } finally {
+    model?.dispose();
+    backend.close?.();
+  }
+}
+
+/** The first `limit` rows (a view of the same kind of data), or all of them. */
+function firstRows<T extends Dataset>(data: T, limit: number | undefined): T {
+  return limit ? ({ ...data, ...sliceDataset(data, 0, Math.min(limit, data.count)) } as T) : data;
+}
+
+function outputPaths(options: TrainOptions): OutputPaths {
+  const paths: OutputPaths = {
+    save: options.save,
+    // A resumed run keeps checkpointing into the file it resumed from, unless told otherwise.
+    checkpoint: options.checkpoint ?? (typeof options.resume === 'string' ? options.resume : options.save ? `${options.save}.ckpt` : undefined),
+    report: options.report,
+  };
+  const named: [string, string | undefined, string][] = [
+    ['--save', paths.save, 'model file'],
+    ['--checkpoint', paths.checkpoint, 'checkpoint'],
+    ['--report', paths.report, 'report'],
+  ];
+  const seen = new Map<string, string>();
+  for (const [option, path, what] of named) {
+    if (!path) continue;
+    const other = seen.get(resolve(path));
+    if (other) throw new UsageError(`${option} and ${other} both name ${path}; give each its own file`);
+    seen.set(resolve(path), option);
+    // Fail now rather than after hours of training.
+    assertWritable(path, what, option);
+  }
+  return paths;
+}
+
+function resumeSource(options: TrainOptions, paths: OutputPaths): string | undefined {
+  if (options.resume === undefined) return undefined;
+  if (options.resume !== true) return options.resume;
+  if (!paths.checkpoint) throw new UsageError('--resume needs a checkpoint; pass --resume <file>, or the --checkpoint or --save of the run to continue');
+  return paths.checkpoint;
+}
+
+/** On --resume, options that define the run come from the checkpoint; naming a different value is a mistake. */
+function assertSameRun(settings: RunSettings, options: TrainOptions, command: Command, path: string): void {
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const checks: [string, string, unknown, unknown][] = [
+    ['preset', '--preset', options.preset, settings.preset],
+    ['seed', '--seed', options.seed, settings.seed],
+    ['batchSize', '--batch-size', options.batchSize, settings.batchSize],
+    ['limit', '--limit', options.limit, settings.limit],
+  ];
+  for (const [name, flag, value, saved] of checks) {
+    if (given(name) && value !== saved) {
+      throw new UsageError(`${flag} ${value} differs from ${saved ?? 'none'} in ${path}; leave ${flag} out to resume (only --epochs and --lr may change)`);
+    }
+  }
+}
