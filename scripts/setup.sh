@@ -8,6 +8,7 @@ packages=(
   dataset-fashion-mnist                     # the official Fashion-MNIST IDX files in /usr/share/datasets
   xvfb xauth                                # an X display for headless-gl (gpu.js headlessgl mode)
   libxi-dev libglu1-mesa-dev libglew-dev libx11-dev libxext-dev pkg-config  # to build gl from source
+  chromium                                  # headless browser the report test renders train --report's page in
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -210,6 +210,14 @@ describe('bad model and checkpoint files', () => {
     await trainExpectingError(['--resume', path, '--batch-size', '64'], 2, /--batch-size 64 differs from 32 in .*run\.ckpt; leave --batch-size out to resume/);
   });
 
+  it('--resume of a checkpoint made for other data', async () => {
+    const path = join(tempDir(), 'other.ckpt');
+    writeFileSync(path, await checkpointBytes({ limit: 64, rows: 100 }));
+    const before = listDir(join(path, '..'));
+    expectOneLineError(await runInProcess(['train', '--resume', path]), 1, /other\.ckpt was made for 100 training rows, this data gives 64; resume with the same data set/);
+    expect(listDir(join(path, '..'))).toEqual(before);
+  });
+
   it('--resume of a checkpoint that has finished its epochs', async () => {
     const path = join(tempDir(), 'done.ckpt');
     writeFileSync(path, await checkpointBytes({ epochs: 1 }));

@@ -8,7 +8,7 @@ import { checkpointBytes, expectOneLineError, lenet, listDir, removeTempDirs, te
 import { runInProcess, spawnCli, waitForOutput } from './test-support/run-cli.js';
 
 /** A short modern-preset run: momentum and the decaying learning rate both carry state across a resume. */
-const RUN = ['train', '--preset', 'modern', '--limit', '1600', '--epochs', '2', '--test-limit', '100'];
+const RUN = ['train', '--preset', 'modern', '--limit', '1000', '--epochs', '2', '--test-limit', '100'];
 let reference: { weights: Float32Array[]; history: { loss: number; accuracy: number }[] };
 
 /** Weights and per-epoch metrics of a saved model. */
@@ -60,7 +60,7 @@ describe('checkpoints', () => {
     expect(result.code, result.stderr).toBe(130);
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toBe('interrupt: stopping after the current step (press Ctrl-C again to quit without saving)');
-    expect(lines[1]).toMatch(new RegExp(`^interrupted: stopped at (epoch \\d, sample \\d+ of 1440|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`));
+    expect(lines[1]).toMatch(new RegExp(`^interrupted: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`));
     expect(lines).toHaveLength(2);
     expect(result.stdout).not.toMatch(/Test loss/);
     // No model (the run did not finish) and no half-written file.

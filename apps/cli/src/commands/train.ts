@@ -114,7 +114,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
           ? `${resumePath} is unchanged: continue with --resume ${resumePath} --lr <smaller>`
           : 'no checkpoint was written';
 
-    const interrupt = watchInterrupt(context.err);
+    // On a terminal the notice must not land on the live progress bar's line.
+    const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line));
     let history: EpochLogs[];
     let interruptedAt: FitState | null = null;
     const started = performance.now();

@@ -1,0 +1,17 @@
+import { createCpuBackend } from '@lenet-ts/backend-cpu';
+import { createLeNet } from '@lenet-ts/lenet';
+import { loadFashionMnist } from '@lenet-ts/core/data';
+const batch = Number(process.argv[2] ?? 32);
+const steps = Number(process.argv[3] ?? 200);
+const threads = process.argv[4] ? Number(process.argv[4]) : undefined;
+const data = await loadFashionMnist({});
+const backend = createCpuBackend(threads ? { threads } : {});
+console.log(backend.description);
+const model = createLeNet(backend, { seed: 0 });
+const train = { ...data.train, count: batch * steps, images: data.train.images.subarray(0, batch*steps*784), labels: data.train.labels.subarray(0, batch*steps) };
+await model.fit({ ...train, count: batch*10, images: train.images.subarray(0,batch*10*784), labels: train.labels.subarray(0,batch*10)}, { batchSize: batch, epochs: 1, verbose: 0 });
+const t0 = performance.now();
+const h = await model.fit(train, { batchSize: batch, epochs: 1, verbose: 0 });
+const s = (performance.now() - t0) / 1000;
+console.log(`batch ${batch}: ${(batch*steps/s).toFixed(0)} samples/s, loss ${h[0].loss.toFixed(4)} acc ${h[0].accuracy.toFixed(4)} rss ${(process.resourceUsage().maxRSS/1024).toFixed(0)}MB`);
+backend.close?.();
