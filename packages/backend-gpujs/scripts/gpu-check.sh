@@ -71,7 +71,7 @@ NODE
   )
 
   # The Dawn binary is most of the kit; the run unpacks it.
-  find "$KIT/node_modules/webgpu" -name '*.dawn.node' -exec xz -T0 -6 {} \;
+  find "$KIT/node_modules/webgpu" -name '*.dawn.node' -exec xz -f -T0 -6 {} \;
 
   echo "compressing this machine's node ($(node --version)) for machines without one"
   xz -T0 -6 -c "$(command -v node)" >"$KIT/node.xz"
