@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {"index":"src/index.ts"},
+  // worker.js is started by path (new URL('./worker.js', import.meta.url)), so it is an entry of its own.
+  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build, to find worker.js.
+  shims: true,
   target: 'node20',
 });

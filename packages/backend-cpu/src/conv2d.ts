@@ -1,28 +1,44 @@
-import type { ActivationKind, Conv2DInfo } from '@lenet-ts/core';
-import { gemm, MatrixPanels, PANEL, type PanelSource } from './gemm.js';
+import { filterGradient3x4, filterGradient4x3, forward3x4, forward4x3, inputGradient4x3 } from './conv-kernels.js';
 import type { ScratchBuffers } from './scratch.js';
 
+/** The fields of core's Conv2DInfo the kernels read; workers rebuild it from a task's integers. */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
 /**
- * Index tables of one convolution geometry, so that the im2col loops do no division:
- * for each output pixel p the flat x index of its window origin (n, ih0, iw0, 0), that origin's row and
- * column, and whether the window lies wholly inside the image; for each patch element e = (kh, kw, c)
- * its offset from the origin. Inside windows read x[origin[p] + offset[e]] without bounds checks.
+ * Index tables of one geometry over zero-padded float64 images, so that the kernels do no division and
+ * no bounds test: padded image n starts at n * imageSize; pixel p's window starts at origin[p]; patch
+ * element e = (kh, kw, c) lies offset[e] after it. Padding rows and columns hold zeros, so every window
+ * is whole.
  */
-class ConvTables {
+class ConvLayout {
   private geometry: readonly number[] = [];
-  inHeight = 0;
-  inWidth = 0;
+  paddedHeight = 0;
+  paddedWidth = 0;
+  /** Values per padded image. */
+  imageSize = 0;
+  /** Whether the padded image is the image itself (no padding), so a plain conversion fills it. */
+  unpadded = false;
+  pixelsPerSample = 0;
   pixels = 0;
   patch = 0;
   origin: Int32Array = new Int32Array(0);
-  top: Int32Array = new Int32Array(0);
-  left: Int32Array = new Int32Array(0);
-  inside: Int32Array = new Int32Array(0);
   offset: Int32Array = new Int32Array(0);
-  patchRow: Int32Array = new Int32Array(0);
-  patchCol: Int32Array = new Int32Array(0);
 
-  matches(info: Conv2DInfo): boolean {
+  matches(info: ConvGeometry): boolean {
     const g = this.geometry;
     return (
       g.length > 0 &&
@@ -33,54 +49,38 @@ class ConvTables {
     );
   }
 
-  fill(info: Conv2DInfo): void {
+  fill(info: ConvGeometry): void {
     this.geometry = geometryOf(info);
     const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight, outWidth, filterHeight: KH, filterWidth: KW } = info;
-    this.inHeight = H;
-    this.inWidth = W;
-    this.pixels = batch * outHeight * outWidth;
+    const Hp = Math.max(H + info.padTop, (outHeight - 1) * info.strideHeight + KH);
+    const Wp = Math.max(W + info.padLeft, (outWidth - 1) * info.strideWidth + KW);
+    this.paddedHeight = Hp;
+    this.paddedWidth = Wp;
+    this.imageSize = Hp * Wp * C;
+    this.unpadded = Hp === H && Wp === W && info.padTop === 0 && info.padLeft === 0;
+    this.pixelsPerSample = outHeight * outWidth;
+    this.pixels = batch * this.pixelsPerSample;
     this.patch = KH * KW * C;
     const origin = (this.origin = atLeast(this.origin, this.pixels));
-    const top = (this.top = atLeast(this.top, this.pixels));
-    const left = (this.left = atLeast(this.left, this.pixels));
-    const inside = (this.inside = atLeast(this.inside, this.pixels));
     let p = 0;
     for (let n = 0; n < batch; n++) {
       for (let oh = 0; oh < outHeight; oh++) {
-        const ih = oh * info.strideHeight - info.padTop;
         for (let ow = 0; ow < outWidth; ow++, p++) {
-          const iw = ow * info.strideWidth - info.padLeft;
-          origin[p] = ((n * H + ih) * W + iw) * C;
-          top[p] = ih;
-          left[p] = iw;
-          inside[p] = ih >= 0 && ih + KH <= H && iw >= 0 && iw + KW <= W ? 1 : 0;
+          origin[p] = n * this.imageSize + (oh * info.strideHeight * Wp + ow * info.strideWidth) * C;
         }
       }
     }
     const offset = (this.offset = atLeast(this.offset, this.patch));
-    const patchRow = (this.patchRow = atLeast(this.patchRow, this.patch));
-    const patchCol = (this.patchCol = atLeast(this.patchCol, this.patch));
     let e = 0;
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
-        for (let c = 0; c < C; c++, e++) {
-          offset[e] = (kh * W + kw) * C + c;
-          patchRow[e] = kh;
-          patchCol[e] = kw;
-        }
+        for (let c = 0; c < C; c++, e++) offset[e] = (kh * Wp + kw) * C + c;
       }
     }
   }
-
-  /** Whether patch element e of pixel p's window falls on the image rather than on padding. */
-  onImage(p: number, e: number): boolean {
-    const ih = this.top[p]! + this.patchRow[e]!;
-    const iw = this.left[p]! + this.patchCol[e]!;
-    return ih >= 0 && ih < this.inHeight && iw >= 0 && iw < this.inWidth;
-  }
 }
 
-function geometryOf(info: Conv2DInfo): number[] {
+function geometryOf(info: ConvGeometry): number[] {
   return [
     info.batch, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padTop, info.padLeft,
@@ -91,141 +91,183 @@ function atLeast(table: Int32Array, size: number): Int32Array {
   return table.length >= size ? table : new Int32Array(size);
 }
 
-/** im2col of x as GEMM operand A: rows are output pixels, depth runs over the patch (kh, kw, c). */
-class Im2colPanels implements PanelSource {
-  x: Float32Array = new Float32Array(0);
-  t = new ConvTables();
-
-  packPanels(dst: Float32Array, row0: number, rowEnd: number, k0: number, kc: number): void {
-    const { x, t } = this;
-    const { origin, inside, offset } = t;
-    for (let i0 = row0, o = 0; i0 < rowEnd; i0 += PANEL, o += kc * PANEL) {
-      if (i0 + PANEL <= rowEnd && inside[i0] === 1 && inside[i0 + 1] === 1 && inside[i0 + 2] === 1 && inside[i0 + 3] === 1) {
-        // Depth outer, four windows inner: contiguous writes and one table load per patch element.
-        const base0 = origin[i0]!, base1 = origin[i0 + 1]!, base2 = origin[i0 + 2]!, base3 = origin[i0 + 3]!;
-        for (let kk = 0, d = o; kk < kc; kk++, d += PANEL) {
-          const off = offset[k0 + kk]!;
-          dst[d] = x[base0 + off]!;
-          dst[d + 1] = x[base1 + off]!;
-          dst[d + 2] = x[base2 + off]!;
-          dst[d + 3] = x[base3 + off]!;
-        }
-        continue;
-      }
-      for (let r = 0; r < PANEL; r++) {
-        const p = i0 + r;
-        if (p >= rowEnd) {
-          for (let kk = 0; kk < kc; kk++) dst[o + kk * PANEL + r] = 0;
-          continue;
-        }
-        const base = origin[p]!;
-        for (let kk = 0; kk < kc; kk++) {
-          const e = k0 + kk;
-          dst[o + kk * PANEL + r] = t.onImage(p, e) ? x[base + offset[e]!]! : 0;
-        }
-      }
-    }
-  }
-}
-
-/** (im2col of x)^T as GEMM operand A: rows are patch elements, depth runs over output pixels. */
-class Im2colTransposedPanels implements PanelSource {
-  x: Float32Array = new Float32Array(0);
-  t = new ConvTables();
-
-  packPanels(dst: Float32Array, row0: number, rowEnd: number, k0: number, kc: number): void {
-    const { x, t } = this;
-    const { origin, inside, offset } = t;
-    const panelSize = kc * PANEL;
-    const rows = rowEnd - row0;
-    const fullRows = rows - (rows % PANEL);
-    // Pixels outer so that each window origin is loaded once for all patch rows of this block.
-    for (let kk = 0; kk < kc; kk++) {
-      const p = k0 + kk;
-      const base = origin[p]!;
-      let q = 0;
-      let d = kk * PANEL;
-      if (inside[p] === 1) {
-        for (; q < fullRows; q += PANEL, d += panelSize) {
-          const e = row0 + q;
-          dst[d] = x[base + offset[e]!]!;
-          dst[d + 1] = x[base + offset[e + 1]!]!;
-          dst[d + 2] = x[base + offset[e + 2]!]!;
-          dst[d + 3] = x[base + offset[e + 3]!]!;
-        }
-      }
-      for (; q < rows; q += PANEL, d += panelSize) {
-        for (let r = 0; r < PANEL; r++) {
-          const e = row0 + q + r;
-          dst[d + r] = e < rowEnd && t.onImage(p, e) ? x[base + offset[e]!]! : 0;
-        }
-      }
-    }
-  }
+/** Wasted tile cells when a [rows, cols] result is cut into tiles of tileRows x tileCols. */
+function waste(rows: number, cols: number, tileRows: number, tileCols: number): number {
+  return Math.ceil(rows / tileRows) * tileRows * Math.ceil(cols / tileCols) * tileCols - rows * cols;
 }
 
 /**
- * The three convolution primitives as im2col + GEMM. The im2col matrix is never materialised for the
- * forward pass or the filter gradient: the GEMM packs its panels straight from x.
+ * The three convolution primitives as implicit GEMM (see conv-kernels.ts), each on a part of its output
+ * so that threads can share one call. Images are first copied into a zero-padded float64 buffer; the
+ * tile shape (4x3 or 3x4) is the one that wastes fewer cells for this geometry.
  */
 export class Convolution {
   /** Most recently used first; a LeNet step alternates between two geometries. */
-  private readonly tables: ConvTables[] = [];
-  private readonly im2col = new Im2colPanels();
-  private readonly im2colTransposed = new Im2colTransposedPanels();
-  private readonly left = new MatrixPanels();
-  private readonly right = new MatrixPanels();
+  private readonly layouts: ConvLayout[] = [];
 
   constructor(private readonly scratch: ScratchBuffers) {}
 
-  /** y[pixels, F] = act(im2col(x)[pixels, patch] @ filter[patch, F] + bias). */
-  forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: Conv2DInfo, activation: ActivationKind, y: Float32Array): void {
-    const t = this.tablesFor(info);
-    this.im2col.x = x;
-    this.im2col.t = t;
-    const f = info.outChannels;
-    gemm(t.pixels, f, t.patch, this.im2col, this.right.set(filter, f, t.patch, true), y, bias, activation, this.scratch);
-  }
-
-  /** dx = col2im(dy[pixels, F] @ filter^T[F, patch]): each window's gradient added back where it was read. */
-  backwardInput(dy: Float32Array, filter: Float32Array, info: Conv2DInfo, dx: Float32Array): void {
-    const t = this.tablesFor(info);
-    const f = info.outChannels;
-    const { pixels, patch, origin, inside, offset } = t;
-    const columns = this.scratch.float32('conv.columns', pixels * patch);
-    gemm(pixels, patch, f, this.left.set(dy, pixels, f, false), this.right.set(filter, patch, f, false), columns, null, 'linear', this.scratch);
-    for (let p = 0, s = 0; p < pixels; p++, s += patch) {
-      const base = origin[p]!;
-      if (inside[p] === 1) {
-        for (let e = 0; e < patch; e++) {
-          const i = base + offset[e]!;
-          dx[i] = dx[i]! + columns[s + e]!;
-        }
-      } else {
-        for (let e = 0; e < patch; e++) {
-          if (!t.onImage(p, e)) continue;
-          const i = base + offset[e]!;
-          dx[i] = dx[i]! + columns[s + e]!;
-        }
+  /** Samples [sampleStart, sampleEnd) of y[pixels, F] = act(conv(x, filter) + bias); `act` is an activation code. */
+  forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: ConvGeometry, act: number, y: Float32Array, sampleStart: number, sampleEnd: number): void {
+    const t = this.layoutFor(info);
+    const images = this.padImages(x, info, t, sampleStart, sampleEnd);
+    const filters = info.outChannels;
+    const { origin, offset, patch } = t;
+    const p0 = sampleStart * t.pixelsPerSample;
+    const p1 = sampleEnd * t.pixelsPerSample;
+    if (waste(t.pixels, filters, 3, 4) < waste(t.pixels, filters, 4, 3)) {
+      const w = this.packFilter(filter, patch, filters, 4);
+      for (let p = p0; p < p1; p += 3) {
+        const rows = Math.min(3, p1 - p);
+        for (let f0 = 0; f0 < filters; f0 += 4) forward3x4(images, origin, offset, patch, w, f0 * patch, p, rows, y, filters, f0, Math.min(4, filters - f0), bias, act);
+      }
+    } else {
+      const w = this.packFilter(filter, patch, filters, 3);
+      for (let p = p0; p < p1; p += 4) {
+        const rows = Math.min(4, p1 - p);
+        for (let f0 = 0; f0 < filters; f0 += 3) forward4x3(images, origin, offset, patch, w, f0 * patch, p, rows, y, filters, f0, Math.min(3, filters - f0), bias, act);
       }
     }
   }
 
-  /** dfilter[patch, F] = im2col(x)^T[patch, pixels] @ dy[pixels, F]. */
-  backwardFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo, dfilter: Float32Array): void {
-    const t = this.tablesFor(info);
-    this.im2colTransposed.x = x;
-    this.im2colTransposed.t = t;
-    const f = info.outChannels;
-    gemm(t.patch, f, t.pixels, this.im2colTransposed, this.right.set(dy, f, t.pixels, true), dfilter, null, 'linear', this.scratch);
+  /**
+   * Samples [sampleStart, sampleEnd) of dx = col2im(dy[pixels, F] @ filter^T[F, patch]): each window's
+   * gradient added back where it was read, in float64, then rounded once. A sample's windows only touch
+   * that sample's dx, and tiles start at each sample's first pixel, so the order of the adds into any
+   * element is the same however the batch is split.
+   */
+  backwardInput(dy: Float32Array, filter: Float32Array, info: ConvGeometry, dx: Float32Array, sampleStart: number, sampleEnd: number): void {
+    const t = this.layoutFor(info);
+    const filters = info.outChannels;
+    const { origin, offset, patch, pixelsPerSample, imageSize } = t;
+    const samples = sampleEnd - sampleStart;
+    const gradients = this.scratch.float64('conv.dx', samples * imageSize);
+    gradients.fill(0, 0, samples * imageSize);
+    // origin[] counts from image 0; this buffer starts at image sampleStart.
+    const shift = -sampleStart * imageSize;
+    const rowsOf = this.dyRows(dy, filters, filters, sampleStart * pixelsPerSample, sampleEnd * pixelsPerSample);
+    // w packed [e-group][f][3]: element (e0 + r, f) at group * filters * 3 + f * 3 + r.
+    const w = this.scratch.float64('conv.w', Math.ceil(patch / 3) * 3 * filters);
+    for (let e0 = 0, o = 0; e0 < patch; e0 += 3) {
+      for (let f = 0; f < filters; f++) {
+        for (let r = 0; r < 3; r++, o++) w[o] = e0 + r < patch ? filter[(e0 + r) * filters + f]! : 0;
+      }
+    }
+    const shifted = this.shiftedOrigins(origin, sampleStart * pixelsPerSample, sampleEnd * pixelsPerSample, shift);
+    for (let n = 0; n < samples; n++) {
+      for (let q = 0; q < pixelsPerSample; q += 4) {
+        const p = n * pixelsPerSample + q;
+        const rows = Math.min(4, pixelsPerSample - q);
+        for (let e0 = 0; e0 < patch; e0 += 3) {
+          inputGradient4x3(rowsOf, p * filters, filters, filters, w, e0 * filters, gradients, shifted, offset, p, rows, e0, Math.min(3, patch - e0));
+        }
+      }
+    }
+    this.cropImages(gradients, info, t, dx, sampleStart, sampleEnd);
   }
 
-  private tablesFor(info: Conv2DInfo): ConvTables {
-    const cache = this.tables;
+  /**
+   * The filter gradient summed over output pixels [pixelStart, pixelEnd) only, in float64, into
+   * partial[offset + e * F + f]: im2col(x)^T[patch, pixels] @ dy[pixels, F]. The caller adds the partial
+   * sums of fixed pixel ranges up in a fixed order.
+   */
+  backwardFilterPartial(x: Float32Array, dy: Float32Array, info: ConvGeometry, partial: Float64Array, offset: number, pixelStart: number, pixelEnd: number): void {
+    const t = this.layoutFor(info);
+    const filters = info.outChannels;
+    const firstSample = Math.floor(pixelStart / t.pixelsPerSample);
+    const images = this.padImages(x, info, t, firstSample, Math.ceil(pixelEnd / t.pixelsPerSample));
+    const { origin, patch } = t;
+    const narrow = waste(patch, filters, 3, 4) < waste(patch, filters, 4, 3);
+    const stride = Math.ceil(filters / (narrow ? 4 : 3)) * (narrow ? 4 : 3);
+    const rows = this.dyRows(dy, filters, stride, pixelStart, pixelEnd);
+    for (let e0 = 0; e0 < patch; e0 += narrow ? 3 : 4) {
+      if (narrow) {
+        const n = Math.min(3, patch - e0);
+        for (let f0 = 0; f0 < filters; f0 += 4) filterGradient3x4(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(4, filters - f0), partial, offset, filters);
+      } else {
+        const n = Math.min(4, patch - e0);
+        for (let f0 = 0; f0 < filters; f0 += 3) filterGradient4x3(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(3, filters - f0), partial, offset, filters);
+      }
+    }
+  }
+
+  /** Images [first, end) of x as zero-padded float64, at their batch position in a per-thread buffer. */
+  private padImages(x: Float32Array, info: ConvGeometry, t: ConvLayout, first: number, end: number): Float64Array {
+    const images = this.scratch.float64('conv.x', info.batch * t.imageSize);
+    const C = info.inChannels;
+    const source = info.inHeight * info.inWidth * C;
+    if (t.unpadded) {
+      for (let i = first * source, last = end * source; i < last; i++) images[i] = x[i]!;
+      return images;
+    }
+    const rowLength = info.inWidth * C;
+    for (let n = first; n < end; n++) {
+      const image = n * t.imageSize;
+      images.fill(0, image, image + t.imageSize);
+      for (let ih = 0; ih < info.inHeight; ih++) {
+        const from = n * source + ih * rowLength;
+        const to = image + ((ih + info.padTop) * t.paddedWidth + info.padLeft) * C;
+        for (let i = 0; i < rowLength; i++) images[to + i] = x[from + i]!;
+      }
+    }
+    return images;
+  }
+
+  /** Drops the padding of gradient images (buffer image 0 = sample `first`) and rounds them into dx. */
+  private cropImages(images: Float64Array, info: ConvGeometry, t: ConvLayout, dx: Float32Array, first: number, end: number): void {
+    const C = info.inChannels;
+    const source = info.inHeight * info.inWidth * C;
+    if (t.unpadded) {
+      for (let i = first * source, j = 0, last = end * source; i < last; i++, j++) dx[i] = images[j]!;
+      return;
+    }
+    const rowLength = info.inWidth * C;
+    for (let n = first; n < end; n++) {
+      const image = (n - first) * t.imageSize;
+      for (let ih = 0; ih < info.inHeight; ih++) {
+        const to = n * source + ih * rowLength;
+        const from = image + ((ih + info.padTop) * t.paddedWidth + info.padLeft) * C;
+        for (let i = 0; i < rowLength; i++) dx[to + i] = images[from + i]!;
+      }
+    }
+  }
+
+  /** dy rows [pixelStart, pixelEnd) as float64 with `stride` values per row (zeros past F). */
+  private dyRows(dy: Float32Array, filters: number, stride: number, pixelStart: number, pixelEnd: number): Float64Array {
+    const rows = this.scratch.float64('conv.dy', (pixelEnd - pixelStart) * stride);
+    for (let p = pixelStart, o = 0; p < pixelEnd; p++, o += stride) {
+      const s = p * filters;
+      let f = 0;
+      for (; f < filters; f++) rows[o + f] = dy[s + f]!;
+      for (; f < stride; f++) rows[o + f] = 0;
+    }
+    return rows;
+  }
+
+  /** The filter as float64 panels of `width` filters: (e, f0 + r) at f0 * patch + e * width + r, zeros past F. */
+  private packFilter(filter: Float32Array, patch: number, filters: number, width: number): Float64Array {
+    const w = this.scratch.float64('conv.w', Math.ceil(filters / width) * width * patch);
+    for (let f0 = 0, o = 0; f0 < filters; f0 += width) {
+      for (let e = 0; e < patch; e++) {
+        for (let r = 0; r < width; r++, o++) w[o] = f0 + r < filters ? filter[e * filters + f0 + r]! : 0;
+      }
+    }
+    return w;
+  }
+
+  /** origin[] of pixels [start, end) moved by `shift`, indexed from pixel 0 of sample `start`'s image. */
+  private shiftedOrigins(origin: Int32Array, start: number, end: number, shift: number): Int32Array {
+    const shifted = this.scratch.int32('conv.origin', end - start);
+    for (let p = start; p < end; p++) shifted[p - start] = origin[p]! + shift;
+    return shifted;
+  }
+
+  private layoutFor(info: ConvGeometry): ConvLayout {
+    const cache = this.layouts;
     let index = 0;
     while (index < cache.length && !cache[index]!.matches(info)) index++;
     if (index === cache.length) {
-      if (cache.length < TABLE_CACHE_SIZE) cache.push(new ConvTables());
+      if (cache.length < LAYOUT_CACHE_SIZE) cache.push(new ConvLayout());
       index = cache.length - 1;
       cache[index]!.fill(info);
     }
@@ -236,4 +278,4 @@ export class Convolution {
   }
 }
 
-const TABLE_CACHE_SIZE = 4;
+const LAYOUT_CACHE_SIZE = 4;

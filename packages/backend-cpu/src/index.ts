@@ -1,1 +1,2 @@
 export { CpuBackend, CpuHandleError, createCpuBackend, type CpuBackendOptions } from './cpu-backend.js';
+export { CpuWorkerError } from './thread-pool.js';

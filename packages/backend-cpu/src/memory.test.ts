@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { matMulInfo, pool2dInfo } from '@lenet-ts/core';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from './index.js';
@@ -60,7 +61,9 @@ describe('memory accounting', () => {
   it('describes itself', () => {
     const backend = createCpuBackend();
     expect(backend.name).toBe('cpu');
-    expect(backend.description).toBe('pure TypeScript (1 thread)');
+    expect(backend.description).toBe(`pure TypeScript (${availableParallelism()} thread${availableParallelism() === 1 ? '' : 's'})`);
+    expect(createCpuBackend({ threads: 1 }).description).toBe('pure TypeScript (1 thread)');
+    expect(createCpuBackend({ threads: 3 }).description).toBe('pure TypeScript (3 threads)');
   });
 });
 

@@ -1,24 +1,32 @@
-import { ShapeError, sizeOf, type Pool2DInfo } from '@lenet-ts/core';
+/** The fields of core's Pool2DInfo the kernels read; workers rebuild it from a task's integers. */
+export interface PoolGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  poolHeight: number;
+  poolWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
 
 /** Largest input whose flat indices float32 holds exactly (the argmax handle is a Float32Array). */
 export const MAX_POOL_INPUT = 2 ** 24;
 
-export function assertArgmaxExact(info: Pool2DInfo): void {
-  const size = sizeOf(info.inShape);
-  if (size > MAX_POOL_INPUT) {
-    throw new ShapeError(`cpu backend: max pooling input of ${size} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`);
-  }
-}
-
 /**
- * Max over each window, NHWC, channels innermost so the inner loop is contiguous. Windows are scanned
- * row-major and only a strictly greater value replaces the best, so the first max wins ties; padding
- * positions are skipped, so they never win. argmax holds the flat index into x as a float.
+ * Max over each window of samples [sampleStart, sampleEnd), NHWC, channels innermost so the inner loop
+ * is contiguous. Windows are scanned row-major and only a strictly greater value replaces the best, so
+ * the first max wins ties; padding positions are skipped, so they never win. argmax holds the flat
+ * index into x as a float.
  */
-export function maxPool(x: Float32Array, info: Pool2DInfo, y: Float32Array, argmax: Float32Array): void {
-  const { batch, inHeight: H, inWidth: W, channels: C, outHeight, outWidth, poolHeight, poolWidth } = info;
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
+export function maxPool(x: Float32Array, info: PoolGeometry, y: Float32Array, argmax: Float32Array, sampleStart: number, sampleEnd: number): void {
+  const { inHeight: H, inWidth: W, channels: C, outHeight, outWidth, poolHeight, poolWidth } = info;
+  let o = sampleStart * outHeight * outWidth * C;
+  for (let n = sampleStart; n < sampleEnd; n++) {
     const image = n * H * W * C;
     for (let oh = 0; oh < outHeight; oh++) {
       const top = oh * info.strideHeight - info.padTop;
@@ -50,9 +58,15 @@ export function maxPool(x: Float32Array, info: Pool2DInfo, y: Float32Array, argm
   }
 }
 
-/** Adds each dy to the input position its max came from; dx must start zeroed (overlapping windows add). */
-export function maxPoolBackward(dy: Float32Array, argmax: Float32Array, dx: Float32Array, size: number): void {
-  for (let i = 0; i < size; i++) {
+/**
+ * Samples [sampleStart, sampleEnd) of dx: zeroed, then each dy added to the input position its max came
+ * from (overlapping windows add, in dy order). A sample's argmax indices stay inside that sample.
+ */
+export function maxPoolBackward(dy: Float32Array, argmax: Float32Array, dx: Float32Array, info: PoolGeometry, sampleStart: number, sampleEnd: number): void {
+  const inSize = info.inHeight * info.inWidth * info.channels;
+  const outSize = info.outHeight * info.outWidth * info.channels;
+  dx.fill(0, sampleStart * inSize, sampleEnd * inSize);
+  for (let i = sampleStart * outSize, end = sampleEnd * outSize; i < end; i++) {
     const target = argmax[i]!;
     dx[target] = dx[target]! + dy[i]!;
   }
