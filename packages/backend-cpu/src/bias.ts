@@ -1,7 +1,12 @@
-/** sums[c] = sum of dy[row, c] over rows [rowStart, rowEnd), in float64, into sums[offset + c]. */
+/**
+ * sums[offset + c] = sum of dy[row, c] over rows [rowStart, rowEnd), in float64 and row order. Channel
+ * outer, rows inner: each sum stays in a register rather than going back to memory per row.
+ */
 export function biasGradPartial(dy: Float32Array, channels: number, rowStart: number, rowEnd: number, sums: Float64Array, offset: number): void {
-  sums.fill(0, offset, offset + channels);
-  for (let o = rowStart * channels, end = rowEnd * channels; o < end; o += channels) {
-    for (let c = 0; c < channels; c++) sums[offset + c] = sums[offset + c]! + dy[o + c]!;
+  const end = rowEnd * channels;
+  for (let c = 0; c < channels; c++) {
+    let sum = 0;
+    for (let i = rowStart * channels + c; i < end; i += channels) sum += dy[i]!;
+    sums[offset + c] = sum;
   }
 }

@@ -1,5 +1,3 @@
-import { activate } from './activation.js';
-
 /**
  * Register-blocked convolution tiles over a zero-padded float64 copy of the images (`x`), read through
  * index tables: pixel p's window starts at x[origin[p]] and its patch element e sits `offset[e]` further.
@@ -10,10 +8,13 @@ import { activate } from './activation.js';
  * columns read zero padding, and neither is stored.
  */
 
-/** 4 pixels x 3 filters of y = act(conv + bias); w is packed [patch][3] for these filters (f64). */
+/**
+ * 4 pixels x 3 filters of conv + bias into out[o + r * filters + c] (the activation is applied by the
+ * caller in a pass of its own: inlined into these kernels it would not be); w is packed [patch][3].
+ */
 export function forward4x3(
   x: Float64Array, origin: Int32Array, offset: Int32Array, patch: number, w: Float64Array, wOffset: number,
-  p: number, rows: number, y: Float32Array, filters: number, f0: number, cols: number, bias: Float32Array | null, act: number,
+  p: number, rows: number, out: Float32Array | Float64Array, o: number, filters: number, cols: number, z0: number, z1: number, z2: number,
 ): void {
   const b0 = origin[p]!, b1 = origin[p + (rows > 1 ? 1 : 0)]!, b2 = origin[p + (rows > 2 ? 2 : 0)]!, b3 = origin[p + (rows > 3 ? 3 : 0)]!;
   let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
@@ -29,26 +30,19 @@ export function forward4x3(
     a = x[b3 + off]!;
     c30 += a * w0; c31 += a * w1; c32 += a * w2;
   }
-  const z0 = bias === null ? 0 : bias[f0]!;
-  const z1 = bias === null || cols < 2 ? 0 : bias[f0 + 1]!;
-  const z2 = bias === null || cols < 3 ? 0 : bias[f0 + 2]!;
-  let o = p * filters + f0;
-  storeRow3(y, o, cols, activate(c00 + z0, act), activate(c01 + z1, act), activate(c02 + z2, act));
+  storeRow3(out, o, cols, c00 + z0, c01 + z1, c02 + z2);
   if (rows < 2) return;
-  o += filters;
-  storeRow3(y, o, cols, activate(c10 + z0, act), activate(c11 + z1, act), activate(c12 + z2, act));
+  storeRow3(out, o + filters, cols, c10 + z0, c11 + z1, c12 + z2);
   if (rows < 3) return;
-  o += filters;
-  storeRow3(y, o, cols, activate(c20 + z0, act), activate(c21 + z1, act), activate(c22 + z2, act));
+  storeRow3(out, o + 2 * filters, cols, c20 + z0, c21 + z1, c22 + z2);
   if (rows < 4) return;
-  o += filters;
-  storeRow3(y, o, cols, activate(c30 + z0, act), activate(c31 + z1, act), activate(c32 + z2, act));
+  storeRow3(out, o + 3 * filters, cols, c30 + z0, c31 + z1, c32 + z2);
 }
 
-/** 3 pixels x 4 filters of y = act(conv + bias); w is packed [patch][4] for these filters (f64). */
+/** As forward4x3 for 3 pixels x 4 filters; w is packed [patch][4]. */
 export function forward3x4(
   x: Float64Array, origin: Int32Array, offset: Int32Array, patch: number, w: Float64Array, wOffset: number,
-  p: number, rows: number, y: Float32Array, filters: number, f0: number, cols: number, bias: Float32Array | null, act: number,
+  p: number, rows: number, out: Float32Array | Float64Array, o: number, filters: number, cols: number, z0: number, z1: number, z2: number, z3: number,
 ): void {
   const b0 = origin[p]!, b1 = origin[p + (rows > 1 ? 1 : 0)]!, b2 = origin[p + (rows > 2 ? 2 : 0)]!;
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -62,18 +56,11 @@ export function forward3x4(
     a = x[b2 + off]!;
     c20 += a * w0; c21 += a * w1; c22 += a * w2; c23 += a * w3;
   }
-  const z0 = bias === null ? 0 : bias[f0]!;
-  const z1 = bias === null || cols < 2 ? 0 : bias[f0 + 1]!;
-  const z2 = bias === null || cols < 3 ? 0 : bias[f0 + 2]!;
-  const z3 = bias === null || cols < 4 ? 0 : bias[f0 + 3]!;
-  let o = p * filters + f0;
-  storeRow4(y, o, cols, activate(c00 + z0, act), activate(c01 + z1, act), activate(c02 + z2, act), activate(c03 + z3, act));
+  storeRow4(out, o, cols, c00 + z0, c01 + z1, c02 + z2, c03 + z3);
   if (rows < 2) return;
-  o += filters;
-  storeRow4(y, o, cols, activate(c10 + z0, act), activate(c11 + z1, act), activate(c12 + z2, act), activate(c13 + z3, act));
+  storeRow4(out, o + filters, cols, c10 + z0, c11 + z1, c12 + z2, c13 + z3);
   if (rows < 3) return;
-  o += filters;
-  storeRow4(y, o, cols, activate(c20 + z0, act), activate(c21 + z1, act), activate(c22 + z2, act), activate(c23 + z3, act));
+  storeRow4(out, o + 2 * filters, cols, c20 + z0, c21 + z1, c22 + z2, c23 + z3);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { filterGradient3x4, filterGradient4x3, forward3x4, forward4x3, inputGradient4x3 } from './conv-kernels.js';
+import { filterGradient12, filterGradient4, inputGradient12, inputGradient4, listByFilter, listPixel, nonZeros } from './conv-sparse.js';
+import { activateInto, LINEAR } from './activation.js';
 import type { ScratchBuffers } from './scratch.js';
 
 /** The fields of core's Conv2DInfo the kernels read; workers rebuild it from a task's integers. */
@@ -35,6 +37,8 @@ class ConvLayout {
   pixelsPerSample = 0;
   pixels = 0;
   patch = 0;
+  /** The patch rounded up to a multiple of 4; offset[] is zero past the patch. */
+  paddedPatch = 0;
   origin: Int32Array = new Int32Array(0);
   offset: Int32Array = new Int32Array(0);
 
@@ -70,13 +74,15 @@ class ConvLayout {
         }
       }
     }
-    const offset = (this.offset = atLeast(this.offset, this.patch));
+    this.paddedPatch = Math.ceil(this.patch / 4) * 4;
+    const offset = (this.offset = atLeast(this.offset, this.paddedPatch));
     let e = 0;
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
         for (let c = 0; c < C; c++, e++) offset[e] = (kh * Wp + kw) * C + c;
       }
     }
+    offset.fill(0, this.patch, this.paddedPatch);
   }
 }
 
@@ -112,21 +118,36 @@ export class Convolution {
     const t = this.layoutFor(info);
     const images = this.padImages(x, info, t, sampleStart, sampleEnd);
     const filters = info.outChannels;
-    const { origin, offset, patch } = t;
-    const p0 = sampleStart * t.pixelsPerSample;
-    const p1 = sampleEnd * t.pixelsPerSample;
-    if (waste(t.pixels, filters, 3, 4) < waste(t.pixels, filters, 4, 3)) {
-      const w = this.packFilter(filter, patch, filters, 4);
-      for (let p = p0; p < p1; p += 3) {
-        const rows = Math.min(3, p1 - p);
-        for (let f0 = 0; f0 < filters; f0 += 4) forward3x4(images, origin, offset, patch, w, f0 * patch, p, rows, y, filters, f0, Math.min(4, filters - f0), bias, act);
+    const { origin, offset, patch, pixelsPerSample } = t;
+    const narrow = waste(t.pixels, filters, 3, 4) < waste(t.pixels, filters, 4, 3);
+    const width = narrow ? 4 : 3;
+    const w = this.packFilter(filter, patch, filters, width);
+    const z = this.scratch.float64('conv.bias', filters + 4);
+    for (let f = 0; f < filters + 4; f++) z[f] = bias !== null && f < filters ? bias[f]! : 0;
+    // A few samples at a time: their sums stay in cache until the activation pass rounds them into y.
+    const block = Math.max(1, Math.floor(FORWARD_BLOCK / (pixelsPerSample * filters)));
+    const sums = act === LINEAR ? null : this.scratch.float64('conv.sums', block * pixelsPerSample * filters);
+    for (let s0 = sampleStart; s0 < sampleEnd; s0 += block) {
+      const p0 = s0 * pixelsPerSample;
+      const p1 = Math.min(s0 + block, sampleEnd) * pixelsPerSample;
+      const out = sums ?? y;
+      const base = sums === null ? 0 : p0 * filters;
+      if (narrow) {
+        for (let p = p0; p < p1; p += 3) {
+          const rows = Math.min(3, p1 - p);
+          for (let f0 = 0; f0 < filters; f0 += 4) {
+            forward3x4(images, origin, offset, patch, w, f0 * patch, p, rows, out, p * filters + f0 - base, filters, Math.min(4, filters - f0), z[f0]!, z[f0 + 1]!, z[f0 + 2]!, z[f0 + 3]!);
+          }
+        }
+      } else {
+        for (let p = p0; p < p1; p += 4) {
+          const rows = Math.min(4, p1 - p);
+          for (let f0 = 0; f0 < filters; f0 += 3) {
+            forward4x3(images, origin, offset, patch, w, f0 * patch, p, rows, out, p * filters + f0 - base, filters, Math.min(3, filters - f0), z[f0]!, z[f0 + 1]!, z[f0 + 2]!);
+          }
+        }
       }
-    } else {
-      const w = this.packFilter(filter, patch, filters, 3);
-      for (let p = p0; p < p1; p += 4) {
-        const rows = Math.min(4, p1 - p);
-        for (let f0 = 0; f0 < filters; f0 += 3) forward4x3(images, origin, offset, patch, w, f0 * patch, p, rows, y, filters, f0, Math.min(3, filters - f0), bias, act);
-      }
+      if (sums !== null) activateInto(sums, y, base, (p1 - p0) * filters, act);
     }
   }
 
@@ -145,21 +166,34 @@ export class Convolution {
     gradients.fill(0, 0, samples * imageSize);
     // origin[] counts from image 0; this buffer starts at image sampleStart.
     const shift = -sampleStart * imageSize;
-    const rowsOf = this.dyRows(dy, filters, filters, sampleStart * pixelsPerSample, sampleEnd * pixelsPerSample);
-    // w packed [e-group][f][3]: element (e0 + r, f) at group * filters * 3 + f * 3 + r.
-    const w = this.scratch.float64('conv.w', Math.ceil(patch / 3) * 3 * filters);
-    for (let e0 = 0, o = 0; e0 < patch; e0 += 3) {
-      for (let f = 0; f < filters; f++) {
-        for (let r = 0; r < 3; r++, o++) w[o] = e0 + r < patch ? filter[(e0 + r) * filters + f]! : 0;
-      }
-    }
     const shifted = this.shiftedOrigins(origin, sampleStart * pixelsPerSample, sampleEnd * pixelsPerSample, shift);
+    let packed: Float64Array | null = null;
+    let transposed: Float64Array | null = null;
+    const ids = this.scratch.int32('conv.ids', filters);
+    const values = this.scratch.float64('conv.values', filters);
     for (let n = 0; n < samples; n++) {
+      // Pixel indices from here on count from sample sampleStart, like `shifted`.
+      const first = n * pixelsPerSample;
+      const from = (sampleStart + n) * pixelsPerSample;
+      // Per sample, so that the choice (and with it the order of the adds) never depends on the split.
+      if (2 * nonZeros(dy, from * filters, (from + pixelsPerSample) * filters) <= pixelsPerSample * filters) {
+        transposed ??= this.transposeFilter(filter, patch, t.paddedPatch, filters);
+        for (let q = 0; q < pixelsPerSample; q++) {
+          const listed = listPixel(dy, (from + q) * filters, filters, ids, values);
+          if (listed === 0) continue;
+          const base = shifted[first + q]!;
+          let e0 = 0;
+          for (; e0 + 12 <= patch; e0 += 12) inputGradient12(ids, values, listed, transposed, t.paddedPatch, e0, gradients, base, offset);
+          for (; e0 < patch; e0 += 4) inputGradient4(ids, values, listed, transposed, t.paddedPatch, e0, Math.min(4, patch - e0), gradients, base, offset);
+        }
+        continue;
+      }
+      packed ??= this.packFilterByPatch(filter, patch, filters);
+      const rows = this.dyRows(dy, filters, filters, from, from + pixelsPerSample);
       for (let q = 0; q < pixelsPerSample; q += 4) {
-        const p = n * pixelsPerSample + q;
-        const rows = Math.min(4, pixelsPerSample - q);
+        const count = Math.min(4, pixelsPerSample - q);
         for (let e0 = 0; e0 < patch; e0 += 3) {
-          inputGradient4x3(rowsOf, p * filters, filters, filters, w, e0 * filters, gradients, shifted, offset, p, rows, e0, Math.min(3, patch - e0));
+          inputGradient4x3(rows, q * filters, filters, filters, packed, e0 * filters, gradients, shifted, offset, first + q, count, e0, Math.min(3, patch - e0));
         }
       }
     }
@@ -178,6 +212,23 @@ export class Convolution {
     const images = this.padImages(x, info, t, firstSample, Math.ceil(pixelEnd / t.pixelsPerSample));
     const { origin, patch } = t;
     const narrow = waste(patch, filters, 3, 4) < waste(patch, filters, 4, 3);
+    const count = pixelEnd - pixelStart;
+    const origins = this.scratch.int32('conv.origins', filters * count);
+    const values = this.scratch.float64('conv.values', filters * count);
+    const counts = this.scratch.int32('conv.counts', filters);
+    if (2 * listByFilter(dy, filters, origin, pixelStart, pixelEnd, origins, values, counts, count) <= count * filters) {
+      const width = t.paddedPatch;
+      const sums = this.scratch.float64('conv.sums', filters * width);
+      for (let f = 0; f < filters; f++) {
+        const start = f * count;
+        const end = start + counts[f]!;
+        let e0 = 0;
+        for (; e0 + 12 <= width; e0 += 12) filterGradient12(images, t.offset, e0, origins, values, start, end, sums, f * width + e0);
+        for (; e0 < width; e0 += 4) filterGradient4(images, t.offset, e0, origins, values, start, end, sums, f * width + e0);
+      }
+      for (let e = 0; e < patch; e++) for (let f = 0; f < filters; f++) partial[offset + e * filters + f] = sums[f * width + e]!;
+      return;
+    }
     const stride = Math.ceil(filters / (narrow ? 4 : 3)) * (narrow ? 4 : 3);
     const rows = this.dyRows(dy, filters, stride, pixelStart, pixelEnd);
     for (let e0 = 0; e0 < patch; e0 += narrow ? 3 : 4) {
@@ -255,6 +306,26 @@ export class Convolution {
     return w;
   }
 
+  /** The filter as float64 [e-group][F][3]: (e0 + r, f) at e0 * F + f * 3 + r, zeros past the patch. */
+  private packFilterByPatch(filter: Float32Array, patch: number, filters: number): Float64Array {
+    const w = this.scratch.float64('conv.w', Math.ceil(patch / 3) * 3 * filters);
+    for (let e0 = 0, o = 0; e0 < patch; e0 += 3) {
+      for (let f = 0; f < filters; f++) {
+        for (let r = 0; r < 3; r++, o++) w[o] = e0 + r < patch ? filter[(e0 + r) * filters + f]! : 0;
+      }
+    }
+    return w;
+  }
+
+  /** The filter as float64 [F][width], zeros past the patch. */
+  private transposeFilter(filter: Float32Array, patch: number, width: number, filters: number): Float64Array {
+    const w = this.scratch.float64('conv.wt', width * filters);
+    for (let f = 0; f < filters; f++) {
+      for (let e = 0; e < width; e++) w[f * width + e] = e < patch ? filter[e * filters + f]! : 0;
+    }
+    return w;
+  }
+
   /** origin[] of pixels [start, end) moved by `shift`, indexed from pixel 0 of sample `start`'s image. */
   private shiftedOrigins(origin: Int32Array, start: number, end: number, shift: number): Int32Array {
     const shifted = this.scratch.int32('conv.origin', end - start);
@@ -279,3 +350,5 @@ export class Convolution {
 }
 
 const LAYOUT_CACHE_SIZE = 4;
+/** Output values per forward block (~128 KiB of float64 sums). */
+const FORWARD_BLOCK = 16_384;

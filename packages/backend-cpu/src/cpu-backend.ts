@@ -40,7 +40,7 @@ export class CpuHandleError extends Error {
   }
 }
 
-/** Multiply-adds (x2) below which a primitive stays on the calling thread: waking a worker costs more. */
+/** Floating-point operations below which a primitive stays on the calling thread: sharing it costs more. */
 const PARALLEL_MIN_FLOPS = 200_000;
 /** Elements below which an element-wise primitive stays on the calling thread. */
 const PARALLEL_MIN_ELEMENTS = 32_768;
@@ -293,6 +293,20 @@ export class CpuBackend implements Backend<Float32Array> {
     return { param, velocity: v };
   }
 
+  /**
+   * Starts the worker threads now (they otherwise start with the first primitive worth sharing, and the
+   * calling thread does all the work until they are up); resolves once every one of them is serving.
+   */
+  startWorkers(): Promise<void> {
+    this.assertOpen();
+    return this.pool.startWorkers();
+  }
+
+  /** How many chunks of work the worker threads have done: 0 means everything ran on the calling thread. */
+  get workerChunks(): number {
+    return this.pool.workerChunks;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -331,10 +345,13 @@ export class CpuBackend implements Backend<Float32Array> {
     return chunks;
   }
 
-  private buffers(...handles: (Float32Array | null)[]): void {
-    handles.forEach((h, i) => {
-      this.task[Slot.buffers + i] = h === null ? -1 : this.registry.idOf(h);
-    });
+  /** Names the task's buffers (fixed arity rather than rest parameters: no array per call). */
+  private buffers(a: Float32Array | null, b: Float32Array | null = null, c: Float32Array | null = null, d: Float32Array | null = null): void {
+    const t = this.task;
+    t[Slot.buffers] = a === null ? -1 : this.registry.idOf(a);
+    t[Slot.buffers + 1] = b === null ? -1 : this.registry.idOf(b);
+    t[Slot.buffers + 2] = c === null ? -1 : this.registry.idOf(c);
+    t[Slot.buffers + 3] = d === null ? -1 : this.registry.idOf(d);
   }
 
   /** Shared float64 scratch of at least `count` elements for partial sums. */

@@ -23,6 +23,29 @@ describe('maxPool', () => {
     expect(Array.from(await backend.read(argmax))).toEqual([0, 3]);
   });
 
+  it('2x2 stride 2 (the integer fast path) matches a float scan on ties, zeros, negatives, infinities and NaN', async () => {
+    const backend = createCpuBackend({ threads: 1 });
+    const info = pool2dInfo([3, 8, 6, 4], [2, 2]);
+    // Few distinct values, so that many windows tie; most windows are non-negative (the fast path).
+    const specials = [-0, 0, -1, Infinity, -Infinity, NaN];
+    const x = Float32Array.from(seededValues(sizeOf(info.inShape), 5), (v, i) => (i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.round(Math.abs(v) * 4) / 4));
+    const { y, argmax } = backend.maxPool(backend.upload(x), info);
+    const values = await backend.read(y);
+    const indices = await backend.read(argmax);
+    let o = 0;
+    for (let n = 0; n < info.batch; n++) for (let oh = 0; oh < info.outHeight; oh++) for (let ow = 0; ow < info.outWidth; ow++) {
+      for (let c = 0; c < info.channels; c++, o++) {
+        let where = ((n * info.inHeight + 2 * oh) * info.inWidth + 2 * ow) * info.channels + c;
+        for (const [dh, dw] of [[0, 1], [1, 0], [1, 1]] as const) {
+          const i = ((n * info.inHeight + 2 * oh + dh) * info.inWidth + 2 * ow + dw) * info.channels + c;
+          if (x[i]! > x[where]!) where = i;
+        }
+        expect(Object.is(values[o], x[where]), `output ${o}`).toBe(true);
+        expect(indices[o], `argmax ${o}`).toBe(where);
+      }
+    }
+  });
+
   it('never lets a padding position win, even over negative inputs', async () => {
     const backend = createCpuBackend();
     // 3x3 window, stride 1, same padding on a 4x4 input: one row/column of padding before.

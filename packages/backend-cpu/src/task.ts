@@ -66,9 +66,13 @@ export const Control = {
   quit: 3,
   /** Set by a worker whose chunk threw; the error follows on its port. */
   failed: 4,
+  /** Workers that have started serving. */
+  ready: 5,
+  /** Chunks run by workers so far (a diagnostic: it shows the work really is shared). */
+  workerChunks: 6,
 } as const;
 
-export const CONTROL_INTS = 5;
+export const CONTROL_INTS = 7;
 
 /**
  * Claims one chunk of task `seq`, or returns -1 when none is left (or the task is no longer current).

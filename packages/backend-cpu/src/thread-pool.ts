@@ -78,6 +78,21 @@ export class ThreadPool {
     this.assertHealthy();
   }
 
+  /** Starts the workers now rather than on the first parallel task; resolves once all of them serve. */
+  async startWorkers(): Promise<void> {
+    if (this.threads < 2) return;
+    if (this.helpers.length === 0) this.start();
+    while (Atomics.load(this.control, Control.ready) < this.threads - 1) {
+      this.assertHealthy();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Chunks the workers (not the calling thread) have run so far. */
+  get workerChunks(): number {
+    return Atomics.load(this.control, Control.workerChunks);
+  }
+
   /** Tells the workers about a new buffer (each learns it before any task names it). */
   announce(id: number, buffer: SharedArrayBuffer): void {
     const message: BufferMessage = { id, buffer };

@@ -55,6 +55,7 @@ function serve(start: WorkerStart): void {
   const floats = new Float64Array(start.task, TASK_INTS * 4);
   const executor = new Executor(task, floats, new WorkerBuffers(start.buffers));
   let seen = Atomics.load(control, Control.seq);
+  Atomics.add(control, Control.ready, 1);
   for (;;) {
     let seq = Atomics.load(control, Control.seq);
     for (let i = 0; seq === seen && i < start.spin; i++) seq = Atomics.load(control, Control.seq);
@@ -72,6 +73,7 @@ function serve(start: WorkerStart): void {
         start.buffers.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         Atomics.store(control, Control.failed, 1);
       }
+      Atomics.add(control, Control.workerChunks, 1);
       Atomics.add(control, Control.done, 1);
       Atomics.notify(control, Control.done);
     }

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+
+export interface BenchOptions {
+  /** Shorter runs, fewer repeats, sweeps shrunk: the whole run in a few minutes. */
+  readonly quick: boolean;
+  /** Also write the results as JSON here. */
+  readonly json: string | null;
+  /** The Markdown file whose generated section is replaced (created if missing). */
+  readonly markdown: string;
+  /** Only these targets (e.g. `cpu`, `gpujs:webasm`, `peer`); all when empty. */
+  readonly only: readonly string[];
+  /** Skip the batch-size and thread-count sweeps. */
+  readonly noSweeps: boolean;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--markdown FILE] [--only TARGET[,TARGET...]] [--no-sweeps]
+
+Measures training (batch 32 and 256) and inference throughput and peak RSS of every backend and mode,
+beside tfjs-layers' own LeNet model.fit, and writes the tables into BENCHMARKS.md (between its
+<!-- bench:start --> and <!-- bench:end --> markers).
+
+  --quick           shorter runs and fewer repeats; the sweeps shrink (a few minutes in all)
+  --json FILE       also write { "results": [...] } to FILE
+  --markdown FILE   the Markdown file to update (default: BENCHMARKS.md at the repository root)
+  --only LIST       only these targets, e.g. cpu, tfjs:wasm, gpujs:webasm, peer (comma separated)
+  --no-sweeps       skip the batch-size and thread-count sweeps`;
+
+/**
+ * Parses the command line. Relative paths resolve against the directory `pnpm bench` was started from
+ * (pnpm runs the script inside apps/bench and passes the original one as INIT_CWD).
+ */
+export function parseOptions(argv: readonly string[], defaultMarkdown: string, cwd = process.env.INIT_CWD ?? process.cwd()): BenchOptions {
+  let quick = false;
+  let json: string | null = null;
+  let markdown = defaultMarkdown;
+  let noSweeps = false;
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') json = resolve(cwd, value());
+    else if (arg === '--markdown') markdown = resolve(cwd, value());
+    else if (arg === '--only') only.push(...value().split(',').map((s) => s.trim()).filter(Boolean));
+    else if (arg === '--no-sweeps') noSweeps = true;
+    else if (arg === '--') continue;
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  return { quick, json, markdown, only, noSweeps };
+}
