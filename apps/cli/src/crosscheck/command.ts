@@ -1,9 +1,9 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { Engine, sliceDataset, type Backend, type Dataset } from '@lenet-ts/core';
 import { loadFashionMnist } from '@lenet-ts/core/data';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import { Option, type Command } from 'commander';
 import { BACKENDS, createBackend, UsageError } from '../backends.js';
+import { writeFileAtomically } from '../files.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { formatRunComparison, formatStepReport, type RunComparison } from './format.js';
 import { stepCrosscheck, type Participant } from './step-crosscheck.js';
@@ -89,9 +89,7 @@ async function crosscheck(options: CrosscheckOptions, write: (line: string) => v
     });
     write(formatStepReport(report));
     if (options.json) {
-      const temp = `${options.json}.${process.pid}.tmp`;
-      writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
-      renameSync(temp, options.json);
+      writeFileAtomically(options.json, `${JSON.stringify(report, null, 2)}\n`, 'cross-check report');
       write(`Full report: ${options.json}`);
     }
     if (!report.pass) throw new CrosscheckFailed(`cross-check failed for ${report.backends.filter((b) => !b.pass).map((b) => b.label).join(', ')}`);
