@@ -20,7 +20,8 @@ interface LossCase {
 /**
  * Sigmoid outputs in (0.01, 0.99), and in batches of 8+ rows the edge cases: a row of saturated 1s (all
  * tied, clipped to 1 - eps), a row of 0s (clipped to eps), a row whose label column is exactly 0 and one
- * where it ties another 1 (the first index wins the argmax).
+ * where it ties another 1 (the first index wins the argmax), and a row with values exactly at the float32 clip
+ * bounds, where TF's clip_by_value still passes the gradient (a strict comparison would drop it).
  */
 function probabilityRows(random: SeededRandom, batch: number, classes: number, y: Float32Array): Float32Array {
   const p = random.floats(batch * classes, 0.01, 0.99);
@@ -30,6 +31,8 @@ function probabilityRows(random: SeededRandom, batch: number, classes: number, y
     p[2 * classes + y[2]] = 0;
     p[3 * classes + y[3]] = 1;
     p[3 * classes + ((y[3] + 1) % classes)] = 1;
+    p[4 * classes + y[4]] = Math.fround(KERAS_EPSILON);
+    p[4 * classes + ((y[4] + 1) % classes)] = Math.fround(1 - KERAS_EPSILON);
   }
   return p;
 }
