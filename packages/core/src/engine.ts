@@ -39,9 +39,13 @@ export class Engine {
     let result: T;
     try {
       result = fn();
-    } finally {
+    } catch (error) {
+      // A primitive that throws mid-step must not leak what the step had already made.
       this.scopes.pop();
+      for (const t of created) t.dispose();
+      throw error;
     }
+    this.scopes.pop();
     const survivors = new Set<Tensor>(tensorsIn(result));
     const outer = this.scopes[this.scopes.length - 1];
     for (const t of created) {
