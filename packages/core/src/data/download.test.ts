@@ -15,7 +15,7 @@ import type { FashionMnistFile } from './fashion-mnist-files.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { stderrProgress } from './progress.js';
 import type { DownloadProgress } from './progress.js';
-import { checksumsOf, syntheticFashionMnist, writeDataset } from './test-fixtures.js';
+import { checksumsOf, syntheticFashionMnist, writeDataset, dataErrorOf } from './test-fixtures.js';
 
 const files = syntheticFashionMnist(3, 200, 50); // 200 training images: a 157 kB body, several chunks
 const expectedChecksums = checksumsOf(files);
@@ -84,16 +84,6 @@ afterEach(() => {
   requests.length = 0;
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function dataErrorOf(promise: Promise<unknown>): Promise<DataError> {
-  const error = await promise.then(
-    () => new Error('expected a DataError, got none'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataError);
-  expect((error as DataError).message).not.toContain('\n');
-  return error as DataError;
-}
 
 const quiet = { expectedChecksums, progress: false } as const;
 

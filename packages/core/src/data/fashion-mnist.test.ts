@@ -8,7 +8,7 @@ import { FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import { defaultCacheDir, loadFashionMnist, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
 import type { LoadFashionMnistOptions } from './fashion-mnist.js';
 import { encodeIdx } from './idx.js';
-import { checksumsOf, syntheticFashionMnist, writeDataset } from './test-fixtures.js';
+import { checksumsOf, syntheticFashionMnist, writeDataset, dataErrorOf } from './test-fixtures.js';
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -19,16 +19,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function dataErrorOf(promise: Promise<unknown>): Promise<DataError> {
-  const error = await promise.then(
-    () => new Error('expected a DataError, got none'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataError);
-  expect((error as DataError).message).not.toContain('\n');
-  return error as DataError;
-}
 
 describe('loadFashionMnist on the official files from the Debian package', () => {
   // An empty cache and an empty environment, so only the system directory can answer.

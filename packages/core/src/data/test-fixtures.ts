@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
+import { expect } from 'vitest';
+import { DataError } from './data-error.js';
 import { encodeIdx } from './idx.js';
 
 /** The uncompressed bytes of a tiny data set whose first training label is `marker`. */
@@ -35,4 +37,15 @@ export function writeDataset(dir: string, files: Partial<Record<FashionMnistFile
   for (const [file, bytes] of Object.entries(files)) {
     writeFileSync(join(dir, gzip ? `${file}.gz` : file), gzip ? gzipSync(bytes) : bytes);
   }
+}
+
+/** Awaits a promise that must reject with a one-line DataError, and returns that error. */
+export async function dataErrorOf(promise: Promise<unknown>): Promise<DataError> {
+  const error = await promise.then(
+    () => new Error('expected a DataError, got none'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DataError);
+  expect((error as DataError).message).not.toContain('\n');
+  return error as DataError;
 }
