@@ -1,4 +1,5 @@
 export * from './backend.js';
+export * from './provider.js';
 export { Batcher, sliceDataset, type Dataset } from './dataset.js';
 export { Engine, type EngineMemory } from './engine.js';
 export * from './geometry.js';
