@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // worker.js is started by path (new URL('./worker.js', import.meta.url)), so it is an entry of its own.
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
+  entry: { index: 'src/index.ts', provider: 'src/provider.ts', worker: 'src/worker.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', provider: 'src/provider.ts' } },
   clean: true,
   sourcemap: true,
   // import.meta.url in the CommonJS build, to find worker.js.

@@ -5,7 +5,8 @@ import { encodeIdx, loadFashionMnist, type FashionMnist } from '@lenet-ts/core/d
 import { createReferenceBackend } from '@lenet-ts/core/testing';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createBackend } from './backends.js';
+import { providers } from '@lenet-ts/backends';
+import { createBackend } from './backends.js';
 import { loadModel } from './model-io.js';
 import { listDir, removeTempDirs, tempDir } from './test-support/fixtures.js';
 import { runInProcess } from './test-support/run-cli.js';
@@ -91,11 +92,11 @@ describe('evaluate --model', () => {
 describe('a model trained on cpu', () => {
   const backends: [string, () => Promise<Backend>][] = [
     ['reference (the naive-loop backend from @lenet-ts/core/testing)', async () => createReferenceBackend()],
-    ...Object.keys(BACKENDS).map((name): [string, () => Promise<Backend>] => [name, () => createBackend({ name })]),
+    ...providers.map(({ name }): [string, () => Promise<Backend>] => [name, () => createBackend(name)]),
   ];
 
   it.each(backends)('gives the same predictions on %s', async (_name, create) => {
-    const expected = await predictions(await createBackend({ name: 'cpu' }), 200);
+    const expected = await predictions(await createBackend('cpu'), 200);
     const actual = await predictions(await create(), 200);
     let worst = 0;
     for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
@@ -135,7 +136,7 @@ describe('predict --model', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').slice(2);
     expect(lines).toHaveLength(6);
-    const expected = await predictions(await createBackend({ name: 'cpu' }), 3);
+    const expected = await predictions(await createBackend('cpu'), 3);
     const names = data.classNames;
     for (let n = 0; n < 3; n++) {
       const row = Array.from(expected.subarray(n * 10, n * 10 + 10));
@@ -146,7 +147,7 @@ describe('predict --model', () => {
     }
   });
 
-  it.each(Object.keys(BACKENDS).filter((name) => name !== 'cpu'))('prints the same classes on --backend %s as on cpu', async (name) => {
+  it.each(providers.map((p) => p.name).filter((name) => name !== 'cpu'))('prints the same classes on --backend %s as on cpu', async (name) => {
     const { idx } = writeImages();
     const parse = (stdout: string) =>
       stdout.trim().split('\n').slice(2).map((line) => [...line.matchAll(/([A-Za-z/ -]+) (\d\.\d{4})/g)].map((m) => [m[1]!.trim(), Number(m[2])] as const));

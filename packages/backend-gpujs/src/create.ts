@@ -1,15 +1,13 @@
+import { BackendUnavailableError } from '@lenet-ts/core';
 import { GPU } from 'gpu.js';
 import type { Device, GpujsMode } from './devices/device.js';
+import { GPUJS_MODES, type GpujsModeChoice } from './modes.js';
 import { SyncDevice } from './devices/sync-device.js';
 import { WebGpuDevice } from './devices/webgpu-device.js';
 import { provideWebGpu, shortReason } from './devices/webgpu-provider.js';
 import { GpujsBackend, type UnavailableMode } from './gpujs-backend.js';
 import { selfTest } from './self-test.js';
 
-/** A mode to run, or `auto`: the fastest that works here (webgpu > headlessgl > webasm > cpu). */
-export type GpujsModeChoice = 'auto' | GpujsMode;
-
-export const GPUJS_MODES: readonly GpujsModeChoice[] = ['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'];
 
 /** The order `auto` tries. */
 const AUTO_ORDER: readonly GpujsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
@@ -19,10 +17,10 @@ export interface GpujsBackendOptions {
 }
 
 /** Thrown when an explicitly requested mode cannot run here. */
-export class GpujsModeUnavailableError extends Error {
-  constructor(readonly mode: GpujsMode, readonly reason: string) {
-    super(`gpu.js mode ${mode} is unavailable: ${reason}`);
-    this.name = 'GpujsModeUnavailableError';
+export class GpujsModeUnavailableError extends BackendUnavailableError {
+  override name = 'GpujsModeUnavailableError';
+  constructor(readonly mode: GpujsMode, reason: string) {
+    super(`gpujs:${mode}`, reason, `gpu.js mode ${mode} is unavailable: ${reason}`);
   }
 }
 

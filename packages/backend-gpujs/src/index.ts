@@ -1,10 +1,6 @@
-export {
-  createGpujsBackend,
-  GPUJS_MODES,
-  GpujsModeUnavailableError,
-  type GpujsBackendOptions,
-  type GpujsModeChoice,
-} from './create.js';
+export { createGpujsBackend, GpujsModeUnavailableError, type GpujsBackendOptions } from './create.js';
+export { GPUJS_MODES, type GpujsModeChoice } from './modes.js';
+export { gpujsProvider } from './provider.js';
 export type { GpujsMode } from './devices/device.js';
 export { GpujsFallbackError } from './devices/sync-device.js';
 export { GpujsBackend, GpujsHandleError, type UnavailableMode } from './gpujs-backend.js';

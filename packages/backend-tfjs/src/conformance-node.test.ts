@@ -38,7 +38,7 @@ if (failure === null) {
     it('asking for node explicitly fails with TfjsRuntimeError naming the cause', async () => {
       const attempt = createTfjsBackend({ runtime: 'node' });
       await expect(attempt).rejects.toBeInstanceOf(TfjsRuntimeError);
-      await expect(attempt).rejects.toThrow(/tfjs runtime "node" is unavailable: .+; use --tf-runtime auto/);
+      await expect(attempt).rejects.toThrow(/tfjs runtime "node" is unavailable: .+; use runtime auto \(tfjs:auto\)/);
     });
   });
 }

@@ -1,15 +1,12 @@
+import { BackendUnavailableError } from '@lenet-ts/core';
 import * as tfCore from '@tensorflow/tfjs-core';
+import { TFJS_RUNTIMES, type TfjsRuntime, type TfjsRuntimeRequest } from './runtimes.js';
+
+export { TFJS_RUNTIMES, type TfjsRuntime, type TfjsRuntimeRequest };
 
 /** The TensorFlow.js namespace every op goes through; tfjs-node's is a superset of tfjs-core's. */
 export type Tf = typeof tfCore;
 
-/** A TensorFlow.js runtime: the native libtensorflow binding, WebAssembly (XNNPACK) or plain JavaScript. */
-export type TfjsRuntime = 'node' | 'wasm' | 'cpu';
-
-/** What a user may ask for: one runtime, or `auto` = the fastest that loads (node, then wasm, then cpu). */
-export type TfjsRuntimeRequest = 'auto' | TfjsRuntime;
-
-export const TFJS_RUNTIMES: readonly TfjsRuntimeRequest[] = ['auto', 'node', 'wasm', 'cpu'];
 
 /** Why a runtime did not run. */
 export interface RuntimeNote {
@@ -29,10 +26,10 @@ export interface LoadedRuntime {
 }
 
 /** Thrown when an explicitly requested runtime cannot run; the message names the cause and the way out. */
-export class TfjsRuntimeError extends Error {
-  constructor(readonly runtime: TfjsRuntime, readonly reason: string) {
-    super(`tfjs runtime "${runtime}" is unavailable: ${reason}; use --tf-runtime auto to fall back to one that loads`);
-    this.name = 'TfjsRuntimeError';
+export class TfjsRuntimeError extends BackendUnavailableError {
+  override name = 'TfjsRuntimeError';
+  constructor(readonly runtime: TfjsRuntime, reason: string) {
+    super(`tfjs:${runtime}`, reason, `tfjs runtime "${runtime}" is unavailable: ${reason}; use runtime auto (tfjs:auto) to fall back to one that loads`);
   }
 }
 

@@ -47,6 +47,8 @@ export class TfjsBackend implements Backend<Tensor> {
   readonly description: string;
   /** The runtime that actually runs. */
   readonly runtime: TfjsRuntime;
+  /** The runtime, as the Backend contract's mode. */
+  readonly mode: TfjsRuntime;
   /** What was asked for. */
   readonly requested: TfjsRuntimeRequest;
   /** Why each other runtime did not run. */
@@ -62,6 +64,7 @@ export class TfjsBackend implements Backend<Tensor> {
   constructor(loaded: LoadedRuntime, requested: TfjsRuntimeRequest) {
     this.tf = loaded.tf;
     this.runtime = loaded.runtime;
+    this.mode = loaded.runtime;
     this.backendName = loaded.backendName;
     this.notes = loaded.notes;
     this.requested = requested;

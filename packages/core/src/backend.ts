@@ -71,6 +71,8 @@ export interface Backend<H = unknown> {
   readonly apiVersion: typeof BACKEND_API_VERSION;
   /** Short id, e.g. `cpu`, `gpujs`, `tfjs`. */
   readonly name: string;
+  /** The mode that actually runs (`wasm` when `auto` picked it); absent for a backend without modes. */
+  readonly mode?: string;
   /** What actually runs underneath, e.g. `headlessgl`, `wasm (tfjs-node failed to load: ...)`. */
   readonly description: string;
 
@@ -110,6 +112,11 @@ export interface Backend<H = unknown> {
 
   /** Releases everything the backend holds (contexts, workers). The backend is unusable afterwards. */
   close?(): void;
+}
+
+/** The id of what runs, as users type it: `cpu`, `tfjs:wasm`, `gpujs:cpu` (never just the mode's name). */
+export function backendId(backend: Pick<Backend, 'name' | 'mode'>): string {
+  return backend.mode === undefined ? backend.name : `${backend.name}:${backend.mode}`;
 }
 
 /** Thrown when a backend built for another contract version is handed to core. */

@@ -12,6 +12,8 @@ export type Availability = { readonly available: true } | { readonly available: 
 export interface BackendCreateOptions {
   /** One of the provider's `modes`; the provider's `defaultMode` when absent. */
   readonly mode?: string;
+  /** Threads that compute, for backends that run on several (default: one per core). */
+  readonly threads?: number;
 }
 
 /**
@@ -28,6 +30,16 @@ export interface BackendProvider {
   readonly modes: readonly string[];
   /** The mode `create` runs when none is given; undefined exactly when `modes` is empty. */
   readonly defaultMode: string | undefined;
+  /** The npm package that exports this provider (bench and tools resolve `libraries` from it). */
+  readonly packageName: string;
+  /** Third-party packages whose versions the figures depend on, e.g. `gpu.js` (for benchmark reports). */
+  readonly libraries: readonly string[];
+  /** Whether `threads` changes how it runs (the bench sweeps thread counts of these). */
+  readonly threaded: boolean;
+  /** Modes that need an X display on Linux (tools run them under xvfb-run when DISPLAY is unset). */
+  readonly displayModes: readonly string[];
+  /** A flag that sets the mode on the command line, kept for scripts written before `name:mode` ids. */
+  readonly modeFlag?: { readonly flag: string; readonly description: string };
   /**
    * Creates the backend. An explicit mode that cannot run here throws BackendUnavailableError (never a
    * silent fallback); `auto` picks what works and the backend's description says what ran and why.
@@ -39,13 +51,14 @@ export interface BackendProvider {
 
 /** Thrown by `create` when an explicitly requested backend or mode cannot run here. */
 export class BackendUnavailableError extends Error {
-  override readonly name = 'BackendUnavailableError';
+  override name = 'BackendUnavailableError';
   constructor(
     /** The backend id, `name` or `name:mode`. */
     readonly id: string,
     readonly reason: string,
+    message = `backend ${id} is unavailable here: ${reason}`,
   ) {
-    super(`backend ${id} is unavailable here: ${reason}`);
+    super(message);
   }
 }
 
@@ -95,11 +108,36 @@ export function resolveBackendId(
   return { provider, mode: parsed.mode ?? provider.defaultMode };
 }
 
+/** Resolves an id against the providers and creates that backend. */
+export async function createBackendFromId(
+  providers: readonly BackendProvider[],
+  id: string | BackendId,
+  options: Omit<BackendCreateOptions, 'mode'> = {},
+): Promise<Backend> {
+  const { provider, mode } = resolveBackendId(providers, id);
+  return provider.create({ ...options, mode });
+}
+
 /** Refuses a provider written against another descriptor version (e.g. a stale backend package). */
 export function assertProviderVersion(provider: BackendProvider): void {
   if (provider.providerVersion !== BACKEND_PROVIDER_VERSION) {
     throw new Error(
       `backend provider "${provider.name}" implements descriptor v${String(provider.providerVersion)}, this @lenet-ts/core needs v${BACKEND_PROVIDER_VERSION}; install matching versions`,
     );
+  }
+}
+
+/**
+ * An availability probe for providers whose only honest test is to try: create the backend in that mode,
+ * close it again, and report why it failed if it did.
+ */
+export async function availabilityByCreating(provider: BackendProvider, mode: string | undefined): Promise<Availability> {
+  try {
+    const backend = await provider.create({ mode, threads: 1 });
+    backend.close?.();
+    return { available: true };
+  } catch (error) {
+    const reason = error instanceof BackendUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
+    return { available: false, reason: reason.split('\n')[0]!.trim() };
   }
 }

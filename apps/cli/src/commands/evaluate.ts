@@ -1,8 +1,11 @@
 import { Engine, sliceDataset } from '@lenet-ts/core';
-import { backendChoice, type BackendOptions } from '../backend-options.js';
+import type { Command } from 'commander';
 import { createBackend } from '../backends.js';
+import { addBackendSelection, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { loadData, type DataLocations } from '../data.js';
+import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { loadModel } from '../model-io.js';
+import { positiveInt } from '../options.js';
 
 export interface EvaluateOptions extends BackendOptions {
   model: string;
@@ -11,13 +14,22 @@ export interface EvaluateOptions extends BackendOptions {
   dataDir?: string;
 }
 
+export function registerEvaluate(program: Command, io: CliIo): void {
+  addDataDirOption(
+    addBackendSelection(program.command('evaluate').description('evaluate a saved model on the Fashion-MNIST test set'))
+      .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)')
+      .option('--batch-size <n>', 'batch size', positiveInt, 256)
+      .option('--limit <n>', 'evaluate on the first N test images only', positiveInt),
+  ).action(async (options: EvaluateOptions) => evaluate(options, { out: lineWriter(io.stdout), output: io.stdout, data: io.data }));
+}
+
 /** Loads a saved model on the chosen backend and reports its loss and accuracy on the test set. */
 export async function evaluate(options: EvaluateOptions, context: { out: (line: string) => void; output: NodeJS.WritableStream; data?: DataLocations }): Promise<void> {
   const backend = await createBackend(backendChoice(options));
   try {
     const { model, metadata } = loadModel(new Engine(backend), options.model);
     try {
-      context.out(`Backend: ${backend.name} (${backend.description})`);
+      context.out(backendLine(backend));
       context.out(`Model: ${options.model} (${describe(metadata)})`);
       const data = await loadData(options.dataDir, context.data);
       const test = options.limit ? sliceDataset(data.test, 0, Math.min(options.limit, data.test.count)) : data.test;

@@ -1,13 +1,28 @@
 import { Engine } from '@lenet-ts/core';
-import { backendChoice, type BackendOptions } from '../backend-options.js';
+import type { Command } from 'commander';
 import { createBackend } from '../backends.js';
+import { addBackendSelection, backendChoice, type BackendOptions } from '../command-options.js';
 import { IMAGE_SIDE, readImages } from '../images.js';
+import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { classNamesOf, loadModel } from '../model-io.js';
+import { positiveInt } from '../options.js';
 import { describe } from './evaluate.js';
 
 export interface PredictOptions extends BackendOptions {
   model: string;
   top: number;
+}
+
+export function registerPredict(program: Command, io: CliIo): void {
+  addBackendSelection(
+    program
+      .command('predict')
+      .description('classify 28x28 PNG images or IDX image files with a saved model')
+      .argument('<images...>', 'PNG files (28x28, white on black) or IDX image files (gzip or not)'),
+  )
+    .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)')
+    .option('--top <k>', 'classes to show per image', positiveInt, 3)
+    .action(async (images: string[], options: PredictOptions) => predict(images, options, lineWriter(io.stdout)));
 }
 
 /** Classifies PNG or IDX images with a saved model; one line per image with the top classes and probabilities. */
@@ -17,7 +32,7 @@ export async function predict(images: readonly string[], options: PredictOptions
     const { model, metadata } = loadModel(new Engine(backend), options.model);
     try {
       const batch = readImages(images);
-      out(`Backend: ${backend.name} (${backend.description})`);
+      out(backendLine(backend));
       out(`Model: ${options.model} (${describe(metadata)})`);
       const classNames = classNamesOf(metadata);
       const probabilities = await model.predict({

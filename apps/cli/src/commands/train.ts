@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
-import { backendChoice, type BackendOptions } from '../backend-options.js';
 import { createBackend, UsageError } from '../backends.js';
+import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
 import { loadData, type DataLocations } from '../data.js';
 import { assertWritable } from '../files.js';
 import { watchInterrupt } from '../interrupt.js';
+import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
 import { writeTrainingReport } from '../report/report.js';
+import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
 
 export interface TrainOptions extends BackendOptions {
@@ -35,6 +37,27 @@ export interface TrainContext {
   readonly data?: DataLocations;
 }
 
+/** `lenet train`, the default command, so a bare `lenet` runs the seed recipe. */
+export function registerTrain(program: Command, io: CliIo): void {
+  addDataDirOption(
+    addBackendOptions(
+      program.command('train', { isDefault: true }).description('train LeNet (default: the d2l seed recipe) and evaluate it on the test set'),
+    )
+      .option('--epochs <n>', 'epochs (default: the preset\'s)', positiveInt)
+      .option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt)
+      .option('--lr <rate>', 'learning rate (default: the preset\'s)', positiveNumber)
+      .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
+      .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt),
+  )
+    .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet')
+    .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)')
+    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)')
+    .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images')
+    .action(async (options: TrainOptions, command: Command) =>
+      train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
+    );
+}
+
 /** Where a run writes: the model, the per-epoch checkpoint (by default `<save>.ckpt`) and the report. */
 interface OutputPaths {
   readonly save?: string;
@@ -50,7 +73,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
   const backend = await createBackend(backendChoice(options));
   let model: Sequential | null = null;
   try {
-    out(`Backend: ${backend.name} (${backend.description})`);
+    out(backendLine(backend));
     const engine = new Engine(backend);
     let settings: RunSettings;
     let resumeFrom: FitState | undefined;

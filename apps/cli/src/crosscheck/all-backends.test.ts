@@ -4,14 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../backends.js';
 import { formatStepReport } from './format.js';
 import { stepCrosscheck, type Participant } from './step-crosscheck.js';
-import { parseBackendSpec } from './command.js';
 
 /** Every backend and mode CI can run (headlessgl needs the X display that `xvfb-run` gives the test script). */
 const SPECS = ['cpu', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:headlessgl', 'gpujs:webasm', 'gpujs:cpu'];
 
 describe('cross-backend conformance', async () => {
   const participants: Participant[] = [];
-  for (const spec of SPECS) participants.push({ label: spec, backend: await createBackend(parseBackendSpec(spec)) });
+  for (const spec of SPECS) participants.push({ label: spec, backend: await createBackend(spec) });
   afterAll(() => participants.forEach((p) => p.backend.close?.()));
 
   it('runs each backend in the mode it was asked for (no silent fallback)', () => {

@@ -1,9 +1,12 @@
-import { Engine, sliceDataset, type Backend, type Dataset } from '@lenet-ts/core';
-import { loadFashionMnist } from '@lenet-ts/core/data';
+import { installedBackendIds, providers } from '@lenet-ts/backends';
+import { backendId, Engine, sliceDataset, type Backend, type Dataset } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
-import { Option, type Command } from 'commander';
-import { BACKENDS, createBackend, UsageError } from '../backends.js';
+import type { Command } from 'commander';
+import { createBackend, resolveBackend, UsageError } from '../backends.js';
+import { addDataDirOption, addRecipeOptions } from '../command-options.js';
+import { loadData } from '../data.js';
 import { writeFileAtomically } from '../files.js';
+import { lineWriter, type CliIo } from '../io.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { formatRunComparison, formatStepReport, type RunComparison } from './format.js';
 import { stepCrosscheck, type Participant } from './step-crosscheck.js';
@@ -27,48 +30,33 @@ export class CrosscheckFailed extends Error {
   override readonly name = 'CrosscheckFailed';
 }
 
-/** `name` or `name:mode`, e.g. `tfjs:wasm`; checked against the registry before anything runs. */
-export function parseBackendSpec(spec: string): { name: string; mode?: string } {
-  const [name, mode, extra] = spec.split(':');
-  const entry = BACKENDS[name!];
-  if (!entry || extra !== undefined) {
-    throw new UsageError(`unknown backend "${spec}"; use name or name:mode with a name from: ${Object.keys(BACKENDS).join(', ')}`);
-  }
-  if (mode !== undefined && !(entry.modes ?? []).includes(mode)) {
-    throw new UsageError(`unknown mode "${mode}" for ${name}; choose one of: ${(entry.modes ?? []).join(', ') || '(none)'}`);
-  }
-  return mode === undefined ? { name: name! } : { name: name!, mode };
-}
-
-export function registerCrosscheck(program: Command, write: (line: string) => void): void {
-  program
+export function registerCrosscheck(program: Command, io: CliIo): void {
+  const command = program
     .command('crosscheck')
     .description('train the same LeNet on several backends from the same weights and batches and compare them')
-    .option('--backends <list>', 'comma-separated backends, each name or name:mode', Object.keys(BACKENDS).join(','))
+    .option('--backends <list>', `comma-separated backends, each name or name:mode (${installedBackendIds().join(', ')})`, providers.map((p) => p.name).join(','))
     .option('--reference <backend>', 'backend the others are compared against', 'cpu')
     .option('--steps <n>', 'training steps to compare layer by layer', positiveInt, 20)
     .option('--tolerance <x>', 'largest allowed max|a-b|/max|b| for any tensor', positiveNumber, 1e-3)
     .option('--json <file>', 'also write the full report as JSON')
     .option('--epochs <n>', 'instead: train N epochs on each backend and compare loss, accuracy and speed', positiveInt)
-    .option('--limit <n>', 'with --epochs: train on the first N rows', positiveInt)
-    .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
-    .option('--seed <n>', 'seed for the shared initial weights', positiveInt, 1)
-    .option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt)
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files')
-    .action(async (options: CrosscheckOptions) => crosscheck(options, write));
+    .option('--limit <n>', 'with --epochs: train on the first N rows', positiveInt);
+  addDataDirOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order').option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt))
+    .action(async (options: CrosscheckOptions) => crosscheck(options, lineWriter(io.stdout), io));
 }
 
-async function crosscheck(options: CrosscheckOptions, write: (line: string) => void): Promise<void> {
+async function crosscheck(options: CrosscheckOptions, write: (line: string) => void, io: CliIo): Promise<void> {
   const specs = options.backends.split(',').map((s) => s.trim()).filter(Boolean);
   const labels = [options.reference, ...specs.filter((s) => s !== options.reference)];
-  const choices = labels.map(parseBackendSpec);
+  // Every id is checked before data loads or any backend starts.
+  for (const label of labels) resolveBackend(label);
   if (labels.length < 2) throw new UsageError(`--backends must name at least one backend besides the reference ${options.reference}`);
   const preset = presets[options.preset]!;
   const batchSize = options.batchSize ?? preset.batchSize;
-  const data = await loadFashionMnist({ dataDir: options.dataDir });
+  const data = await loadData(options.dataDir, io.data);
   const participants: Participant[] = [];
   try {
-    for (const [i, choice] of choices.entries()) participants.push({ label: labels[i]!, backend: await createBackend(choice) });
+    for (const label of labels) participants.push({ label, backend: await createBackend(label) });
     if (options.epochs) {
       const train = options.limit ? sliceDataset(data.train, 0, Math.min(options.limit, data.train.count)) : data.train;
       const runs: RunComparison[] = [];
@@ -114,7 +102,7 @@ async function wholeRun(
   model.dispose();
   return {
     label,
-    ran: `${backend.name}: ${backend.description}`,
+    ran: `${backendId(backend)}: ${backend.description}`,
     loss: last.loss,
     accuracy: last.accuracy,
     valAccuracy: last.valAccuracy,

@@ -1,10 +1,10 @@
-import { Batcher, Engine, type Backend, type Dataset } from '@lenet-ts/core';
+import { backendId, Batcher, Engine, type Backend, type Dataset } from '@lenet-ts/core';
 import { createLeNet, type LeNetPreset } from '@lenet-ts/lenet';
 import { difference, worse, type Worst } from './compare.js';
 import { tracedStep, type StepTrace } from './traced-step.js';
 
 export interface Participant {
-  /** As given on the command line, e.g. `gpujs:headlessgl`. */
+  /** As given on the command line, e.g. `cpu` or `name:mode`. */
   readonly label: string;
   readonly backend: Backend;
 }
@@ -73,7 +73,7 @@ export async function stepCrosscheck(participants: readonly Participant[], optio
   for (const m of models) m.dispose();
   const backends = participants.slice(1).map((p, i): BackendVerdict => ({
     label: p.label,
-    ran: `${p.backend.name}: ${p.backend.description}`,
+    ran: `${backendId(p.backend)}: ${p.backend.description}`,
     worst: worst[i]!,
     pass: QUANTITIES.every((q) => (worst[i]![q]?.scaled ?? 0) <= options.tolerance),
   }));

@@ -1,0 +1,65 @@
+import { Option, type Command } from 'commander';
+import { defaultProvider, installedBackendIds, providers } from '@lenet-ts/backends';
+import { formatBackendId, parseBackendId } from '@lenet-ts/core';
+import { presets } from '@lenet-ts/lenet';
+import { resolveBackend, UsageError } from './backends.js';
+import { nonNegativeInt } from './options.js';
+
+/** The options that pick a backend: `--backend name[:mode]`, plus each backend's own mode flag (an alias). */
+export interface BackendOptions {
+  backend: string;
+  [modeFlag: string]: unknown;
+}
+
+/** Commander's property name for a flag: `--tf-runtime` is `tfRuntime`. */
+function optionKey(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function addBackendSelection(command: Command): Command {
+  command.addOption(
+    new Option('-b, --backend <name>', 'compute backend, name or name:mode (e.g. tfjs:wasm)').choices(installedBackendIds()).default(defaultProvider.name),
+  );
+  for (const { modeFlag } of providers) if (modeFlag) command.option(`${modeFlag.flag} <mode>`, modeFlag.description);
+  return command;
+}
+
+/** The default seed of every command that builds a fresh LeNet, so train and crosscheck start alike. */
+export const DEFAULT_SEED = 0;
+
+/** `--preset` and `--seed`, for commands that build a fresh LeNet. */
+export function addRecipeOptions(command: Command, seedHelp = 'seed for the initial weights and the batch order'): Command {
+  return command
+    .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
+    .option('--seed <n>', seedHelp, nonNegativeInt, DEFAULT_SEED);
+}
+
+/** Backend selection plus the recipe and seed. */
+export function addBackendOptions(command: Command): Command {
+  return addRecipeOptions(addBackendSelection(command));
+}
+
+/** `--data-dir`, for commands that read Fashion-MNIST (found as `loadData` in data.ts describes). */
+export function addDataDirOption(command: Command): Command {
+  return command.option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)');
+}
+
+/**
+ * The backend id the options name. A mode flag folds into the id (`--backend tfjs --tf-runtime wasm` is
+ * `tfjs:wasm`); a mode flag of another backend, or one that contradicts the id's mode, is an error.
+ */
+export function backendChoice(options: BackendOptions): string {
+  const id = parseBackendId(options.backend);
+  let mode = id.mode;
+  for (const provider of providers) {
+    if (!provider.modeFlag) continue;
+    const given = options[optionKey(provider.modeFlag.flag)];
+    if (given === undefined) continue;
+    if (provider.name !== id.name) throw new UsageError(`${provider.modeFlag.flag} applies to --backend ${provider.name}, not ${id.name}`);
+    if (mode !== undefined && mode !== given) throw new UsageError(`--backend ${options.backend} and ${provider.modeFlag.flag} ${String(given)} name different modes; give one`);
+    mode = String(given);
+  }
+  const chosen = formatBackendId({ name: id.name, mode });
+  resolveBackend(chosen);
+  return chosen;
+}

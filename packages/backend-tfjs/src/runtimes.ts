@@ -1,0 +1,8 @@
+/** A TensorFlow.js runtime: the native libtensorflow binding, WebAssembly (XNNPACK) or plain JavaScript. */
+export type TfjsRuntime = 'node' | 'wasm' | 'cpu';
+
+/** What a user may ask for: one runtime, or `auto` = the fastest that loads (node, then wasm, then cpu). */
+export type TfjsRuntimeRequest = 'auto' | TfjsRuntime;
+
+/** Every runtime a user may ask for; a module of its own so the provider lists them without loading tfjs. */
+export const TFJS_RUNTIMES: readonly TfjsRuntimeRequest[] = ['auto', 'node', 'wasm', 'cpu'];
