@@ -3,6 +3,7 @@ import { createLeNet } from '@lenet-ts/lenet';
 import { createTarget } from './backends.js';
 import { inferPass, measurePass, Trainer, type Pass } from './measure.js';
 import { createPeer } from './peer.js';
+import { PEER } from './peer-target.js';
 import { RESULT_MARKER, type ChildRequest, type ChildResult, type Measurement } from './protocol.js';
 
 /**
@@ -19,7 +20,7 @@ async function main(request: ChildRequest): Promise<ChildResult> {
   let lastLoss: () => number;
   let close = (): void => {};
   try {
-    if (target.backend === 'tfjs-layers-peer') {
+    if (target.backend === PEER) {
       const peer = await createPeer(target.mode);
       ({ description, train, infer } = peer);
       lastLoss = () => peer.lastLoss();

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { providers } from '@lenet-ts/backends';
+import { PEER_LIBRARIES } from './peer-target.js';
 
 export interface Machine {
   readonly cpu: string;
@@ -13,18 +15,12 @@ export interface Machine {
   readonly versions: Readonly<Record<string, string>>;
 }
 
-/** Versions of the libraries the figures depend on, as installed (not as declared). */
-const PACKAGES = [
-  '@tensorflow/tfjs-core',
-  '@tensorflow/tfjs-layers',
-  '@tensorflow/tfjs-backend-cpu',
-  '@tensorflow/tfjs-backend-wasm',
-  'gpu.js',
-] as const;
-
 export function describeMachine(): Machine {
+  // Versions of the libraries the figures depend on, as installed (not as declared); a backend's own
+  // libraries may live only under its package, so they are resolved from there.
   const versions: Record<string, string> = {};
-  for (const name of PACKAGES) versions[name] = installedVersion(name);
+  for (const name of PEER_LIBRARIES) versions[name] = installedVersion(name, []);
+  for (const p of providers) for (const name of p.libraries) versions[name] ??= installedVersion(name, [p.packageName]);
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
     cores: availableParallelism(),
@@ -42,9 +38,8 @@ export function loadAverage(): readonly [number, number, number] {
   return [a!, b!, c!];
 }
 
-function installedVersion(name: string): string {
-  // Some packages live only under the backend that uses them: look there too.
-  for (const from of [import.meta.url, '@lenet-ts/backend-tfjs', '@lenet-ts/backend-gpujs']) {
+function installedVersion(name: string, under: readonly string[]): string {
+  for (const from of [import.meta.url, ...under]) {
     try {
       const base = from.startsWith('file:') ? from : import.meta.resolve(from);
       const manifest = createRequire(base).resolve(`${name}/package.json`);

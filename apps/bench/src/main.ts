@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const outcomes: BenchRun['outcomes'][number][] = [];
   for (const [i, job] of jobs.entries()) {
     const { target } = job.request;
-    const launch = launchFor(target.backend, target.mode);
+    const launch = launchFor(target);
     log(`[${i + 1}/${jobs.length}] ${job.table === 'main' ? '' : `${job.table}: `}${target.backend} (${target.mode})${launch.xvfb ? ' under xvfb-run' : ''}`);
     const result = await runChild(job.request, launch, job.timeoutSeconds);
     if (!result.available) log(`  unavailable: ${result.description}`);

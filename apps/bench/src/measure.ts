@@ -18,11 +18,21 @@ export interface Timed {
  * calibration that sizes the timed runs to about `budget.runSeconds` each (within minSteps..maxSteps
  * batches); the result is the median of `budget.runs` runs. Every run starts at the front of `data` (speed does not depend on which images).
  */
-export async function measurePass(task: 'train' | 'infer', pass: Pass, data: Dataset, batchSize: number, budget: Budget): Promise<Measurement> {
+export async function measurePass(task: 'train' | 'infer', pass: Pass, data: Dataset, batchSize: number, requested: Budget): Promise<Measurement> {
+  const stepsOf = (budget: Budget) => (n: number): Dataset => {
+    const maxSteps = Math.max(1, Math.min(budget.maxSteps, Math.floor(data.count / batchSize)));
+    return sliceDataset(data, 0, Math.min(data.count, Math.max(1, Math.min(n, maxSteps)) * batchSize));
+  };
+  // The first warm-up batch tells a slow target (seconds a batch) from a fast one.
+  const first = stepsOf(requested)(1);
+  let perStep = (await pass(first, batchSize)) / (first.count / batchSize);
+  const budget = requested.slow && perStep > (requested.slowStepSeconds ?? Infinity) ? requested.slow : requested;
   const maxSteps = Math.max(1, Math.min(budget.maxSteps, Math.floor(data.count / batchSize)));
-  const steps = (n: number): Dataset => sliceDataset(data, 0, Math.min(data.count, Math.max(1, Math.min(n, maxSteps)) * batchSize));
-  const warmup = steps(budget.warmupSteps);
-  let perStep = (await pass(warmup, batchSize)) / (warmup.count / batchSize);
+  const steps = stepsOf(budget);
+  if (budget.warmupSteps > 1) {
+    const warmup = steps(budget.warmupSteps - 1);
+    perStep = (await pass(warmup, batchSize)) / (warmup.count / batchSize);
+  }
   // A slow target (the peer: seconds per batch) is sized from its warm-up; a fast one gets a clean calibration.
   if (perStep * budget.minSteps < budget.runSeconds) {
     const calibration = steps(budget.minSteps);

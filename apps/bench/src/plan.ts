@@ -1,11 +1,15 @@
 import { availableParallelism } from 'node:os';
+import { providers } from '@lenet-ts/backends';
+import { backendTargets, threadedWithoutModes } from './backends.js';
 import type { BenchOptions } from './options.js';
+import { PEER, PEER_TARGETS } from './peer-target.js';
 import type { Budget, ChildRequest, Target } from './protocol.js';
+
+export { PEER };
 
 /** The batch sizes of the main table (the seed recipe's 32, and a large one) and of inference. */
 export const TRAIN_BATCHES = [32, 256] as const;
 export const INFER_BATCH = 256;
-export const PEER = 'tfjs-layers-peer';
 
 /** A named group of child processes whose results form one table. */
 export interface Job {
@@ -15,30 +19,22 @@ export interface Job {
   readonly timeoutSeconds: number;
 }
 
-/** Every backend and mode, then the peer on each tfjs runtime it has (node only loads with libtensorflow). */
+/** Every installed backend in every mode, then the peer on each runtime it has. */
 export function mainTargets(): Target[] {
-  return [
-    { backend: 'cpu', mode: String(availableParallelism()) },
-    { backend: 'tfjs', mode: 'node' },
-    { backend: 'tfjs', mode: 'wasm' },
-    { backend: 'tfjs', mode: 'cpu' },
-    { backend: 'gpujs', mode: 'headlessgl' },
-    { backend: 'gpujs', mode: 'webgpu' },
-    { backend: 'gpujs', mode: 'webasm' },
-    { backend: 'gpujs', mode: 'cpu' },
-    { backend: PEER, mode: 'cpu' },
-    { backend: PEER, mode: 'node' },
-  ];
+  return [...backendTargets(availableParallelism()), ...PEER_TARGETS];
 }
 
-/** Runs of ~2 s (full) or ~0.6 s (quick); the slow JavaScript tfjs kernels get fewer, longer batches. */
-function budgetFor(target: Target, quick: boolean): Budget {
-  const slow = target.mode === 'cpu' && (target.backend === PEER || target.backend === 'tfjs');
-  if (slow) return quick ? { runSeconds: 4, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 4 } : { runSeconds: 10, runs: 3, warmupSteps: 1, minSteps: 1, maxSteps: 10 };
-  return quick ? { runSeconds: 0.6, runs: 3, warmupSteps: 3, minSteps: 2, maxSteps: 400 } : { runSeconds: 2, runs: 5, warmupSteps: 5, minSteps: 3, maxSteps: 2000 };
+/**
+ * Runs of ~2 s (full) or ~0.6 s (quick). A target whose first warm-up batch takes longer than
+ * `slowStepSeconds` (plain-JavaScript kernels: seconds a batch) switches to `slow`: fewer, longer batches.
+ */
+function budgetFor(quick: boolean): Budget {
+  const slow: Budget = quick ? { runSeconds: 4, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 4 } : { runSeconds: 10, runs: 3, warmupSteps: 1, minSteps: 1, maxSteps: 10 };
+  const fast = quick ? { runSeconds: 0.6, runs: 3, warmupSteps: 3, minSteps: 2, maxSteps: 400 } : { runSeconds: 2, runs: 5, warmupSteps: 5, minSteps: 3, maxSteps: 2000 };
+  return { ...fast, slowStepSeconds: 0.25, slow };
 }
 
-/** Whether `--only` selects a target: `cpu` matches every cpu mode, `tfjs:wasm` one mode, `peer` the peer. */
+/** Whether `--only` selects a target: a backend id (`cpu` every cpu mode, `name:mode` one mode), or `peer`. */
 function selected(target: Target, only: readonly string[]): boolean {
   if (only.length === 0) return true;
   const name = target.backend === PEER ? 'peer' : target.backend;
@@ -50,24 +46,26 @@ export function plan(options: BenchOptions): Job[] {
   const timeoutSeconds = options.quick ? 600 : 1800;
   for (const target of mainTargets()) {
     if (!selected(target, options.only)) continue;
-    jobs.push({ table: 'main', timeoutSeconds, request: { target, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: budgetFor(target, options.quick) } });
+    jobs.push({ table: 'main', timeoutSeconds, request: { target, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: budgetFor(options.quick) } });
   }
-  const cpuSelected = options.only.length === 0 || options.only.some((o) => o === 'cpu' || o.startsWith('cpu:'));
-  if (options.noSweeps || !cpuSelected) return jobs;
+  // The sweeps vary the batch and the thread count of the default backend when it runs on threads.
+  const swept = providers[0]!;
+  const sweptSelected = options.only.length === 0 || options.only.some((o) => o === swept.name || o.startsWith(`${swept.name}:`));
+  if (options.noSweeps || !sweptSelected || !threadedWithoutModes(swept)) return jobs;
   const cores = availableParallelism();
   const batches = options.quick ? [1, 8, 32, 128, 512] : [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
   const sweepBudget: Budget = options.quick
     ? { runSeconds: 0.4, runs: 3, warmupSteps: 2, minSteps: 2, maxSteps: 2000 }
     : { runSeconds: 1, runs: 5, warmupSteps: 4, minSteps: 3, maxSteps: 4000 };
-  const cpu: Target = { backend: 'cpu', mode: String(cores) };
-  jobs.push({ table: 'batch-sweep', timeoutSeconds, request: { target: cpu, trainBatches: batches, inferBatches: batches, budget: sweepBudget } });
+  const sweepTarget: Target = { backend: swept.name, mode: String(cores) };
+  jobs.push({ table: 'batch-sweep', timeoutSeconds, request: { target: sweepTarget, trainBatches: batches, inferBatches: batches, budget: sweepBudget } });
   // 1..cores, then twice as many threads as cores to show what oversubscription costs.
   const threads = options.quick ? [...new Set([1, cores])] : [...new Set([...Array.from({ length: cores }, (_, i) => i + 1), 2 * cores])];
   for (const t of threads) {
     jobs.push({
       table: 'thread-sweep',
       timeoutSeconds,
-      request: { target: { backend: 'cpu', mode: String(t) }, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: sweepBudget },
+      request: { target: { backend: swept.name, mode: String(t) }, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: sweepBudget },
     });
   }
   return jobs;

@@ -2,9 +2,9 @@
 
 /** One thing to measure: one of our backends in one mode, or the tfjs-layers peer. */
 export interface Target {
-  /** `cpu`, `tfjs`, `gpujs`, or `tfjs-layers-peer`. */
+  /** An installed backend's name, or the peer's. */
   readonly backend: string;
-  /** cpu: thread count; tfjs: node, wasm, cpu; gpujs: headlessgl, webgpu, webasm, cpu; peer: cpu, node. */
+  /** The backend's mode; a thread count for a threaded backend without modes; the peer's runtime (cpu, node). */
   readonly mode: string;
 }
 
@@ -17,6 +17,9 @@ export interface Budget {
   /** Fewest and most steps (batches) per timed run. */
   readonly minSteps: number;
   readonly maxSteps: number;
+  /** A first warm-up batch slower than this switches to `slow` for the rest of the measurement. */
+  readonly slowStepSeconds?: number;
+  readonly slow?: Budget;
 }
 
 export interface ChildRequest {

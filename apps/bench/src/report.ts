@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine.js';
 import type { Job } from './plan.js';
 import { INFER_BATCH, PEER, TRAIN_BATCHES } from './plan.js';
+import { peerUnavailableNote } from './peer-target.js';
 import type { ChildResult, Measurement } from './protocol.js';
 
 export const START_MARKER = '<!-- bench:start -->';
@@ -136,10 +137,10 @@ function notes(run: BenchRun): string[] {
   }
   for (const { result } of main) {
     if (result.available) continue;
-    const what = result.target.backend === PEER && result.target.mode === 'node' ? 'tfjs-node did not load, so there is no native peer' : `${result.target.backend} (${result.target.mode}) did not run`;
+    const what = result.target.backend === PEER ? peerUnavailableNote(result.target) : `${result.target.backend} (${result.target.mode}) did not run`;
     out.push(`- ${what}: ${escape(result.description)}`);
   }
-  if (main.some((o) => o.xvfb)) out.push('- gpu.js headlessgl ran under `xvfb-run` (no DISPLAY was set): Mesa renders in software on the CPU.');
+  for (const { result } of main.filter((o) => o.xvfb)) out.push(`- ${result.target.backend} (${result.target.mode}) ran under \`xvfb-run\` (no DISPLAY was set): Mesa renders in software on the CPU.`);
   const broken = main.filter((o) => o.result.available && o.result.lastLoss !== undefined && !Number.isFinite(o.result.lastLoss));
   for (const { result } of broken) out.push(`- ${result.target.backend} (${result.target.mode}) trained to a non-finite loss: its figures measure a broken run.`);
   return out;

@@ -1,20 +1,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RESULT_MARKER, type ChildRequest, type ChildResult } from './protocol.js';
+import { needsDisplay } from './backends.js';
+import { RESULT_MARKER, type ChildRequest, type ChildResult, type Target } from './protocol.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const XVFB_RUN = '/usr/bin/xvfb-run';
 
-/** How a child is started: directly, or under xvfb-run to give headless-gl an X display. */
+/** How a child is started: directly, or under xvfb-run to give a GL mode an X display. */
 export interface Launch {
   readonly xvfb: boolean;
 }
 
-/** headless-gl needs an X display on Linux: use xvfb-run when there is none and it is installed. */
-export function launchFor(backend: string, mode: string): Launch {
-  const needsDisplay = backend === 'gpujs' && mode === 'headlessgl' && process.platform === 'linux' && !process.env.DISPLAY;
-  return { xvfb: needsDisplay && existsSync(XVFB_RUN) };
+/** A mode that needs an X display (headless GL) gets xvfb-run on Linux when there is none and it is installed. */
+export function launchFor(target: Target): Launch {
+  const missingDisplay = needsDisplay(target) && process.platform === 'linux' && !process.env.DISPLAY;
+  return { xvfb: missingDisplay && existsSync(XVFB_RUN) };
 }
 
 /**
