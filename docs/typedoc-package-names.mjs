@@ -1,17 +1,9 @@
 // TypeDoc plugin: names each entry point module after the import specifier users write
 // ('@lenet-ts/core/data') instead of its source folder ('packages/core/src/data').
 import { Converter, ReflectionKind } from 'typedoc';
+import { documentedEntries } from './typedoc.mjs';
 
-const NAMES = {
-  'packages/core/src': '@lenet-ts/core',
-  'packages/core/src/data': '@lenet-ts/core/data',
-  'packages/core/src/testing': '@lenet-ts/core/testing',
-  'packages/backend-cpu/src': '@lenet-ts/backend-cpu',
-  'packages/backend-tfjs/src': '@lenet-ts/backend-tfjs',
-  'packages/backend-gpujs/src': '@lenet-ts/backend-gpujs',
-  'packages/lenet/src': '@lenet-ts/lenet',
-  'apps/cli/src': '@lenet-ts/cli',
-};
+const NAMES = Object.fromEntries(documentedEntries().map((entry) => [entry.folder, entry.specifier]));
 
 /** @param {import('typedoc').Application} app */
 export function load(app) {

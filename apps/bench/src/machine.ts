@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { providers } from '@lenet-ts/backends';
 import { PEER_LIBRARIES } from './peer-target.js';
@@ -38,10 +39,18 @@ export function loadAverage(): readonly [number, number, number] {
   return [a!, b!, c!];
 }
 
-function installedVersion(name: string, under: readonly string[]): string {
-  for (const from of [import.meta.url, ...under]) {
+/** The installed version of `name`, looked up from the bench, else from inside each package of `within` in turn. */
+function installedVersion(name: string, within: readonly string[]): string {
+  // A backend's libraries live under its package, which lives under @lenet-ts/backends.
+  const bases = [import.meta.url];
+  try {
+    bases.push(import.meta.resolve('@lenet-ts/backends'));
+    for (const pkg of within) bases.push(pathToFileURL(createRequire(bases[bases.length - 1]!).resolve(`${pkg}/package.json`)).href);
+  } catch {
+    // a package that is not installed: look where we can
+  }
+  for (const base of bases.reverse()) {
     try {
-      const base = from.startsWith('file:') ? from : import.meta.resolve(from);
       const manifest = createRequire(base).resolve(`${name}/package.json`);
       return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
     } catch {

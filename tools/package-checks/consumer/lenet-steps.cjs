@@ -2,14 +2,6 @@
 // Shared by train.mjs (import) and train.cjs (require): the same LeNet steps on one backend, with the
 // packages handed in by the caller, so both module systems run identical work on the packed packages.
 
-/** The backends and modes this consumer trains on; native ones (tfjs-node, headless-gl) are not installed. */
-const BACKENDS = {
-  cpu: (m) => m.cpu.createCpuBackend(),
-  'tfjs-wasm': (m) => m.tfjs.createTfjsBackend({ runtime: 'wasm' }),
-  'tfjs-cpu': (m) => m.tfjs.createTfjsBackend({ runtime: 'cpu' }),
-  'gpujs-webasm': (m) => m.gpujs.createGpujsBackend({ mode: 'webasm' }),
-  'gpujs-cpu': (m) => m.gpujs.createGpujsBackend({ mode: 'cpu' }),
-};
 
 const COUNT = 40;
 const PIXELS = 28 * 28;
@@ -33,12 +25,11 @@ function syntheticFashion(data) {
   return { images: imageFile.data, labels: labelFile.data, count: COUNT, sampleShape: [28, 28, 1] };
 }
 
-async function main(m, moduleSystem, which) {
-  const factory = BACKENDS[which];
-  if (!factory) throw new Error(`unknown backend "${which}"; choose one of ${Object.keys(BACKENDS).join(', ')}`);
+/** Trains on the backend `id` names (`cpu`, `name:mode`), created through the installed-backend list. */
+async function main(m, moduleSystem, id) {
   const dataset = syntheticFashion(m.data);
   const started = performance.now();
-  const backend = await factory(m);
+  const backend = await m.backends.createBackend(id);
   m.core.assertBackendVersion(backend);
   const model = m.lenet.createLeNet(backend, { preset: m.lenet.modern, seed: 7 });
   // 40 rows, batch 16, 2 epochs: six SGD steps, a partial batch of 8 in each epoch.
@@ -46,7 +37,7 @@ async function main(m, moduleSystem, which) {
   const evaluation = await model.evaluate(dataset, { batchSize: 32 });
   const report = {
     moduleSystem,
-    backend: which,
+    backend: id,
     description: backend.description,
     losses: history.map((epoch) => epoch.loss),
     evaluateLoss: evaluation.loss,
@@ -56,4 +47,4 @@ async function main(m, moduleSystem, which) {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-module.exports = { BACKENDS: Object.keys(BACKENDS), main };
+module.exports = { main };
