@@ -1,3 +1,25 @@
+/*
+ * Where each primitive is computed. A primitive that threads share is encoded as its task kind (task.ts),
+ * cut into chunks (chunk-scheduler.ts), claimed chunk by chunk by the calling thread and the workers
+ * (thread-pool.ts, worker.ts, chunk-claims.ts), and decoded by the Executor method of the same name
+ * (executor.ts), which calls the kernels below. Checked by primitive-table.test.ts.
+ *
+ * primitive            | task kind                | chunks of                   | kernels (file)
+ * ---------------------|--------------------------|-----------------------------|---------------------------------------------
+ * conv2d               | conv2dTask               | samples                     | Convolution.conv2d (conv2d.ts), forward4x3 forward3x4 (conv-kernels.ts), activateInto (activation.ts)
+ * conv2dBackwardInput  | conv2dBackwardInputTask  | samples                     | Convolution.conv2dBackwardInput (conv2d.ts), inputGradient4x3 (conv-kernels.ts), inputGradient12 inputGradient4 (conv-sparse.ts)
+ * conv2dBackwardFilter | conv2dBackwardFilterTask | 512 pixels, summed here     | Convolution.conv2dBackwardFilterPartial (conv2d.ts), filterGradient4x3 filterGradient3x4 (conv-kernels.ts), filterGradient12 filterGradient4 (conv-sparse.ts)
+ * matMul               | matMulTask               | rows or columns of c        | gemm (gemm.ts), applyBiasActivation (activation.ts)
+ * maxPool              | maxPoolTask              | samples                     | maxPool (pool.ts)
+ * maxPoolBackward      | maxPoolBackwardTask      | samples                     | maxPoolBackward (pool.ts)
+ * activation           | activationTask           | elements                    | applyActivation (activation.ts)
+ * activationBackward   | activationBackwardTask   | elements                    | activationBackward (activation.ts)
+ * biasGrad             | biasGradTask             | 2048 rows, summed here      | biasGradPartial (bias.ts)
+ * sgdUpdate            | sgdUpdateTask            | elements                    | sgdUpdate (sgd.ts)
+ * softmax              | -                        | calling thread only         | softmaxRows (activation.ts)
+ * loss                 | -                        | calling thread only         | assertLossInputs lossAndGradient (loss.ts)
+ * upload read dispose memory | -                  | calling thread only         | HandleRegistry (memory.ts), SharedMemory (shared-memory.ts)
+ */
 import { availableParallelism } from 'node:os';
 import {
   BACKEND_API_VERSION,

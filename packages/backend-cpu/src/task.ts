@@ -41,7 +41,7 @@ const SCALAR_SLOTS = Slot.geometry - Slot.scalars;
 export const TASK_INTS = 32;
 const TASK_FLOATS = 4;
 
-/** The order in which a geometry's fields travel; every field of the kernels' geometry, once. */
+/** The order in which a geometry's fields travel: every field of the kernels' geometry (a list missing one does not compile). */
 function allFields<T>() {
   return <const L extends readonly (keyof T)[]>(fields: L & ([Exclude<keyof T, L[number]>] extends [never] ? unknown : never)): L => fields;
 }

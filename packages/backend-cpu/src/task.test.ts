@@ -1,0 +1,131 @@
+import { conv2dInfo, matMulInfo, pool2dInfo } from '@lenet-ts/core';
+import { describe, expect, it } from 'vitest';
+import { ChunkScheduler } from './chunk-scheduler.js';
+import { HandleRegistry } from './memory.js';
+import { SharedMemory } from './shared-memory.js';
+import {
+  activationBackwardTask,
+  activationTask,
+  biasGradTask,
+  conv2dBackwardFilterTask,
+  conv2dBackwardInputTask,
+  conv2dTask,
+  matMulTask,
+  maxPoolBackwardTask,
+  maxPoolTask,
+  sgdUpdateTask,
+  TASK_KINDS,
+  TaskBlock,
+} from './task.js';
+
+/** The calling thread's memory and the table a thread decodes from: here both are the same pool. */
+function setup(): { block: TaskBlock; memory: SharedMemory; handles: HandleRegistry; handle: (size: number) => Float32Array } {
+  const memory = new SharedMemory(() => {});
+  const handles = new HandleRegistry(memory);
+  return { block: new TaskBlock(), memory, handles, handle: (size) => handles.allocate(size) };
+}
+
+const plan = new ChunkScheduler(3).split(10, 1, true);
+
+/** Whether a decoded buffer is the handle's memory (decoding gives whole-buffer views of its own). */
+function same(decoded: Float32Array | Float64Array | null, handle: Float32Array | null): boolean {
+  return decoded === null || handle === null ? decoded === handle : decoded.buffer === handle.buffer;
+}
+
+describe('task kinds', () => {
+  it('each have an op of their own', () => {
+    const ops = Object.values(TASK_KINDS).map((kind) => kind.op);
+    expect(new Set(ops).size).toBe(ops.length);
+  });
+
+  it('carry the chunk cut: chunk c covers units [c * chunkSize, min((c + 1) * chunkSize, units))', () => {
+    const { block, handles, handle } = setup();
+    activationTask.encode(block, handles, plan, handle(10), handle(10), 'relu');
+    expect(plan).toEqual({ units: 10, chunkSize: 1, chunks: 10, parallel: true });
+    const cut = new ChunkScheduler(2).split(10, 4, true);
+    activationTask.encode(block, handles, cut, handle(10), handle(10), 'relu');
+    expect(Array.from({ length: cut.chunks }, (_, c) => [block.chunkStart(c), block.chunkEnd(c)])).toEqual([[0, 4], [4, 8], [8, 10]]);
+  });
+
+  it('decode conv2d, conv2dBackwardInput and conv2dBackwardFilter as encoded', () => {
+    const { block, memory, handles, handle } = setup();
+    const info = conv2dInfo([2, 9, 7, 3], [3, 2, 3, 5], [2, 1], 'same');
+    const geometry = {
+      batch: 2, inHeight: 9, inWidth: 7, inChannels: 3, outHeight: 5, outWidth: 7, outChannels: 5,
+      filterHeight: 3, filterWidth: 2, strideHeight: 2, strideWidth: 1, padTop: info.padTop, padLeft: info.padLeft,
+    };
+    const [x, filter, bias, y] = [handle(378), handle(90), handle(5), handle(350)];
+    for (const withBias of [bias, null]) {
+      conv2dTask.encode(block, handles, plan, x, filter, withBias, y, info, 'sigmoid');
+      const t = conv2dTask.decode(block, memory);
+      expect(block.op).toBe(conv2dTask.op);
+      expect([same(t.x, x), same(t.filter, filter), same(t.bias, withBias), same(t.y, y)]).toEqual([true, true, true, true]);
+      expect(t.activation).toBe(1);
+      expect(t.geometry).toEqual(geometry);
+    }
+    conv2dBackwardInputTask.encode(block, handles, plan, y, filter, x, info);
+    const input = conv2dBackwardInputTask.decode(block, memory);
+    expect([same(input.dy, y), same(input.filter, filter), same(input.dx, x)]).toEqual([true, true, true]);
+    expect(input.geometry).toEqual(geometry);
+    const partialId = memory.allocate(1024);
+    conv2dBackwardFilterTask.encode(block, handles, plan, x, y, partialId, info);
+    const filterGrad = conv2dBackwardFilterTask.decode(block, memory);
+    expect([same(filterGrad.x, x), same(filterGrad.dy, y), filterGrad.partial === memory.float64(partialId)]).toEqual([true, true, true]);
+    expect(filterGrad.geometry).toEqual(geometry);
+  });
+
+  it('decode matMul as encoded', () => {
+    const { block, memory, handles, handle } = setup();
+    const [a, b, bias, c] = [handle(6), handle(12), handle(4), handle(8)];
+    for (const [transposeA, transposeB, splitColumns] of [[false, false, false], [true, false, true], [false, true, false], [true, true, true]] as const) {
+      matMulTask.encode(block, handles, plan, a, b, bias, c, matMulInfo(2, 3, 4, transposeA, transposeB), 'relu', splitColumns);
+      const t = matMulTask.decode(block, memory);
+      expect([same(t.a, a), same(t.b, b), same(t.bias, bias), same(t.c, c)]).toEqual([true, true, true, true]);
+      expect({ m: t.m, k: t.k, n: t.n, transposeA: t.transposeA, transposeB: t.transposeB, splitColumns: t.splitColumns, activation: t.activation })
+        .toEqual({ m: 2, k: 3, n: 4, transposeA, transposeB, splitColumns, activation: 'relu' });
+    }
+    matMulTask.encode(block, handles, plan, a, b, null, c, matMulInfo(2, 3, 4), 'linear', false);
+    expect(matMulTask.decode(block, memory).bias).toBeNull();
+  });
+
+  it('decode maxPool and maxPoolBackward as encoded', () => {
+    const { block, memory, handles, handle } = setup();
+    const info = pool2dInfo([2, 7, 6, 3], [3, 2], [2, 1], 'same');
+    const geometry = {
+      batch: 2, inHeight: 7, inWidth: 6, channels: 3, outHeight: info.outHeight, outWidth: info.outWidth,
+      poolHeight: 3, poolWidth: 2, strideHeight: 2, strideWidth: 1, padTop: info.padTop, padLeft: info.padLeft,
+    };
+    const [x, y, argmax] = [handle(252), handle(126), handle(126)];
+    maxPoolTask.encode(block, handles, plan, x, y, argmax, info);
+    const forward = maxPoolTask.decode(block, memory);
+    expect([same(forward.x, x), same(forward.y, y), same(forward.argmax, argmax)]).toEqual([true, true, true]);
+    expect(forward.geometry).toEqual(geometry);
+    maxPoolBackwardTask.encode(block, handles, plan, y, argmax, x, info);
+    const backward = maxPoolBackwardTask.decode(block, memory);
+    expect([same(backward.dy, y), same(backward.argmax, argmax), same(backward.dx, x)]).toEqual([true, true, true]);
+    expect(backward.geometry).toEqual(geometry);
+  });
+
+  it('decode activation, activationBackward, biasGrad and sgdUpdate as encoded', () => {
+    const { block, memory, handles, handle } = setup();
+    const [p, q, r] = [handle(40), handle(40), handle(40)];
+    for (const kind of ['linear', 'sigmoid', 'relu'] as const) {
+      activationTask.encode(block, handles, plan, p, q, kind);
+      const forward = activationTask.decode(block, memory);
+      expect([same(forward.x, p), same(forward.y, q), forward.kind]).toEqual([true, true, kind]);
+      activationBackwardTask.encode(block, handles, plan, p, q, r, kind);
+      const backward = activationBackwardTask.decode(block, memory);
+      expect([same(backward.dy, p), same(backward.y, q), same(backward.dx, r), backward.kind]).toEqual([true, true, true, kind]);
+    }
+    const partialId = memory.allocate(4096);
+    biasGradTask.encode(block, handles, plan, p, partialId, 8);
+    const bias = biasGradTask.decode(block, memory);
+    expect([same(bias.dy, p), bias.partial === memory.float64(partialId), bias.channels]).toEqual([true, true, 8]);
+    for (const velocity of [r, null]) {
+      sgdUpdateTask.encode(block, handles, plan, p, q, velocity, { size: 40, learningRate: 0.1, momentum: 0.9, nesterov: velocity !== null });
+      const t = sgdUpdateTask.decode(block, memory);
+      expect([same(t.param, p), same(t.grad, q), same(t.velocity, velocity)]).toEqual([true, true, true]);
+      expect({ learningRate: t.learningRate, momentum: t.momentum, nesterov: t.nesterov }).toEqual({ learningRate: 0.1, momentum: 0.9, nesterov: velocity !== null });
+    }
+  });
+});
