@@ -46,6 +46,7 @@ import { MAX_POOL_INPUT } from './pool.js';
 import { SharedMemory } from './shared-memory.js';
 import {
   activationBackwardTask,
+  activationCode,
   activationTask,
   biasGradTask,
   conv2dBackwardFilterTask,
@@ -139,7 +140,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const y = this.output(sizeOf(info.outShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
-    conv2dTask.encode(this.block, this.registry, plan, x, filter, bias, y, info, activation);
+    conv2dTask.encode(this.block, this.registry, plan, { x, filter, bias, y, activation: activationCode(activation), geometry: info });
     this.pool.run(plan);
     return y;
   }
@@ -154,7 +155,10 @@ export class CpuBackend implements Backend<Float32Array> {
     // Split the longer side of C: each chunk packs the other operand whole.
     const splitColumns = n > m;
     const plan = this.scheduler.split(splitColumns ? n : m, splitColumns ? NR : MR, worthSharingFlops(2 * m * n * k));
-    matMulTask.encode(this.block, this.registry, plan, a, b, bias, c, info, activation, splitColumns);
+    matMulTask.encode(this.block, this.registry, plan, {
+      a, b, bias, c, activation: activationCode(activation), m, k, n,
+      transposeA: info.transposeA ? 1 : 0, transposeB: info.transposeB ? 1 : 0, splitColumns: splitColumns ? 1 : 0,
+    });
     this.pool.run(plan);
     return c;
   }
@@ -169,7 +173,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const y = this.output(size);
     const argmax = this.output(size);
     const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
-    maxPoolTask.encode(this.block, this.registry, plan, x, y, argmax, info);
+    maxPoolTask.encode(this.block, this.registry, plan, { x, y, argmax, geometry: info });
     this.pool.run(plan);
     return { y, argmax };
   }
@@ -179,7 +183,7 @@ export class CpuBackend implements Backend<Float32Array> {
     assertActivationKind(kind);
     const y = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
-    activationTask.encode(this.block, this.registry, plan, x, y, kind);
+    activationTask.encode(this.block, this.registry, plan, { x, y, activation: activationCode(kind) });
     this.pool.run(plan);
     return y;
   }
@@ -198,7 +202,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     // Whole samples per chunk: a sample's windows overlap, so its dx must be summed by one thread.
     const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
-    conv2dBackwardInputTask.encode(this.block, this.registry, plan, dy, filter, dx, info);
+    conv2dBackwardInputTask.encode(this.block, this.registry, plan, { dy, filter, dx, geometry: info });
     this.pool.run(plan);
     return dx;
   }
@@ -214,7 +218,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const chunks = plan.chunks;
     const dfilter = this.output(size);
     const partialId = this.partials(chunks * size);
-    conv2dBackwardFilterTask.encode(this.block, this.registry, plan, x, dy, partialId, info);
+    conv2dBackwardFilterTask.encode(this.block, this.registry, plan, { x, dy, partial: partialId, geometry: info });
     this.pool.run(plan);
     // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
@@ -235,7 +239,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const inSize = sizeOf(info.inShape);
     const dx = this.output(inSize);
     const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
-    maxPoolBackwardTask.encode(this.block, this.registry, plan, dy, argmax, dx, info);
+    maxPoolBackwardTask.encode(this.block, this.registry, plan, { dy, argmax, dx, geometry: info });
     this.pool.run(plan);
     return dx;
   }
@@ -246,7 +250,7 @@ export class CpuBackend implements Backend<Float32Array> {
     assertActivationKind(kind);
     const dx = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
-    activationBackwardTask.encode(this.block, this.registry, plan, dy, y, dx, kind);
+    activationBackwardTask.encode(this.block, this.registry, plan, { dy, y, dx, activation: activationCode(kind) });
     this.pool.run(plan);
     return dx;
   }
@@ -257,7 +261,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const chunks = plan.chunks;
     const out = this.output(channels);
     const partialId = this.partials(chunks * channels);
-    biasGradTask.encode(this.block, this.registry, plan, dy, partialId, channels);
+    biasGradTask.encode(this.block, this.registry, plan, { dy, partial: partialId, channels });
     this.pool.run(plan);
     // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
@@ -291,7 +295,9 @@ export class CpuBackend implements Backend<Float32Array> {
       v = velocity === null ? this.output(info.size).fill(0) : this.input(velocity, info.size, 'sgdUpdate velocity');
     }
     const plan = this.scheduler.splitElementwise(info.size);
-    sgdUpdateTask.encode(this.block, this.registry, plan, param, grad, v, info);
+    sgdUpdateTask.encode(this.block, this.registry, plan, {
+      param, grad, velocity: v, nesterov: info.nesterov ? 1 : 0, learningRate: info.learningRate, momentum: info.momentum,
+    });
     this.pool.run(plan);
     return { param, velocity: v };
   }

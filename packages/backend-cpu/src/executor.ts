@@ -16,6 +16,7 @@ import {
   maxPoolBackwardTask,
   maxPoolTask,
   sgdUpdateTask,
+  activationKind,
   type BufferTable,
   type TaskBlock,
 } from './task.js';
@@ -90,17 +91,18 @@ export class Executor {
   private matMul(start: number, end: number): void {
     const t = matMulTask.decode(this.block, this.memory);
     const { m, k, n } = t;
+    const columns = t.splitColumns !== 0;
     const r = this.range;
-    r.rowStart = t.splitColumns ? 0 : start;
-    r.rowEnd = t.splitColumns ? m : end;
-    r.colStart = t.splitColumns ? start : 0;
-    r.colEnd = t.splitColumns ? end : n;
+    r.rowStart = columns ? 0 : start;
+    r.rowEnd = columns ? m : end;
+    r.colStart = columns ? start : 0;
+    r.colEnd = columns ? end : n;
     r.kStart = 0;
     r.kEnd = k;
-    const a = this.left.set(t.a, m, k, t.transposeA);
+    const a = this.left.set(t.a, m, k, t.transposeA !== 0);
     // B seen as B^T: [n, k], stored that way when transposed, else [k, n] = depth-major.
-    const b = this.right.set(t.b, n, k, !t.transposeB);
-    gemm(a, b, t.c, 0, n, r, t.bias, t.activation, this.scratch);
+    const b = this.right.set(t.b, n, k, t.transposeB === 0);
+    gemm(a, b, t.c, 0, n, r, t.bias, activationKind(t.activation), this.scratch);
   }
 
   /** Samples [start, end). */
@@ -118,13 +120,13 @@ export class Executor {
   /** Elements [start, end). */
   private activation(start: number, end: number): void {
     const t = activationTask.decode(this.block, this.memory);
-    applyActivation(t.x, t.y, start, end, t.kind);
+    applyActivation(t.x, t.y, start, end, activationKind(t.activation));
   }
 
   /** Elements [start, end). */
   private activationBackward(start: number, end: number): void {
     const t = activationBackwardTask.decode(this.block, this.memory);
-    activationBackward(t.dy, t.y, t.dx, start, end, t.kind);
+    activationBackward(t.dy, t.y, t.dx, start, end, activationKind(t.activation));
   }
 
   /** Rows [start, end): this chunk's column sums, at chunk * channels. */
@@ -136,6 +138,6 @@ export class Executor {
   /** Elements [start, end). */
   private sgdUpdate(start: number, end: number): void {
     const t = sgdUpdateTask.decode(this.block, this.memory);
-    sgdUpdate(t.param, t.grad, t.velocity, t.learningRate, t.momentum, t.nesterov, start, end);
+    sgdUpdate(t.param, t.grad, t.velocity, t.learningRate, t.momentum, t.nesterov !== 0, start, end);
   }
 }

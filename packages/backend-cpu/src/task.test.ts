@@ -1,4 +1,4 @@
-import { conv2dInfo, matMulInfo, pool2dInfo } from '@lenet-ts/core';
+import { conv2dInfo, pool2dInfo } from '@lenet-ts/core';
 import { describe, expect, it } from 'vitest';
 import { ChunkScheduler } from './chunk-scheduler.js';
 import { HandleRegistry } from './memory.js';
@@ -14,6 +14,8 @@ import {
   maxPoolBackwardTask,
   maxPoolTask,
   sgdUpdateTask,
+  activationCode,
+  activationKind,
   TASK_KINDS,
   TaskBlock,
 } from './task.js';
@@ -40,10 +42,8 @@ describe('task kinds', () => {
 
   it('carry the chunk cut: chunk c covers units [c * chunkSize, min((c + 1) * chunkSize, units))', () => {
     const { block, handles, handle } = setup();
-    activationTask.encode(block, handles, plan, handle(10), handle(10), 'relu');
-    expect(plan).toEqual({ units: 10, chunkSize: 1, chunks: 10, parallel: true });
     const cut = new ChunkScheduler(2).split(10, 4, true);
-    activationTask.encode(block, handles, cut, handle(10), handle(10), 'relu');
+    activationTask.encode(block, handles, cut, { x: handle(10), y: handle(10), activation: 2 });
     expect(Array.from({ length: cut.chunks }, (_, c) => [block.chunkStart(c), block.chunkEnd(c)])).toEqual([[0, 4], [4, 8], [8, 10]]);
   });
 
@@ -56,19 +56,19 @@ describe('task kinds', () => {
     };
     const [x, filter, bias, y] = [handle(378), handle(90), handle(5), handle(350)];
     for (const withBias of [bias, null]) {
-      conv2dTask.encode(block, handles, plan, x, filter, withBias, y, info, 'sigmoid');
+      conv2dTask.encode(block, handles, plan, { x, filter, bias: withBias, y, activation: activationCode('sigmoid'), geometry: info });
       const t = conv2dTask.decode(block, memory);
       expect(block.op).toBe(conv2dTask.op);
       expect([same(t.x, x), same(t.filter, filter), same(t.bias, withBias), same(t.y, y)]).toEqual([true, true, true, true]);
-      expect(t.activation).toBe(1);
+      expect(activationKind(t.activation)).toBe('sigmoid');
       expect(t.geometry).toEqual(geometry);
     }
-    conv2dBackwardInputTask.encode(block, handles, plan, y, filter, x, info);
+    conv2dBackwardInputTask.encode(block, handles, plan, { dy: y, filter, dx: x, geometry: info });
     const input = conv2dBackwardInputTask.decode(block, memory);
     expect([same(input.dy, y), same(input.filter, filter), same(input.dx, x)]).toEqual([true, true, true]);
     expect(input.geometry).toEqual(geometry);
     const partialId = memory.allocate(1024);
-    conv2dBackwardFilterTask.encode(block, handles, plan, x, y, partialId, info);
+    conv2dBackwardFilterTask.encode(block, handles, plan, { x, dy: y, partial: partialId, geometry: info });
     const filterGrad = conv2dBackwardFilterTask.decode(block, memory);
     expect([same(filterGrad.x, x), same(filterGrad.dy, y), filterGrad.partial === memory.float64(partialId)]).toEqual([true, true, true]);
     expect(filterGrad.geometry).toEqual(geometry);
@@ -77,14 +77,14 @@ describe('task kinds', () => {
   it('decode matMul as encoded', () => {
     const { block, memory, handles, handle } = setup();
     const [a, b, bias, c] = [handle(6), handle(12), handle(4), handle(8)];
-    for (const [transposeA, transposeB, splitColumns] of [[false, false, false], [true, false, true], [false, true, false], [true, true, true]] as const) {
-      matMulTask.encode(block, handles, plan, a, b, bias, c, matMulInfo(2, 3, 4, transposeA, transposeB), 'relu', splitColumns);
+    for (const [transposeA, transposeB, splitColumns] of [[0, 0, 0], [1, 0, 1], [0, 1, 0], [1, 1, 1]]) {
+      const numbers = { activation: activationCode('relu'), m: 2, k: 3, n: 4, transposeA: transposeA!, transposeB: transposeB!, splitColumns: splitColumns! };
+      matMulTask.encode(block, handles, plan, { a, b, bias, c, ...numbers });
       const t = matMulTask.decode(block, memory);
       expect([same(t.a, a), same(t.b, b), same(t.bias, bias), same(t.c, c)]).toEqual([true, true, true, true]);
-      expect({ m: t.m, k: t.k, n: t.n, transposeA: t.transposeA, transposeB: t.transposeB, splitColumns: t.splitColumns, activation: t.activation })
-        .toEqual({ m: 2, k: 3, n: 4, transposeA, transposeB, splitColumns, activation: 'relu' });
+      expect({ activation: t.activation, m: t.m, k: t.k, n: t.n, transposeA: t.transposeA, transposeB: t.transposeB, splitColumns: t.splitColumns }).toEqual(numbers);
     }
-    matMulTask.encode(block, handles, plan, a, b, null, c, matMulInfo(2, 3, 4), 'linear', false);
+    matMulTask.encode(block, handles, plan, { a, b, bias: null, c, activation: 0, m: 2, k: 3, n: 4, transposeA: 0, transposeB: 0, splitColumns: 0 });
     expect(matMulTask.decode(block, memory).bias).toBeNull();
   });
 
@@ -95,12 +95,12 @@ describe('task kinds', () => {
       batch: 2, inHeight: 7, inWidth: 6, channels: 3, outHeight: info.outHeight, outWidth: info.outWidth,
       poolHeight: 3, poolWidth: 2, strideHeight: 2, strideWidth: 1, padTop: info.padTop, padLeft: info.padLeft,
     };
-    const [x, y, argmax] = [handle(252), handle(126), handle(126)];
-    maxPoolTask.encode(block, handles, plan, x, y, argmax, info);
+    const [x, y, argmax] = [handle(252), handle(144), handle(144)];
+    maxPoolTask.encode(block, handles, plan, { x, y, argmax, geometry: info });
     const forward = maxPoolTask.decode(block, memory);
     expect([same(forward.x, x), same(forward.y, y), same(forward.argmax, argmax)]).toEqual([true, true, true]);
     expect(forward.geometry).toEqual(geometry);
-    maxPoolBackwardTask.encode(block, handles, plan, y, argmax, x, info);
+    maxPoolBackwardTask.encode(block, handles, plan, { dy: y, argmax, dx: x, geometry: info });
     const backward = maxPoolBackwardTask.decode(block, memory);
     expect([same(backward.dy, y), same(backward.argmax, argmax), same(backward.dx, x)]).toEqual([true, true, true]);
     expect(backward.geometry).toEqual(geometry);
@@ -110,22 +110,23 @@ describe('task kinds', () => {
     const { block, memory, handles, handle } = setup();
     const [p, q, r] = [handle(40), handle(40), handle(40)];
     for (const kind of ['linear', 'sigmoid', 'relu'] as const) {
-      activationTask.encode(block, handles, plan, p, q, kind);
+      activationTask.encode(block, handles, plan, { x: p, y: q, activation: activationCode(kind) });
       const forward = activationTask.decode(block, memory);
-      expect([same(forward.x, p), same(forward.y, q), forward.kind]).toEqual([true, true, kind]);
-      activationBackwardTask.encode(block, handles, plan, p, q, r, kind);
+      expect([same(forward.x, p), same(forward.y, q), activationKind(forward.activation)]).toEqual([true, true, kind]);
+      activationBackwardTask.encode(block, handles, plan, { dy: p, y: q, dx: r, activation: activationCode(kind) });
       const backward = activationBackwardTask.decode(block, memory);
-      expect([same(backward.dy, p), same(backward.y, q), same(backward.dx, r), backward.kind]).toEqual([true, true, true, kind]);
+      expect([same(backward.dy, p), same(backward.y, q), same(backward.dx, r), activationKind(backward.activation)]).toEqual([true, true, true, kind]);
     }
     const partialId = memory.allocate(4096);
-    biasGradTask.encode(block, handles, plan, p, partialId, 8);
+    biasGradTask.encode(block, handles, plan, { dy: p, partial: partialId, channels: 8 });
     const bias = biasGradTask.decode(block, memory);
     expect([same(bias.dy, p), bias.partial === memory.float64(partialId), bias.channels]).toEqual([true, true, 8]);
     for (const velocity of [r, null]) {
-      sgdUpdateTask.encode(block, handles, plan, p, q, velocity, { size: 40, learningRate: 0.1, momentum: 0.9, nesterov: velocity !== null });
+      const numbers = { learningRate: 0.1, momentum: 0.9, nesterov: velocity === null ? 0 : 1 };
+      sgdUpdateTask.encode(block, handles, plan, { param: p, grad: q, velocity, ...numbers });
       const t = sgdUpdateTask.decode(block, memory);
       expect([same(t.param, p), same(t.grad, q), same(t.velocity, velocity)]).toEqual([true, true, true]);
-      expect({ learningRate: t.learningRate, momentum: t.momentum, nesterov: t.nesterov }).toEqual({ learningRate: 0.1, momentum: 0.9, nesterov: velocity !== null });
+      expect({ learningRate: t.learningRate, momentum: t.momentum, nesterov: t.nesterov }).toEqual(numbers);
     }
   });
 });

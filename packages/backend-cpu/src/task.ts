@@ -1,4 +1,4 @@
-import type { ActivationKind, Conv2DInfo, MatMulInfo, Pool2DInfo, SgdInfo } from '@lenet-ts/core';
+import type { ActivationKind } from '@lenet-ts/core';
 import type { ChunkPlan } from './chunk-scheduler.js';
 import type { ConvGeometry } from './conv2d.js';
 import type { PoolGeometry } from './pool.js';
@@ -6,9 +6,9 @@ import type { PoolGeometry } from './pool.js';
 /**
  * A task is one primitive call cut into chunks that any thread may run, described in a small shared
  * block of integers (buffer ids, scalars, geometry) and floats. The calling thread encodes it; every
- * thread decodes it and runs the chunks it claims. Each task kind below is the one definition of its
- * layout: its `encode` (calling thread, cpu-backend.ts) and `decode` (every thread, executor.ts) name the
- * same slots, so the two sides cannot drift apart.
+ * thread decodes it and runs the chunks it claims. Each task kind below is one declaration of what its
+ * task carries; `encode` (calling thread, cpu-backend.ts) and `decode` (every thread, executor.ts) are
+ * both derived from it, so the two sides cannot drift apart.
  */
 
 /** Where the calling thread finds the buffer id of a handle. */
@@ -22,7 +22,7 @@ export interface BufferTable {
   float64(id: number): Float64Array;
 }
 
-/** Integer slots of the block; each kind names its own buffers and scalars within their ranges. */
+/** Integer slots of the block; each kind names its own buffers, scalars and floats within their ranges. */
 const Slot = {
   op: 0,
   /** How many units (pixels, samples, rows, columns or elements, by kind) the task covers. */
@@ -30,15 +30,16 @@ const Slot = {
   chunkSize: 2,
   /** Buffer ids, -1 for none. */
   buffers: 3,
-  /** Integer parameters: activation codes, flags, sizes. */
+  /** Integer parameters: activation codes, 0/1 switches, sizes. */
   scalars: 9,
   /** Convolution or pooling geometry, in the order of CONV_FIELDS or POOL_FIELDS. */
-  geometry: 16,
+  geometry: 17,
 } as const;
 
 const BUFFER_SLOTS = Slot.scalars - Slot.buffers;
 const SCALAR_SLOTS = Slot.geometry - Slot.scalars;
 export const TASK_INTS = 32;
+const GEOMETRY_SLOTS = TASK_INTS - Slot.geometry;
 const TASK_FLOATS = 4;
 
 /** The order in which a geometry's fields travel: every field of the kernels' geometry (a list missing one does not compile). */
@@ -56,6 +57,14 @@ const POOL_FIELDS = allFields<PoolGeometry>()([
 
 /** Activation kinds by the code a task carries (also the codes of activation.ts: LINEAR, SIGMOID, RELU). */
 const ACTIVATION_CODES: readonly ActivationKind[] = ['linear', 'sigmoid', 'relu'];
+
+export function activationCode(kind: ActivationKind): number {
+  return ACTIVATION_CODES.indexOf(kind);
+}
+
+export function activationKind(code: number): ActivationKind {
+  return ACTIVATION_CODES[code]!;
+}
 
 /** The shared task block: integers first, then TASK_FLOATS float64s. */
 export class TaskBlock {
@@ -80,457 +89,175 @@ export class TaskBlock {
   chunkEnd(chunk: number): number {
     return Math.min((chunk + 1) * this.ints[Slot.chunkSize]!, this.ints[Slot.units]!);
   }
-
-  /** Starts a task of kind `op`: its cut, and no buffers or scalars left over from the previous one. */
-  begin(op: number, plan: ChunkPlan): void {
-    const t = this.ints;
-    t[Slot.op] = op;
-    t[Slot.units] = plan.units;
-    t[Slot.chunkSize] = plan.chunkSize;
-    t.fill(-1, Slot.buffers, Slot.buffers + BUFFER_SLOTS);
-    t.fill(0, Slot.scalars, Slot.scalars + SCALAR_SLOTS);
-  }
-
-  setBuffer(slot: number, id: number): void {
-    this.ints[Slot.buffers + slot] = id;
-  }
-
-  bufferId(slot: number): number {
-    return this.ints[Slot.buffers + slot]!;
-  }
-
-  setScalar(slot: number, value: number): void {
-    this.ints[Slot.scalars + slot] = value;
-  }
-
-  scalar(slot: number): number {
-    return this.ints[Slot.scalars + slot]!;
-  }
-
-  writeGeometry<K extends string>(fields: readonly K[], info: Readonly<Record<K, number>>): void {
-    for (let i = 0; i < fields.length; i++) this.ints[Slot.geometry + i] = info[fields[i]!];
-  }
-
-  readGeometry<K extends string>(fields: readonly K[], into: Record<K, number>): void {
-    for (let i = 0; i < fields.length; i++) into[fields[i]!] = this.ints[Slot.geometry + i]!;
-  }
 }
 
-function setHandle(block: TaskBlock, slot: number, ids: BufferIds, handle: Float32Array | null): void {
-  block.setBuffer(slot, handle === null ? -1 : ids.idOf(handle));
+/**
+ * A buffer a task names: a handle (`float32`), a handle or null (`optional float32`), or the calling
+ * thread's float64 scratch for partial sums, named by its id (`float64`).
+ */
+type BufferKind = 'float32' | 'optional float32' | 'float64';
+
+interface TaskLayout<B extends Record<string, BufferKind>, S extends string, F extends string, G extends string> {
+  readonly buffers: B;
+  /** Integer parameters. */
+  readonly scalars?: readonly S[];
+  /** Float64 parameters. */
+  readonly floats?: readonly F[];
+  /** The geometry's fields, for kinds that carry one. */
+  readonly geometry?: readonly G[];
 }
 
-function float32(block: TaskBlock, memory: BufferTable, slot: number): Float32Array {
-  return memory.float32(block.bufferId(slot));
+type Geometry<G extends string> = [G] extends [never] ? unknown : { readonly geometry: Readonly<Record<G, number>> };
+
+/** What the calling thread encodes: handles (float64 scratch by id), scalars, floats and the geometry. */
+export type TaskInput<B extends Record<string, BufferKind>, S extends string, F extends string, G extends string> = {
+  readonly [K in keyof B]: B[K] extends 'float64' ? number : B[K] extends 'optional float32' ? Float32Array | null : Float32Array;
+} & { readonly [K in S | F]: number } & Geometry<G>;
+
+/** What a thread decodes: whole-buffer views (null for an absent optional buffer) and the same numbers. */
+export type DecodedTask<B extends Record<string, BufferKind>, S extends string, F extends string, G extends string> = {
+  readonly [K in keyof B]: B[K] extends 'float64' ? Float64Array : B[K] extends 'optional float32' ? Float32Array | null : Float32Array;
+} & { readonly [K in S | F]: number } & Geometry<G>;
+
+export interface TaskKind<B extends Record<string, BufferKind>, S extends string, F extends string, G extends string> {
+  readonly op: number;
+  /** Writes one call's task into the block, cut as `plan` says. */
+  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, input: TaskInput<B, S, F, G>): void;
+  /**
+   * Reads the task back on any thread, into one object per kind and thread that the next decode of the
+   * kind overwrites: a thread runs one chunk at a time, and uses a decoded task only within it.
+   */
+  decode(block: TaskBlock, memory: BufferTable): DecodedTask<B, S, F, G>;
 }
 
-function optionalFloat32(block: TaskBlock, memory: BufferTable, slot: number): Float32Array | null {
-  const id = block.bufferId(slot);
-  return id < 0 ? null : memory.float32(id);
-}
+const NO_BUFFER = -1;
 
-function float64(block: TaskBlock, memory: BufferTable, slot: number): Float64Array {
-  return memory.float64(block.bufferId(slot));
-}
+/**
+ * One task kind from its layout: encode and decode both walk the layout's names in the same order, so
+ * what the calling thread writes is what every thread reads.
+ */
+function defineTask<const B extends Record<string, BufferKind>, const S extends string = never, const F extends string = never, const G extends string = never>(
+  op: number,
+  layout: TaskLayout<B, S, F, G>,
+): TaskKind<B, S, F, G> {
+  const buffers = Object.keys(layout.buffers);
+  const kinds = buffers.map((name) => layout.buffers[name]!);
+  const scalars: readonly string[] = layout.scalars ?? [];
+  const floats: readonly string[] = layout.floats ?? [];
+  const geometry: readonly string[] = layout.geometry ?? [];
+  if (buffers.length > BUFFER_SLOTS || scalars.length > SCALAR_SLOTS || floats.length > TASK_FLOATS || geometry.length > GEOMETRY_SLOTS) {
+    throw new Error(`cpu backend: task ${op} does not fit the task block`);
+  }
+  // Every field present from the start, so that the decoded object keeps one shape.
+  const decoded: Record<string, unknown> = {};
+  for (let i = 0; i < buffers.length; i++) decoded[buffers[i]!] = null;
+  for (const name of [...scalars, ...floats]) decoded[name] = 0;
+  const decodedGeometry: Record<string, number> = {};
+  for (const field of geometry) decodedGeometry[field] = 0;
+  if (geometry.length > 0) decoded.geometry = decodedGeometry;
 
-function activationCode(kind: ActivationKind): number {
-  return ACTIVATION_CODES.indexOf(kind);
-}
-
-function activationKind(code: number): ActivationKind {
-  return ACTIVATION_CODES[code]!;
-}
-
-const NONE = new Float32Array(0);
-const NONE64 = new Float64Array(0);
-
-function convGeometry(): ConvGeometry {
   return {
-    batch: 0, inHeight: 0, inWidth: 0, inChannels: 0, outHeight: 0, outWidth: 0, outChannels: 0,
-    filterHeight: 0, filterWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0,
+    op,
+    encode(block, ids, plan, input) {
+      const values = input as unknown as Record<string, Float32Array | number | null> & { geometry?: Readonly<Record<string, number>> };
+      const t = block.ints;
+      t[Slot.op] = op;
+      t[Slot.units] = plan.units;
+      t[Slot.chunkSize] = plan.chunkSize;
+      for (let i = 0; i < buffers.length; i++) {
+        const value = values[buffers[i]!]!;
+        t[Slot.buffers + i] = kinds[i] === 'float64' ? (value as number) : value === null ? NO_BUFFER : ids.idOf(value as Float32Array);
+      }
+      for (let i = 0; i < scalars.length; i++) t[Slot.scalars + i] = values[scalars[i]!] as number;
+      for (let i = 0; i < floats.length; i++) block.floats[i] = values[floats[i]!] as number;
+      for (let i = 0; i < geometry.length; i++) t[Slot.geometry + i] = values.geometry![geometry[i]!]!;
+    },
+    decode(block, memory) {
+      const t = block.ints;
+      for (let i = 0; i < buffers.length; i++) {
+        const id = t[Slot.buffers + i]!;
+        const kind = kinds[i];
+        decoded[buffers[i]!] = kind === 'float64' ? memory.float64(id) : kind === 'optional float32' && id === NO_BUFFER ? null : memory.float32(id);
+      }
+      for (let i = 0; i < scalars.length; i++) decoded[scalars[i]!] = t[Slot.scalars + i]!;
+      for (let i = 0; i < floats.length; i++) decoded[floats[i]!] = block.floats[i]!;
+      for (let i = 0; i < geometry.length; i++) decodedGeometry[geometry[i]!] = t[Slot.geometry + i]!;
+      return decoded as DecodedTask<B, S, F, G>;
+    },
   };
 }
 
-function poolGeometry(): PoolGeometry {
-  return {
-    batch: 0, inHeight: 0, inWidth: 0, channels: 0, outHeight: 0, outWidth: 0,
-    poolHeight: 0, poolWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0,
-  };
-}
+// One definition per task kind: what each primitive's task carries. Switches travel as 0 or 1.
 
-// Each kind decodes into one object of its own, reused: a thread runs one chunk at a time, and a
-// decoded task is used only until that chunk ends.
+/** conv2d over samples: y = act(conv(x, filter) + bias); `activation` is a code. */
+export const conv2dTask = defineTask(1, {
+  buffers: { x: 'float32', filter: 'float32', bias: 'optional float32', y: 'float32' },
+  scalars: ['activation'],
+  geometry: CONV_FIELDS,
+});
 
-/** conv2d over samples: y = act(conv(x, filter) + bias). */
-export interface Conv2dTask {
-  x: Float32Array;
-  filter: Float32Array;
-  bias: Float32Array | null;
-  y: Float32Array;
-  /** The activation's code (the kernel's form of it). */
-  activation: number;
-  readonly geometry: ConvGeometry;
-}
-
-export const conv2dTask = {
-  op: 1,
-  buffers: { x: 0, filter: 1, bias: 2, y: 3 },
-  scalars: { activation: 0 },
-  decoded: { x: NONE, filter: NONE, bias: null, y: NONE, activation: 0, geometry: convGeometry() } as Conv2dTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, info: Conv2DInfo, activation: ActivationKind): void {
-    const { buffers, scalars } = conv2dTask;
-    block.begin(conv2dTask.op, plan);
-    setHandle(block, buffers.x, ids, x);
-    setHandle(block, buffers.filter, ids, filter);
-    setHandle(block, buffers.bias, ids, bias);
-    setHandle(block, buffers.y, ids, y);
-    block.setScalar(scalars.activation, activationCode(activation));
-    block.writeGeometry(CONV_FIELDS, info);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): Conv2dTask {
-    const { buffers, scalars, decoded: d } = conv2dTask;
-    d.x = float32(block, memory, buffers.x);
-    d.filter = float32(block, memory, buffers.filter);
-    d.bias = optionalFloat32(block, memory, buffers.bias);
-    d.y = float32(block, memory, buffers.y);
-    d.activation = block.scalar(scalars.activation);
-    block.readGeometry(CONV_FIELDS, d.geometry);
-    return d;
-  },
-};
-
-/** conv2dBackwardInput over samples: dx = conv2d's gradient with respect to x. */
-export interface Conv2dBackwardInputTask {
-  dy: Float32Array;
-  filter: Float32Array;
-  dx: Float32Array;
-  readonly geometry: ConvGeometry;
-}
-
-export const conv2dBackwardInputTask = {
-  op: 2,
-  buffers: { dy: 0, filter: 1, dx: 2 },
-  decoded: { dy: NONE, filter: NONE, dx: NONE, geometry: convGeometry() } as Conv2dBackwardInputTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, dy: Float32Array, filter: Float32Array, dx: Float32Array, info: Conv2DInfo): void {
-    const { buffers } = conv2dBackwardInputTask;
-    block.begin(conv2dBackwardInputTask.op, plan);
-    setHandle(block, buffers.dy, ids, dy);
-    setHandle(block, buffers.filter, ids, filter);
-    setHandle(block, buffers.dx, ids, dx);
-    block.writeGeometry(CONV_FIELDS, info);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): Conv2dBackwardInputTask {
-    const { buffers, decoded: d } = conv2dBackwardInputTask;
-    d.dy = float32(block, memory, buffers.dy);
-    d.filter = float32(block, memory, buffers.filter);
-    d.dx = float32(block, memory, buffers.dx);
-    block.readGeometry(CONV_FIELDS, d.geometry);
-    return d;
-  },
-};
+/** conv2dBackwardInput over samples: dx, conv2d's gradient with respect to x. */
+export const conv2dBackwardInputTask = defineTask(2, {
+  buffers: { dy: 'float32', filter: 'float32', dx: 'float32' },
+  geometry: CONV_FIELDS,
+});
 
 /**
  * conv2dBackwardFilter over output pixels, in fixed chunks: chunk c writes its float64 partial sum of
  * the filter gradient at c * filterSize in `partial`; the calling thread adds them up.
  */
-export interface Conv2dBackwardFilterTask {
-  x: Float32Array;
-  dy: Float32Array;
-  partial: Float64Array;
-  readonly geometry: ConvGeometry;
-}
-
-export const conv2dBackwardFilterTask = {
-  op: 3,
-  buffers: { x: 0, dy: 1, partial: 2 },
-  decoded: { x: NONE, dy: NONE, partial: NONE64, geometry: convGeometry() } as Conv2dBackwardFilterTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, x: Float32Array, dy: Float32Array, partialId: number, info: Conv2DInfo): void {
-    const { buffers } = conv2dBackwardFilterTask;
-    block.begin(conv2dBackwardFilterTask.op, plan);
-    setHandle(block, buffers.x, ids, x);
-    setHandle(block, buffers.dy, ids, dy);
-    block.setBuffer(buffers.partial, partialId);
-    block.writeGeometry(CONV_FIELDS, info);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): Conv2dBackwardFilterTask {
-    const { buffers, decoded: d } = conv2dBackwardFilterTask;
-    d.x = float32(block, memory, buffers.x);
-    d.dy = float32(block, memory, buffers.dy);
-    d.partial = float64(block, memory, buffers.partial);
-    block.readGeometry(CONV_FIELDS, d.geometry);
-    return d;
-  },
-};
+export const conv2dBackwardFilterTask = defineTask(3, {
+  buffers: { x: 'float32', dy: 'float32', partial: 'float64' },
+  geometry: CONV_FIELDS,
+});
 
 /** matMul over the rows of c, or its columns with `splitColumns`: c = act(op(a) op(b) + bias). */
-export interface MatMulTask {
-  a: Float32Array;
-  b: Float32Array;
-  bias: Float32Array | null;
-  c: Float32Array;
-  activation: ActivationKind;
-  m: number;
-  k: number;
-  n: number;
-  transposeA: boolean;
-  transposeB: boolean;
-  splitColumns: boolean;
-}
+export const matMulTask = defineTask(4, {
+  buffers: { a: 'float32', b: 'float32', bias: 'optional float32', c: 'float32' },
+  scalars: ['activation', 'm', 'k', 'n', 'transposeA', 'transposeB', 'splitColumns'],
+});
 
-/** matMul's flag bits. */
-const MatMulFlag = { transposeA: 1, transposeB: 2, splitColumns: 4 } as const;
-
-export const matMulTask = {
-  op: 4,
-  buffers: { a: 0, b: 1, bias: 2, c: 3 },
-  scalars: { activation: 0, flags: 1, m: 2, k: 3, n: 4 },
-  decoded: {
-    a: NONE, b: NONE, bias: null, c: NONE, activation: 'linear',
-    m: 0, k: 0, n: 0, transposeA: false, transposeB: false, splitColumns: false,
-  } as MatMulTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, info: MatMulInfo, activation: ActivationKind, splitColumns: boolean): void {
-    const { buffers, scalars } = matMulTask;
-    block.begin(matMulTask.op, plan);
-    setHandle(block, buffers.a, ids, a);
-    setHandle(block, buffers.b, ids, b);
-    setHandle(block, buffers.bias, ids, bias);
-    setHandle(block, buffers.c, ids, c);
-    block.setScalar(scalars.activation, activationCode(activation));
-    block.setScalar(
-      scalars.flags,
-      (info.transposeA ? MatMulFlag.transposeA : 0) | (info.transposeB ? MatMulFlag.transposeB : 0) | (splitColumns ? MatMulFlag.splitColumns : 0),
-    );
-    block.setScalar(scalars.m, info.m);
-    block.setScalar(scalars.k, info.k);
-    block.setScalar(scalars.n, info.n);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): MatMulTask {
-    const { buffers, scalars, decoded: d } = matMulTask;
-    d.a = float32(block, memory, buffers.a);
-    d.b = float32(block, memory, buffers.b);
-    d.bias = optionalFloat32(block, memory, buffers.bias);
-    d.c = float32(block, memory, buffers.c);
-    d.activation = activationKind(block.scalar(scalars.activation));
-    const flags = block.scalar(scalars.flags);
-    d.transposeA = (flags & MatMulFlag.transposeA) !== 0;
-    d.transposeB = (flags & MatMulFlag.transposeB) !== 0;
-    d.splitColumns = (flags & MatMulFlag.splitColumns) !== 0;
-    d.m = block.scalar(scalars.m);
-    d.k = block.scalar(scalars.k);
-    d.n = block.scalar(scalars.n);
-    return d;
-  },
-};
-
-/** maxPool over samples: y and the flat input index of each window's maximum. */
-export interface MaxPoolTask {
-  x: Float32Array;
-  y: Float32Array;
-  argmax: Float32Array;
-  readonly geometry: PoolGeometry;
-}
-
-export const maxPoolTask = {
-  op: 5,
-  buffers: { x: 0, y: 1, argmax: 2 },
-  decoded: { x: NONE, y: NONE, argmax: NONE, geometry: poolGeometry() } as MaxPoolTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, x: Float32Array, y: Float32Array, argmax: Float32Array, info: Pool2DInfo): void {
-    const { buffers } = maxPoolTask;
-    block.begin(maxPoolTask.op, plan);
-    setHandle(block, buffers.x, ids, x);
-    setHandle(block, buffers.y, ids, y);
-    setHandle(block, buffers.argmax, ids, argmax);
-    block.writeGeometry(POOL_FIELDS, info);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): MaxPoolTask {
-    const { buffers, decoded: d } = maxPoolTask;
-    d.x = float32(block, memory, buffers.x);
-    d.y = float32(block, memory, buffers.y);
-    d.argmax = float32(block, memory, buffers.argmax);
-    block.readGeometry(POOL_FIELDS, d.geometry);
-    return d;
-  },
-};
+/** maxPool over samples: y, and the flat input index of each window's maximum. */
+export const maxPoolTask = defineTask(5, {
+  buffers: { x: 'float32', y: 'float32', argmax: 'float32' },
+  geometry: POOL_FIELDS,
+});
 
 /** maxPoolBackward over samples: each dy added to the input position its argmax names. */
-export interface MaxPoolBackwardTask {
-  dy: Float32Array;
-  argmax: Float32Array;
-  dx: Float32Array;
-  readonly geometry: PoolGeometry;
-}
-
-export const maxPoolBackwardTask = {
-  op: 6,
-  buffers: { dy: 0, argmax: 1, dx: 2 },
-  decoded: { dy: NONE, argmax: NONE, dx: NONE, geometry: poolGeometry() } as MaxPoolBackwardTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, dy: Float32Array, argmax: Float32Array, dx: Float32Array, info: Pool2DInfo): void {
-    const { buffers } = maxPoolBackwardTask;
-    block.begin(maxPoolBackwardTask.op, plan);
-    setHandle(block, buffers.dy, ids, dy);
-    setHandle(block, buffers.argmax, ids, argmax);
-    setHandle(block, buffers.dx, ids, dx);
-    block.writeGeometry(POOL_FIELDS, info);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): MaxPoolBackwardTask {
-    const { buffers, decoded: d } = maxPoolBackwardTask;
-    d.dy = float32(block, memory, buffers.dy);
-    d.argmax = float32(block, memory, buffers.argmax);
-    d.dx = float32(block, memory, buffers.dx);
-    block.readGeometry(POOL_FIELDS, d.geometry);
-    return d;
-  },
-};
+export const maxPoolBackwardTask = defineTask(6, {
+  buffers: { dy: 'float32', argmax: 'float32', dx: 'float32' },
+  geometry: POOL_FIELDS,
+});
 
 /** activation over elements: y = act(x). */
-export interface ActivationTask {
-  x: Float32Array;
-  y: Float32Array;
-  kind: ActivationKind;
-}
-
-export const activationTask = {
-  op: 7,
-  buffers: { x: 0, y: 1 },
-  scalars: { kind: 0 },
-  decoded: { x: NONE, y: NONE, kind: 'linear' } as ActivationTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, x: Float32Array, y: Float32Array, kind: ActivationKind): void {
-    const { buffers, scalars } = activationTask;
-    block.begin(activationTask.op, plan);
-    setHandle(block, buffers.x, ids, x);
-    setHandle(block, buffers.y, ids, y);
-    block.setScalar(scalars.kind, activationCode(kind));
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): ActivationTask {
-    const { buffers, scalars, decoded: d } = activationTask;
-    d.x = float32(block, memory, buffers.x);
-    d.y = float32(block, memory, buffers.y);
-    d.kind = activationKind(block.scalar(scalars.kind));
-    return d;
-  },
-};
+export const activationTask = defineTask(7, {
+  buffers: { x: 'float32', y: 'float32' },
+  scalars: ['activation'],
+});
 
 /** activationBackward over elements: dx from dy and the activation's output y. */
-export interface ActivationBackwardTask {
-  dy: Float32Array;
-  y: Float32Array;
-  dx: Float32Array;
-  kind: ActivationKind;
-}
-
-export const activationBackwardTask = {
-  op: 8,
-  buffers: { dy: 0, y: 1, dx: 2 },
-  scalars: { kind: 0 },
-  decoded: { dy: NONE, y: NONE, dx: NONE, kind: 'linear' } as ActivationBackwardTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, dy: Float32Array, y: Float32Array, dx: Float32Array, kind: ActivationKind): void {
-    const { buffers, scalars } = activationBackwardTask;
-    block.begin(activationBackwardTask.op, plan);
-    setHandle(block, buffers.dy, ids, dy);
-    setHandle(block, buffers.y, ids, y);
-    setHandle(block, buffers.dx, ids, dx);
-    block.setScalar(scalars.kind, activationCode(kind));
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): ActivationBackwardTask {
-    const { buffers, scalars, decoded: d } = activationBackwardTask;
-    d.dy = float32(block, memory, buffers.dy);
-    d.y = float32(block, memory, buffers.y);
-    d.dx = float32(block, memory, buffers.dx);
-    d.kind = activationKind(block.scalar(scalars.kind));
-    return d;
-  },
-};
+export const activationBackwardTask = defineTask(8, {
+  buffers: { dy: 'float32', y: 'float32', dx: 'float32' },
+  scalars: ['activation'],
+});
 
 /**
  * biasGrad over rows, in fixed chunks: chunk c writes the float64 column sums of its rows at
  * c * channels in `partial`; the calling thread adds them up.
  */
-export interface BiasGradTask {
-  dy: Float32Array;
-  partial: Float64Array;
-  channels: number;
-}
-
-export const biasGradTask = {
-  op: 9,
-  buffers: { dy: 0, partial: 1 },
-  scalars: { channels: 0 },
-  decoded: { dy: NONE, partial: NONE64, channels: 0 } as BiasGradTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, dy: Float32Array, partialId: number, channels: number): void {
-    const { buffers, scalars } = biasGradTask;
-    block.begin(biasGradTask.op, plan);
-    setHandle(block, buffers.dy, ids, dy);
-    block.setBuffer(buffers.partial, partialId);
-    block.setScalar(scalars.channels, channels);
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): BiasGradTask {
-    const { buffers, scalars, decoded: d } = biasGradTask;
-    d.dy = float32(block, memory, buffers.dy);
-    d.partial = float64(block, memory, buffers.partial);
-    d.channels = block.scalar(scalars.channels);
-    return d;
-  },
-};
+export const biasGradTask = defineTask(9, {
+  buffers: { dy: 'float32', partial: 'float64' },
+  scalars: ['channels'],
+});
 
 /** sgdUpdate over elements, in place on param (and velocity, with momentum). */
-export interface SgdUpdateTask {
-  param: Float32Array;
-  grad: Float32Array;
-  velocity: Float32Array | null;
-  learningRate: number;
-  momentum: number;
-  nesterov: boolean;
-}
+export const sgdUpdateTask = defineTask(10, {
+  buffers: { param: 'float32', grad: 'float32', velocity: 'optional float32' },
+  scalars: ['nesterov'],
+  floats: ['learningRate', 'momentum'],
+});
 
-export const sgdUpdateTask = {
-  op: 10,
-  buffers: { param: 0, grad: 1, velocity: 2 },
-  scalars: { nesterov: 0 },
-  floats: { learningRate: 0, momentum: 1 },
-  decoded: { param: NONE, grad: NONE, velocity: null, learningRate: 0, momentum: 0, nesterov: false } as SgdUpdateTask,
-
-  encode(block: TaskBlock, ids: BufferIds, plan: ChunkPlan, param: Float32Array, grad: Float32Array, velocity: Float32Array | null, info: SgdInfo): void {
-    const { buffers, scalars, floats } = sgdUpdateTask;
-    block.begin(sgdUpdateTask.op, plan);
-    setHandle(block, buffers.param, ids, param);
-    setHandle(block, buffers.grad, ids, grad);
-    setHandle(block, buffers.velocity, ids, velocity);
-    block.setScalar(scalars.nesterov, info.nesterov ? 1 : 0);
-    block.floats[floats.learningRate] = info.learningRate;
-    block.floats[floats.momentum] = info.momentum;
-  },
-
-  decode(block: TaskBlock, memory: BufferTable): SgdUpdateTask {
-    const { buffers, scalars, floats, decoded: d } = sgdUpdateTask;
-    d.param = float32(block, memory, buffers.param);
-    d.grad = float32(block, memory, buffers.grad);
-    d.velocity = optionalFloat32(block, memory, buffers.velocity);
-    d.nesterov = block.scalar(scalars.nesterov) !== 0;
-    d.learningRate = block.floats[floats.learningRate]!;
-    d.momentum = block.floats[floats.momentum]!;
-    return d;
-  },
-};
-
-/** Every task kind, for the check that no two share an op and that each one's slots fit the block. */
+/** Every task kind, by the primitive it runs. */
 export const TASK_KINDS = {
   conv2d: conv2dTask,
   conv2dBackwardInput: conv2dBackwardInputTask,
@@ -543,5 +270,3 @@ export const TASK_KINDS = {
   biasGrad: biasGradTask,
   sgdUpdate: sgdUpdateTask,
 } as const;
-
-export const TASK_LIMITS = { buffers: BUFFER_SLOTS, scalars: SCALAR_SLOTS, floats: TASK_FLOATS } as const;
