@@ -1,24 +1,24 @@
 /*
- * Where each primitive is computed. A primitive that threads share is encoded as its task kind (task.ts),
- * cut into chunks (chunk-scheduler.ts), claimed chunk by chunk by the calling thread and the workers
- * (thread-pool.ts, worker.ts, chunk-claims.ts), and decoded by the Executor method of the same name
- * (executor.ts), which calls the kernels below. Checked by primitive-table.test.ts.
+ * Where each primitive is computed. A primitive that threads share is encoded as Task.<primitive>
+ * (task.ts), cut into chunks (chunk-scheduler.ts), claimed chunk by chunk by the calling thread and the
+ * workers (thread-pool.ts, worker.ts, chunk-claims.ts), decoded by Executor.<primitive> (executor.ts),
+ * and computed by the kernels below. The rest run on the calling thread. Checked by primitive-table.test.ts.
  *
- * primitive            | task kind                | chunks of                   | kernels (file)
- * ---------------------|--------------------------|-----------------------------|---------------------------------------------
- * conv2d               | conv2dTask               | samples                     | Convolution.conv2d (conv2d.ts), forward4x3 forward3x4 (conv-kernels.ts), activateInto (activation.ts)
- * conv2dBackwardInput  | conv2dBackwardInputTask  | samples                     | Convolution.conv2dBackwardInput (conv2d.ts), inputGradient4x3 (conv-kernels.ts), inputGradient12 inputGradient4 (conv-sparse.ts)
- * conv2dBackwardFilter | conv2dBackwardFilterTask | 512 pixels, summed here     | Convolution.conv2dBackwardFilterPartial (conv2d.ts), filterGradient4x3 filterGradient3x4 (conv-kernels.ts), filterGradient12 filterGradient4 (conv-sparse.ts)
- * matMul               | matMulTask               | rows or columns of c        | gemm (gemm.ts), applyBiasActivation (activation.ts)
- * maxPool              | maxPoolTask              | samples                     | maxPool (pool.ts)
- * maxPoolBackward      | maxPoolBackwardTask      | samples                     | maxPoolBackward (pool.ts)
- * activation           | activationTask           | elements                    | applyActivation (activation.ts)
- * activationBackward   | activationBackwardTask   | elements                    | activationBackward (activation.ts)
- * biasGrad             | biasGradTask             | 2048 rows, summed here      | biasGradPartial (bias.ts)
- * sgdUpdate            | sgdUpdateTask            | elements                    | sgdUpdate (sgd.ts)
- * softmax              | -                        | calling thread only         | softmaxRows (activation.ts)
- * loss                 | -                        | calling thread only         | assertLossInputs lossAndGradient (loss.ts)
- * upload read dispose memory | -                  | calling thread only         | HandleRegistry (memory.ts), SharedMemory (shared-memory.ts)
+ * primitive            | chunks of              | kernels (file)
+ * ---------------------|------------------------|---------------------------------------------------------
+ * conv2d               | samples                | Convolution.conv2d (conv2d.ts), forward4x3 forward3x4 (conv-kernels.ts), activateInto (activation.ts)
+ * conv2dBackwardInput  | samples                | Convolution.conv2dBackwardInput (conv2d.ts), inputGradient4x3 (conv-kernels.ts), inputGradient12 inputGradient4 (conv-sparse.ts)
+ * conv2dBackwardFilter | 512 pixels, summed here | Convolution.conv2dBackwardFilterPartial (conv2d.ts), filterGradient4x3 filterGradient3x4 (conv-kernels.ts), filterGradient12 filterGradient4 (conv-sparse.ts)
+ * matMul               | rows or columns of c   | gemm (gemm.ts), applyBiasActivation (activation.ts)
+ * maxPool              | samples                | maxPool (pool.ts)
+ * maxPoolBackward      | samples                | maxPoolBackward (pool.ts)
+ * activation           | elements               | applyActivation (activation.ts)
+ * activationBackward   | elements               | activationBackward (activation.ts)
+ * biasGrad             | 2048 rows, summed here | biasGradPartial (bias.ts)
+ * sgdUpdate            | elements               | sgdUpdate (sgd.ts)
+ * softmax              | - (calling thread)     | softmaxRows (activation.ts)
+ * loss                 | - (calling thread)     | assertLossInputs lossAndGradient (loss.ts)
+ * upload read dispose memory | - (calling thread) | HandleRegistry (memory.ts), SharedMemory (shared-memory.ts)
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -44,20 +44,7 @@ import { assertLossInputs, lossAndGradient } from './loss.js';
 import { HandleRegistry } from './memory.js';
 import { MAX_POOL_INPUT } from './pool.js';
 import { SharedMemory } from './shared-memory.js';
-import {
-  activationBackwardTask,
-  activationCode,
-  activationTask,
-  biasGradTask,
-  conv2dBackwardFilterTask,
-  conv2dBackwardInputTask,
-  conv2dTask,
-  matMulTask,
-  maxPoolBackwardTask,
-  maxPoolTask,
-  sgdUpdateTask,
-  TaskBlock,
-} from './task.js';
+import { activationCode, Task, TaskBlock } from './task.js';
 import { ThreadPool } from './thread-pool.js';
 
 export interface CpuBackendOptions {
@@ -140,7 +127,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const y = this.output(sizeOf(info.outShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
-    conv2dTask.encode(this.block, this.registry, plan, { x, filter, bias, y, activation: activationCode(activation), geometry: info });
+    Task.conv2d.encode(this.block, this.registry, plan, { x, filter, bias, y, activation: activationCode(activation), geometry: info });
     this.pool.run(plan);
     return y;
   }
@@ -155,7 +142,7 @@ export class CpuBackend implements Backend<Float32Array> {
     // Split the longer side of C: each chunk packs the other operand whole.
     const splitColumns = n > m;
     const plan = this.scheduler.split(splitColumns ? n : m, splitColumns ? NR : MR, worthSharingFlops(2 * m * n * k));
-    matMulTask.encode(this.block, this.registry, plan, {
+    Task.matMul.encode(this.block, this.registry, plan, {
       a, b, bias, c, activation: activationCode(activation), m, k, n,
       transposeA: info.transposeA ? 1 : 0, transposeB: info.transposeB ? 1 : 0, splitColumns: splitColumns ? 1 : 0,
     });
@@ -173,7 +160,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const y = this.output(size);
     const argmax = this.output(size);
     const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
-    maxPoolTask.encode(this.block, this.registry, plan, { x, y, argmax, geometry: info });
+    Task.maxPool.encode(this.block, this.registry, plan, { x, y, argmax, geometry: info });
     this.pool.run(plan);
     return { y, argmax };
   }
@@ -183,7 +170,7 @@ export class CpuBackend implements Backend<Float32Array> {
     assertActivationKind(kind);
     const y = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
-    activationTask.encode(this.block, this.registry, plan, { x, y, activation: activationCode(kind) });
+    Task.activation.encode(this.block, this.registry, plan, { x, y, activation: activationCode(kind) });
     this.pool.run(plan);
     return y;
   }
@@ -202,7 +189,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     // Whole samples per chunk: a sample's windows overlap, so its dx must be summed by one thread.
     const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
-    conv2dBackwardInputTask.encode(this.block, this.registry, plan, { dy, filter, dx, geometry: info });
+    Task.conv2dBackwardInput.encode(this.block, this.registry, plan, { dy, filter, dx, geometry: info });
     this.pool.run(plan);
     return dx;
   }
@@ -218,7 +205,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const chunks = plan.chunks;
     const dfilter = this.output(size);
     const partialId = this.partials(chunks * size);
-    conv2dBackwardFilterTask.encode(this.block, this.registry, plan, { x, dy, partial: partialId, geometry: info });
+    Task.conv2dBackwardFilter.encode(this.block, this.registry, plan, { x, dy, partial: partialId, geometry: info });
     this.pool.run(plan);
     // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
@@ -239,7 +226,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const inSize = sizeOf(info.inShape);
     const dx = this.output(inSize);
     const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
-    maxPoolBackwardTask.encode(this.block, this.registry, plan, { dy, argmax, dx, geometry: info });
+    Task.maxPoolBackward.encode(this.block, this.registry, plan, { dy, argmax, dx, geometry: info });
     this.pool.run(plan);
     return dx;
   }
@@ -250,7 +237,7 @@ export class CpuBackend implements Backend<Float32Array> {
     assertActivationKind(kind);
     const dx = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
-    activationBackwardTask.encode(this.block, this.registry, plan, { dy, y, dx, activation: activationCode(kind) });
+    Task.activationBackward.encode(this.block, this.registry, plan, { dy, y, dx, activation: activationCode(kind) });
     this.pool.run(plan);
     return dx;
   }
@@ -261,7 +248,7 @@ export class CpuBackend implements Backend<Float32Array> {
     const chunks = plan.chunks;
     const out = this.output(channels);
     const partialId = this.partials(chunks * channels);
-    biasGradTask.encode(this.block, this.registry, plan, { dy, partial: partialId, channels });
+    Task.biasGrad.encode(this.block, this.registry, plan, { dy, partial: partialId, channels });
     this.pool.run(plan);
     // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
@@ -295,7 +282,7 @@ export class CpuBackend implements Backend<Float32Array> {
       v = velocity === null ? this.output(info.size).fill(0) : this.input(velocity, info.size, 'sgdUpdate velocity');
     }
     const plan = this.scheduler.splitElementwise(info.size);
-    sgdUpdateTask.encode(this.block, this.registry, plan, {
+    Task.sgdUpdate.encode(this.block, this.registry, plan, {
       param, grad, velocity: v, nesterov: info.nesterov ? 1 : 0, learningRate: info.learningRate, momentum: info.momentum,
     });
     this.pool.run(plan);

@@ -5,21 +5,7 @@ import { gemm, MatrixPanels, type GemmRange } from './gemm.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { ScratchBuffers } from './scratch.js';
 import { sgdUpdate } from './sgd.js';
-import {
-  activationBackwardTask,
-  activationTask,
-  biasGradTask,
-  conv2dBackwardFilterTask,
-  conv2dBackwardInputTask,
-  conv2dTask,
-  matMulTask,
-  maxPoolBackwardTask,
-  maxPoolTask,
-  sgdUpdateTask,
-  activationKind,
-  type BufferTable,
-  type TaskBlock,
-} from './task.js';
+import { activationKind, Task, type BufferTable, type TaskBlock } from './task.js';
 
 /**
  * One thread's side of the task protocol: decodes the shared task block and runs a chunk of it with
@@ -42,25 +28,25 @@ export class Executor {
     const start = this.block.chunkStart(chunk);
     const end = this.block.chunkEnd(chunk);
     switch (this.block.op) {
-      case conv2dTask.op:
+      case Task.conv2d.op:
         return this.conv2d(start, end);
-      case conv2dBackwardInputTask.op:
+      case Task.conv2dBackwardInput.op:
         return this.conv2dBackwardInput(start, end);
-      case conv2dBackwardFilterTask.op:
+      case Task.conv2dBackwardFilter.op:
         return this.conv2dBackwardFilter(chunk, start, end);
-      case matMulTask.op:
+      case Task.matMul.op:
         return this.matMul(start, end);
-      case maxPoolTask.op:
+      case Task.maxPool.op:
         return this.maxPool(start, end);
-      case maxPoolBackwardTask.op:
+      case Task.maxPoolBackward.op:
         return this.maxPoolBackward(start, end);
-      case activationTask.op:
+      case Task.activation.op:
         return this.activation(start, end);
-      case activationBackwardTask.op:
+      case Task.activationBackward.op:
         return this.activationBackward(start, end);
-      case biasGradTask.op:
+      case Task.biasGrad.op:
         return this.biasGrad(chunk, start, end);
-      case sgdUpdateTask.op:
+      case Task.sgdUpdate.op:
         return this.sgdUpdate(start, end);
       default:
         throw new Error(`cpu backend: unknown task ${this.block.op}`);
@@ -69,19 +55,19 @@ export class Executor {
 
   /** Samples [start, end). */
   private conv2d(start: number, end: number): void {
-    const t = conv2dTask.decode(this.block, this.memory);
+    const t = Task.conv2d.decode(this.block, this.memory);
     this.convolution.conv2d(t.x, t.filter, t.bias, t.geometry, t.activation, t.y, start, end);
   }
 
   /** Samples [start, end). */
   private conv2dBackwardInput(start: number, end: number): void {
-    const t = conv2dBackwardInputTask.decode(this.block, this.memory);
+    const t = Task.conv2dBackwardInput.decode(this.block, this.memory);
     this.convolution.conv2dBackwardInput(t.dy, t.filter, t.geometry, t.dx, start, end);
   }
 
   /** Output pixels [start, end): this chunk's partial sum, at chunk * filterSize. */
   private conv2dBackwardFilter(chunk: number, start: number, end: number): void {
-    const t = conv2dBackwardFilterTask.decode(this.block, this.memory);
+    const t = Task.conv2dBackwardFilter.decode(this.block, this.memory);
     const g = t.geometry;
     const filterSize = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
     this.convolution.conv2dBackwardFilterPartial(t.x, t.dy, g, t.partial, chunk * filterSize, start, end);
@@ -89,7 +75,7 @@ export class Executor {
 
   /** Rows (or, with splitColumns, columns) [start, end) of c = act(op(a) op(b) + bias). */
   private matMul(start: number, end: number): void {
-    const t = matMulTask.decode(this.block, this.memory);
+    const t = Task.matMul.decode(this.block, this.memory);
     const { m, k, n } = t;
     const columns = t.splitColumns !== 0;
     const r = this.range;
@@ -107,37 +93,37 @@ export class Executor {
 
   /** Samples [start, end). */
   private maxPool(start: number, end: number): void {
-    const t = maxPoolTask.decode(this.block, this.memory);
+    const t = Task.maxPool.decode(this.block, this.memory);
     maxPool(t.x, t.geometry, t.y, t.argmax, start, end);
   }
 
   /** Samples [start, end). */
   private maxPoolBackward(start: number, end: number): void {
-    const t = maxPoolBackwardTask.decode(this.block, this.memory);
+    const t = Task.maxPoolBackward.decode(this.block, this.memory);
     maxPoolBackward(t.dy, t.argmax, t.dx, t.geometry, start, end);
   }
 
   /** Elements [start, end). */
   private activation(start: number, end: number): void {
-    const t = activationTask.decode(this.block, this.memory);
+    const t = Task.activation.decode(this.block, this.memory);
     applyActivation(t.x, t.y, start, end, activationKind(t.activation));
   }
 
   /** Elements [start, end). */
   private activationBackward(start: number, end: number): void {
-    const t = activationBackwardTask.decode(this.block, this.memory);
+    const t = Task.activationBackward.decode(this.block, this.memory);
     activationBackward(t.dy, t.y, t.dx, start, end, activationKind(t.activation));
   }
 
   /** Rows [start, end): this chunk's column sums, at chunk * channels. */
   private biasGrad(chunk: number, start: number, end: number): void {
-    const t = biasGradTask.decode(this.block, this.memory);
+    const t = Task.biasGrad.decode(this.block, this.memory);
     biasGradPartial(t.dy, t.channels, start, end, t.partial, chunk * t.channels);
   }
 
   /** Elements [start, end). */
   private sgdUpdate(start: number, end: number): void {
-    const t = sgdUpdateTask.decode(this.block, this.memory);
+    const t = Task.sgdUpdate.decode(this.block, this.memory);
     sgdUpdate(t.param, t.grad, t.velocity, t.learningRate, t.momentum, t.nesterov !== 0, start, end);
   }
 }

@@ -1,4 +1,4 @@
-import type { ActivationKind } from '@lenet-ts/core';
+import type { ActivationKind, Backend } from '@lenet-ts/core';
 import type { ChunkPlan } from './chunk-scheduler.js';
 import type { ConvGeometry } from './conv2d.js';
 import type { PoolGeometry } from './pool.js';
@@ -187,86 +187,76 @@ function defineTask<const B extends Record<string, BufferKind>, const S extends 
   };
 }
 
-// One definition per task kind: what each primitive's task carries. Switches travel as 0 or 1.
-
-/** conv2d over samples: y = act(conv(x, filter) + bias); `activation` is a code. */
-export const conv2dTask = defineTask(1, {
-  buffers: { x: 'float32', filter: 'float32', bias: 'optional float32', y: 'float32' },
-  scalars: ['activation'],
-  geometry: CONV_FIELDS,
-});
-
-/** conv2dBackwardInput over samples: dx, conv2d's gradient with respect to x. */
-export const conv2dBackwardInputTask = defineTask(2, {
-  buffers: { dy: 'float32', filter: 'float32', dx: 'float32' },
-  geometry: CONV_FIELDS,
-});
-
 /**
- * conv2dBackwardFilter over output pixels, in fixed chunks: chunk c writes its float64 partial sum of
- * the filter gradient at c * filterSize in `partial`; the calling thread adds them up.
+ * Every task kind, by the primitive it runs: one declaration of what its task carries. Switches travel
+ * as 0 or 1, activations as activationCode().
  */
-export const conv2dBackwardFilterTask = defineTask(3, {
-  buffers: { x: 'float32', dy: 'float32', partial: 'float64' },
-  geometry: CONV_FIELDS,
-});
+export const Task = {
+  /** conv2d over samples: y = act(conv(x, filter) + bias); `activation` is a code. */
+  conv2d: defineTask(1, {
+    buffers: { x: 'float32', filter: 'float32', bias: 'optional float32', y: 'float32' },
+    scalars: ['activation'],
+    geometry: CONV_FIELDS,
+  }),
 
-/** matMul over the rows of c, or its columns with `splitColumns`: c = act(op(a) op(b) + bias). */
-export const matMulTask = defineTask(4, {
-  buffers: { a: 'float32', b: 'float32', bias: 'optional float32', c: 'float32' },
-  scalars: ['activation', 'm', 'k', 'n', 'transposeA', 'transposeB', 'splitColumns'],
-});
+  /** conv2dBackwardInput over samples: dx, conv2d's gradient with respect to x. */
+  conv2dBackwardInput: defineTask(2, {
+    buffers: { dy: 'float32', filter: 'float32', dx: 'float32' },
+    geometry: CONV_FIELDS,
+  }),
 
-/** maxPool over samples: y, and the flat input index of each window's maximum. */
-export const maxPoolTask = defineTask(5, {
-  buffers: { x: 'float32', y: 'float32', argmax: 'float32' },
-  geometry: POOL_FIELDS,
-});
+  /**
+   * conv2dBackwardFilter over output pixels, in fixed chunks: chunk c writes its float64 partial sum of
+   * the filter gradient at c * filterSize in `partial`; the calling thread adds them up.
+   */
+  conv2dBackwardFilter: defineTask(3, {
+    buffers: { x: 'float32', dy: 'float32', partial: 'float64' },
+    geometry: CONV_FIELDS,
+  }),
 
-/** maxPoolBackward over samples: each dy added to the input position its argmax names. */
-export const maxPoolBackwardTask = defineTask(6, {
-  buffers: { dy: 'float32', argmax: 'float32', dx: 'float32' },
-  geometry: POOL_FIELDS,
-});
+  /** matMul over the rows of c, or its columns with `splitColumns`: c = act(op(a) op(b) + bias). */
+  matMul: defineTask(4, {
+    buffers: { a: 'float32', b: 'float32', bias: 'optional float32', c: 'float32' },
+    scalars: ['activation', 'm', 'k', 'n', 'transposeA', 'transposeB', 'splitColumns'],
+  }),
 
-/** activation over elements: y = act(x). */
-export const activationTask = defineTask(7, {
-  buffers: { x: 'float32', y: 'float32' },
-  scalars: ['activation'],
-});
+  /** maxPool over samples: y, and the flat input index of each window's maximum. */
+  maxPool: defineTask(5, {
+    buffers: { x: 'float32', y: 'float32', argmax: 'float32' },
+    geometry: POOL_FIELDS,
+  }),
 
-/** activationBackward over elements: dx from dy and the activation's output y. */
-export const activationBackwardTask = defineTask(8, {
-  buffers: { dy: 'float32', y: 'float32', dx: 'float32' },
-  scalars: ['activation'],
-});
+  /** maxPoolBackward over samples: each dy added to the input position its argmax names. */
+  maxPoolBackward: defineTask(6, {
+    buffers: { dy: 'float32', argmax: 'float32', dx: 'float32' },
+    geometry: POOL_FIELDS,
+  }),
 
-/**
- * biasGrad over rows, in fixed chunks: chunk c writes the float64 column sums of its rows at
- * c * channels in `partial`; the calling thread adds them up.
- */
-export const biasGradTask = defineTask(9, {
-  buffers: { dy: 'float32', partial: 'float64' },
-  scalars: ['channels'],
-});
+  /** activation over elements: y = act(x). */
+  activation: defineTask(7, {
+    buffers: { x: 'float32', y: 'float32' },
+    scalars: ['activation'],
+  }),
 
-/** sgdUpdate over elements, in place on param (and velocity, with momentum). */
-export const sgdUpdateTask = defineTask(10, {
-  buffers: { param: 'float32', grad: 'float32', velocity: 'optional float32' },
-  scalars: ['nesterov'],
-  floats: ['learningRate', 'momentum'],
-});
+  /** activationBackward over elements: dx from dy and the activation's output y. */
+  activationBackward: defineTask(8, {
+    buffers: { dy: 'float32', y: 'float32', dx: 'float32' },
+    scalars: ['activation'],
+  }),
 
-/** Every task kind, by the primitive it runs. */
-export const TASK_KINDS = {
-  conv2d: conv2dTask,
-  conv2dBackwardInput: conv2dBackwardInputTask,
-  conv2dBackwardFilter: conv2dBackwardFilterTask,
-  matMul: matMulTask,
-  maxPool: maxPoolTask,
-  maxPoolBackward: maxPoolBackwardTask,
-  activation: activationTask,
-  activationBackward: activationBackwardTask,
-  biasGrad: biasGradTask,
-  sgdUpdate: sgdUpdateTask,
-} as const;
+  /**
+   * biasGrad over rows, in fixed chunks: chunk c writes the float64 column sums of its rows at
+   * c * channels in `partial`; the calling thread adds them up.
+   */
+  biasGrad: defineTask(9, {
+    buffers: { dy: 'float32', partial: 'float64' },
+    scalars: ['channels'],
+  }),
+
+  /** sgdUpdate over elements, in place on param (and velocity, with momentum). */
+  sgdUpdate: defineTask(10, {
+    buffers: { param: 'float32', grad: 'float32', velocity: 'optional float32' },
+    scalars: ['nesterov'],
+    floats: ['learningRate', 'momentum'],
+  }),
+} as const satisfies Partial<Record<keyof Backend, unknown>>;
