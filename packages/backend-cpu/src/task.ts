@@ -38,7 +38,7 @@ const Slot = {
 
 const BUFFER_SLOTS = Slot.scalars - Slot.buffers;
 const SCALAR_SLOTS = Slot.geometry - Slot.scalars;
-export const TASK_INTS = 32;
+const TASK_INTS = 32;
 const GEOMETRY_SLOTS = TASK_INTS - Slot.geometry;
 const TASK_FLOATS = 4;
 
@@ -159,18 +159,19 @@ function defineTask<const B extends Record<string, BufferKind>, const S extends 
   return {
     op,
     encode(block, ids, plan, input) {
-      const values = input as unknown as Record<string, Float32Array | number | null> & { geometry?: Readonly<Record<string, number>> };
+      const values: Readonly<Record<string, unknown>> = input;
       const t = block.ints;
       t[Slot.op] = op;
       t[Slot.units] = plan.units;
       t[Slot.chunkSize] = plan.chunkSize;
       for (let i = 0; i < buffers.length; i++) {
-        const value = values[buffers[i]!]!;
-        t[Slot.buffers + i] = kinds[i] === 'float64' ? (value as number) : value === null ? NO_BUFFER : ids.idOf(value as Float32Array);
+        const value = values[buffers[i]!] as Float32Array | number | null;
+        t[Slot.buffers + i] = typeof value === 'number' ? value : value === null ? NO_BUFFER : ids.idOf(value);
       }
       for (let i = 0; i < scalars.length; i++) t[Slot.scalars + i] = values[scalars[i]!] as number;
       for (let i = 0; i < floats.length; i++) block.floats[i] = values[floats[i]!] as number;
-      for (let i = 0; i < geometry.length; i++) t[Slot.geometry + i] = values.geometry![geometry[i]!]!;
+      const info = values.geometry as Readonly<Record<string, number>> | undefined;
+      for (let i = 0; i < geometry.length; i++) t[Slot.geometry + i] = info![geometry[i]!]!;
     },
     decode(block, memory) {
       const t = block.ints;
