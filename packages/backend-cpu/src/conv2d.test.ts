@@ -1,7 +1,8 @@
 import { conv2dInfo, sizeOf, type Conv2DInfo, type Padding } from '@lenet-ts/core';
+import { reference, SeededRandom } from '@lenet-ts/core/testing';
 import { describe, expect, it } from 'vitest';
+import { closeToReference } from './close-to-reference.js';
 import { createCpuBackend } from './index.js';
-import { referenceConv2d, referenceConv2dBackwardFilter, referenceConv2dBackwardInput, seededValues, worstError } from './reference.js';
 
 interface ConvCase {
   readonly name: string;
@@ -24,10 +25,10 @@ function prepare(c: ConvCase): { info: Conv2DInfo; x: Float32Array; filter: Floa
   const info = conv2dInfo(c.input, c.filter, c.strides, c.padding);
   return {
     info,
-    x: seededValues(sizeOf(info.inShape), 1),
-    filter: seededValues(sizeOf(info.filterShape), 2),
-    bias: seededValues(info.outChannels, 3),
-    dy: seededValues(sizeOf(info.outShape), 4),
+    x: new SeededRandom(1).floats(sizeOf(info.inShape), -1, 1),
+    filter: new SeededRandom(2).floats(sizeOf(info.filterShape), -1, 1),
+    bias: new SeededRandom(3).floats(info.outChannels, -1, 1),
+    dy: new SeededRandom(4).floats(sizeOf(info.outShape), -1, 1),
   };
 }
 
@@ -37,22 +38,24 @@ describe('conv2d', () => {
       const { info, x, filter, bias } = prepare(c);
       const backend = createCpuBackend();
       const y = backend.conv2d(backend.upload(x), backend.upload(filter), backend.upload(bias), info, 'relu');
-      const expected = referenceConv2d(x, filter, info).map((v, i) => Math.max(v + bias[i % info.outChannels]!, 0));
-      expect(worstError(await backend.read(y), expected, 1e-5, 1e-5)).toBeLessThan(1);
+      const close = closeToReference('y', await backend.read(y), reference.conv2d(x, filter, bias, info, 'relu'));
+      expect(close.passed, close.message).toBe(true);
     });
 
     it(`input gradient matches float64 loops: ${c.name}`, async () => {
       const { info, dy, filter } = prepare(c);
       const backend = createCpuBackend();
       const dx = backend.conv2dBackwardInput(backend.upload(dy), backend.upload(filter), info);
-      expect(worstError(await backend.read(dx), referenceConv2dBackwardInput(dy, filter, info), 1e-5, 1e-5)).toBeLessThan(1);
+      const close = closeToReference('dx', await backend.read(dx), reference.conv2dBackwardInput(dy, filter, info));
+      expect(close.passed, close.message).toBe(true);
     });
 
     it(`filter gradient matches float64 loops: ${c.name}`, async () => {
       const { info, x, dy } = prepare(c);
       const backend = createCpuBackend();
       const df = backend.conv2dBackwardFilter(backend.upload(x), backend.upload(dy), info);
-      expect(worstError(await backend.read(df), referenceConv2dBackwardFilter(x, dy, info), 1e-5, 1e-5)).toBeLessThan(1);
+      const close = closeToReference('dfilter', await backend.read(df), reference.conv2dBackwardFilter(x, dy, info));
+      expect(close.passed, close.message).toBe(true);
     });
   }
 
@@ -63,9 +66,11 @@ describe('conv2d', () => {
       const sparse = dy.map((v, i) => (i % 4 === 1 ? v : 0));
       const backend = createCpuBackend();
       const dx = backend.conv2dBackwardInput(backend.upload(sparse), backend.upload(filter), info);
-      expect(worstError(await backend.read(dx), referenceConv2dBackwardInput(sparse, filter, info), 1e-5, 1e-5)).toBeLessThan(1);
+      const input = closeToReference('dx', await backend.read(dx), reference.conv2dBackwardInput(sparse, filter, info));
+      expect(input.passed, input.message).toBe(true);
       const df = backend.conv2dBackwardFilter(backend.upload(x), backend.upload(sparse), info);
-      expect(worstError(await backend.read(df), referenceConv2dBackwardFilter(x, sparse, info), 1e-5, 1e-5)).toBeLessThan(1);
+      const filterGradient = closeToReference('dfilter', await backend.read(df), reference.conv2dBackwardFilter(x, sparse, info));
+      expect(filterGradient.passed, filterGradient.message).toBe(true);
     });
   }
 
@@ -75,7 +80,8 @@ describe('conv2d', () => {
       for (const c of cases) {
         const { info, x, filter } = prepare(c);
         const y = backend.conv2d(backend.upload(x), backend.upload(filter), null, info, 'linear');
-        expect(worstError(await backend.read(y), referenceConv2d(x, filter, info), 1e-5, 1e-5)).toBeLessThan(1);
+        const close = closeToReference(`y, ${c.name}`, await backend.read(y), reference.conv2d(x, filter, null, info, 'linear'));
+        expect(close.passed, close.message).toBe(true);
       }
     }
   });

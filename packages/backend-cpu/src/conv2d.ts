@@ -114,7 +114,7 @@ export class Convolution {
   constructor(private readonly scratch: ScratchBuffers) {}
 
   /** Samples [sampleStart, sampleEnd) of y[pixels, F] = act(conv(x, filter) + bias); `act` is an activation code. */
-  forward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: ConvGeometry, act: number, y: Float32Array, sampleStart: number, sampleEnd: number): void {
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: ConvGeometry, act: number, y: Float32Array, sampleStart: number, sampleEnd: number): void {
     const t = this.layoutFor(info);
     const images = this.padImages(x, info, t, sampleStart, sampleEnd);
     const filters = info.outChannels;
@@ -157,7 +157,7 @@ export class Convolution {
    * that sample's dx, and tiles start at each sample's first pixel, so the order of the adds into any
    * element is the same however the batch is split.
    */
-  backwardInput(dy: Float32Array, filter: Float32Array, info: ConvGeometry, dx: Float32Array, sampleStart: number, sampleEnd: number): void {
+  conv2dBackwardInput(dy: Float32Array, filter: Float32Array, info: ConvGeometry, dx: Float32Array, sampleStart: number, sampleEnd: number): void {
     const t = this.layoutFor(info);
     const filters = info.outChannels;
     const { origin, offset, patch, pixelsPerSample, imageSize } = t;
@@ -205,7 +205,7 @@ export class Convolution {
    * partial[offset + e * F + f]: im2col(x)^T[patch, pixels] @ dy[pixels, F]. The caller adds the partial
    * sums of fixed pixel ranges up in a fixed order.
    */
-  backwardFilterPartial(x: Float32Array, dy: Float32Array, info: ConvGeometry, partial: Float64Array, offset: number, pixelStart: number, pixelEnd: number): void {
+  conv2dBackwardFilterPartial(x: Float32Array, dy: Float32Array, info: ConvGeometry, partial: Float64Array, offset: number, pixelStart: number, pixelEnd: number): void {
     const t = this.layoutFor(info);
     const filters = info.outChannels;
     const firstSample = Math.floor(pixelStart / t.pixelsPerSample);

@@ -1,3 +1,25 @@
+/*
+ * Where each primitive is computed. A primitive that threads share is encoded as Task.<primitive>
+ * (task.ts), cut into chunks (chunk-scheduler.ts), claimed chunk by chunk by the calling thread and the
+ * workers (thread-pool.ts, worker.ts, chunk-claims.ts), decoded by Executor.<primitive> (executor.ts),
+ * and computed by the kernels below. The rest run on the calling thread. Checked by primitive-table.test.ts.
+ *
+ * primitive            | chunks of              | kernels (file)
+ * ---------------------|------------------------|---------------------------------------------------------
+ * conv2d               | samples                | Convolution.conv2d (conv2d.ts), forward4x3 forward3x4 (conv-kernels.ts), activateInto (activation.ts)
+ * conv2dBackwardInput  | samples                | Convolution.conv2dBackwardInput (conv2d.ts), inputGradient4x3 (conv-kernels.ts), inputGradient12 inputGradient4 (conv-sparse.ts)
+ * conv2dBackwardFilter | 512 pixels, summed here | Convolution.conv2dBackwardFilterPartial (conv2d.ts), filterGradient4x3 filterGradient3x4 (conv-kernels.ts), filterGradient12 filterGradient4 (conv-sparse.ts)
+ * matMul               | rows or columns of c   | gemm (gemm.ts), applyBiasActivation (activation.ts)
+ * maxPool              | samples                | maxPool (pool.ts)
+ * maxPoolBackward      | samples                | maxPoolBackward (pool.ts)
+ * activation           | elements               | applyActivation (activation.ts)
+ * activationBackward   | elements               | activationBackward (activation.ts)
+ * biasGrad             | 2048 rows, summed here | biasGradPartial (bias.ts)
+ * sgdUpdate            | elements               | sgdUpdate (sgd.ts)
+ * softmax              | - (calling thread)     | softmaxRows (activation.ts)
+ * loss                 | - (calling thread)     | assertLossInputs lossAndGradient (loss.ts)
+ * upload read dispose memory | - (calling thread) | HandleRegistry (memory.ts), SharedMemory (shared-memory.ts)
+ */
 import { availableParallelism } from 'node:os';
 import {
   BACKEND_API_VERSION,
@@ -15,13 +37,14 @@ import {
   type SgdResult,
 } from '@lenet-ts/core';
 import { assertActivationKind, softmaxRows } from './activation.js';
+import { BIAS_GRADIENT_CHUNK, ChunkScheduler, FILTER_GRADIENT_CHUNK, worthSharingElements, worthSharingFlops } from './chunk-scheduler.js';
 import { Executor } from './executor.js';
 import { MR, NR } from './gemm.js';
 import { assertLossInputs, lossAndGradient } from './loss.js';
 import { HandleRegistry } from './memory.js';
 import { MAX_POOL_INPUT } from './pool.js';
 import { SharedMemory } from './shared-memory.js';
-import { ACTIVATION_CODES, BIAS_GRADIENT_CHUNK, FILTER_GRADIENT_CHUNK, Flag, FloatSlot, Op, Slot, TASK_FLOATS, TASK_INTS } from './task.js';
+import { activationCode, Task, TaskBlock } from './task.js';
 import { ThreadPool } from './thread-pool.js';
 
 export interface CpuBackendOptions {
@@ -40,13 +63,6 @@ export class CpuHandleError extends Error {
   }
 }
 
-/** Floating-point operations below which a primitive stays on the calling thread: sharing it costs more. */
-const PARALLEL_MIN_FLOPS = 200_000;
-/** Elements below which an element-wise primitive stays on the calling thread. */
-const PARALLEL_MIN_ELEMENTS = 32_768;
-/** Chunks per thread of a split primitive, so that a thread the OS delays holds the others up less. */
-const CHUNKS_PER_THREAD = 4;
-
 /**
  * The pure TypeScript backend: Float32Array handles over SharedArrayBuffers, each primitive cut into
  * chunks that the calling thread and `threads - 1` worker threads run together. Every output element is
@@ -61,8 +77,8 @@ export class CpuBackend implements Backend<Float32Array> {
 
   private readonly shared: SharedMemory;
   private readonly registry: HandleRegistry;
-  private readonly task: Int32Array;
-  private readonly floats: Float64Array;
+  private readonly block = new TaskBlock();
+  private readonly scheduler: ChunkScheduler;
   private readonly pool: ThreadPool;
   /** Shared float64 memory for partial sums; grows, never shrinks. */
   private partialId = -1;
@@ -75,10 +91,8 @@ export class CpuBackend implements Backend<Float32Array> {
     this.description = `pure TypeScript (${threads} thread${threads === 1 ? '' : 's'})`;
     this.shared = new SharedMemory((id, buffer) => this.pool.announce(id, buffer));
     this.registry = new HandleRegistry(this.shared);
-    const taskBuffer = new SharedArrayBuffer(TASK_INTS * 4 + TASK_FLOATS * 8);
-    this.task = new Int32Array(taskBuffer, 0, TASK_INTS);
-    this.floats = new Float64Array(taskBuffer, TASK_INTS * 4, TASK_FLOATS);
-    this.pool = new ThreadPool(threads, new Executor(this.task, this.floats, this.shared), this.shared, taskBuffer);
+    this.scheduler = new ChunkScheduler(threads);
+    this.pool = new ThreadPool(threads, new Executor(this.block, this.shared), this.shared, this.block.shared);
   }
 
   upload(data: Float32Array): Float32Array {
@@ -112,12 +126,9 @@ export class CpuBackend implements Backend<Float32Array> {
     assertActivationKind(activation);
     const y = this.output(sizeOf(info.outShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
-    const parallel = flops >= PARALLEL_MIN_FLOPS;
-    const chunks = this.begin(Op.conv2d, info.batch, 1, parallel);
-    this.buffers(x, filter, bias, y);
-    this.task[Slot.activation] = ACTIVATION_CODES.indexOf(activation);
-    this.writeConv(info);
-    this.pool.run(chunks, parallel);
+    const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
+    Task.conv2d.encode(this.block, this.registry, plan, { x, filter, bias, y, activation: activationCode(activation), geometry: info });
+    this.pool.run(plan);
     return y;
   }
 
@@ -130,16 +141,12 @@ export class CpuBackend implements Backend<Float32Array> {
     const c = this.output(m * n);
     // Split the longer side of C: each chunk packs the other operand whole.
     const splitColumns = n > m;
-    const flops = 2 * m * n * k;
-    const parallel = flops >= PARALLEL_MIN_FLOPS;
-    const chunks = this.begin(Op.matMul, splitColumns ? n : m, splitColumns ? NR : MR, parallel);
-    this.buffers(a, b, bias, c);
-    this.task[Slot.activation] = ACTIVATION_CODES.indexOf(activation);
-    this.task[Slot.flags] = (info.transposeA ? Flag.transposeA : 0) | (info.transposeB ? Flag.transposeB : 0) | (splitColumns ? Flag.splitColumns : 0);
-    this.task[Slot.m] = m;
-    this.task[Slot.k] = k;
-    this.task[Slot.n] = n;
-    this.pool.run(chunks, parallel);
+    const plan = this.scheduler.split(splitColumns ? n : m, splitColumns ? NR : MR, worthSharingFlops(2 * m * n * k));
+    Task.matMul.encode(this.block, this.registry, plan, {
+      a, b, bias, c, activation: activationCode(activation), m, k, n,
+      transposeA: info.transposeA ? 1 : 0, transposeB: info.transposeB ? 1 : 0, splitColumns: splitColumns ? 1 : 0,
+    });
+    this.pool.run(plan);
     return c;
   }
 
@@ -152,11 +159,9 @@ export class CpuBackend implements Backend<Float32Array> {
     const size = sizeOf(info.outShape);
     const y = this.output(size);
     const argmax = this.output(size);
-    const parallel = inSize >= PARALLEL_MIN_ELEMENTS;
-    const chunks = this.begin(Op.maxPool, info.batch, 1, parallel);
-    this.buffers(x, y, argmax);
-    this.writePool(info);
-    this.pool.run(chunks, parallel);
+    const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
+    Task.maxPool.encode(this.block, this.registry, plan, { x, y, argmax, geometry: info });
+    this.pool.run(plan);
     return { y, argmax };
   }
 
@@ -164,10 +169,9 @@ export class CpuBackend implements Backend<Float32Array> {
     this.input(x, size, 'activation input');
     assertActivationKind(kind);
     const y = this.output(size);
-    const chunks = this.beginElementwise(Op.activation, size);
-    this.buffers(x, y);
-    this.task[Slot.activation] = ACTIVATION_CODES.indexOf(kind);
-    this.pool.run(chunks, size >= PARALLEL_MIN_ELEMENTS);
+    const plan = this.scheduler.splitElementwise(size);
+    Task.activation.encode(this.block, this.registry, plan, { x, y, activation: activationCode(kind) });
+    this.pool.run(plan);
     return y;
   }
 
@@ -184,11 +188,9 @@ export class CpuBackend implements Backend<Float32Array> {
     const dx = this.output(sizeOf(info.inShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     // Whole samples per chunk: a sample's windows overlap, so its dx must be summed by one thread.
-    const parallel = flops >= PARALLEL_MIN_FLOPS;
-    const chunks = this.begin(Op.conv2dBackwardInput, info.batch, 1, parallel);
-    this.buffers(dy, filter, dx);
-    this.writeConv(info);
-    this.pool.run(chunks, parallel);
+    const plan = this.scheduler.split(info.batch, 1, worthSharingFlops(flops));
+    Task.conv2dBackwardInput.encode(this.block, this.registry, plan, { dy, filter, dx, geometry: info });
+    this.pool.run(plan);
     return dx;
   }
 
@@ -199,14 +201,13 @@ export class CpuBackend implements Backend<Float32Array> {
     const patch = info.filterHeight * info.filterWidth * info.inChannels;
     const filters = info.outChannels;
     const size = patch * filters;
-    const chunks = this.fixedChunks(pixels, FILTER_GRADIENT_CHUNK, 'conv2dBackwardFilter');
+    const plan = this.scheduler.splitFixed(pixels, FILTER_GRADIENT_CHUNK, worthSharingFlops(2 * pixels * size), 'conv2dBackwardFilter');
+    const chunks = plan.chunks;
     const dfilter = this.output(size);
     const partialId = this.partials(chunks * size);
-    this.begin(Op.conv2dBackwardFilter, pixels, 1, true, FILTER_GRADIENT_CHUNK);
-    this.buffers(x, dy);
-    this.task[Slot.buffers + 2] = partialId;
-    this.writeConv(info);
-    this.pool.run(chunks, 2 * pixels * size >= PARALLEL_MIN_FLOPS);
+    Task.conv2dBackwardFilter.encode(this.block, this.registry, plan, { x, dy, partial: partialId, geometry: info });
+    this.pool.run(plan);
+    // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
     for (let e = 0; e < patch; e++) {
       for (let f = 0; f < filters; f++) {
@@ -224,11 +225,9 @@ export class CpuBackend implements Backend<Float32Array> {
     this.input(argmax, size, 'maxPoolBackward argmax');
     const inSize = sizeOf(info.inShape);
     const dx = this.output(inSize);
-    const parallel = inSize >= PARALLEL_MIN_ELEMENTS;
-    const chunks = this.begin(Op.maxPoolBackward, info.batch, 1, parallel);
-    this.buffers(dy, argmax, dx);
-    this.writePool(info);
-    this.pool.run(chunks, parallel);
+    const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
+    Task.maxPoolBackward.encode(this.block, this.registry, plan, { dy, argmax, dx, geometry: info });
+    this.pool.run(plan);
     return dx;
   }
 
@@ -237,23 +236,21 @@ export class CpuBackend implements Backend<Float32Array> {
     this.input(y, size, 'activationBackward y');
     assertActivationKind(kind);
     const dx = this.output(size);
-    const chunks = this.beginElementwise(Op.activationBackward, size);
-    this.buffers(dy, y, dx);
-    this.task[Slot.activation] = ACTIVATION_CODES.indexOf(kind);
-    this.pool.run(chunks, size >= PARALLEL_MIN_ELEMENTS);
+    const plan = this.scheduler.splitElementwise(size);
+    Task.activationBackward.encode(this.block, this.registry, plan, { dy, y, dx, activation: activationCode(kind) });
+    this.pool.run(plan);
     return dx;
   }
 
   biasGrad(dy: Float32Array, rows: number, channels: number): Float32Array {
     this.input(dy, rows * channels, 'biasGrad dy');
-    const chunks = this.fixedChunks(rows, BIAS_GRADIENT_CHUNK, 'biasGrad');
+    const plan = this.scheduler.splitFixed(rows, BIAS_GRADIENT_CHUNK, worthSharingElements(rows * channels), 'biasGrad');
+    const chunks = plan.chunks;
     const out = this.output(channels);
     const partialId = this.partials(chunks * channels);
-    this.begin(Op.biasGrad, rows, 1, true, BIAS_GRADIENT_CHUNK);
-    this.buffers(dy);
-    this.task[Slot.buffers + 1] = partialId;
-    this.task[Slot.n] = channels;
-    this.pool.run(chunks, rows * channels >= PARALLEL_MIN_ELEMENTS);
+    Task.biasGrad.encode(this.block, this.registry, plan, { dy, partial: partialId, channels });
+    this.pool.run(plan);
+    // The chunks' partial sums added in chunk order: the same bits for any thread count.
     const partial = this.shared.float64(partialId);
     for (let c = 0; c < channels; c++) {
       let sum = 0;
@@ -284,12 +281,11 @@ export class CpuBackend implements Backend<Float32Array> {
       // Keras starts the velocity at zero; a caller without one yet gets a fresh handle it then owns.
       v = velocity === null ? this.output(info.size).fill(0) : this.input(velocity, info.size, 'sgdUpdate velocity');
     }
-    const chunks = this.beginElementwise(Op.sgd, info.size);
-    this.buffers(param, grad, v);
-    this.task[Slot.flags] = info.nesterov ? Flag.nesterov : 0;
-    this.floats[FloatSlot.learningRate] = info.learningRate;
-    this.floats[FloatSlot.momentum] = info.momentum;
-    this.pool.run(chunks, info.size >= PARALLEL_MIN_ELEMENTS);
+    const plan = this.scheduler.splitElementwise(info.size);
+    Task.sgdUpdate.encode(this.block, this.registry, plan, {
+      param, grad, velocity: v, nesterov: info.nesterov ? 1 : 0, learningRate: info.learningRate, momentum: info.momentum,
+    });
+    this.pool.run(plan);
     return { param, velocity: v };
   }
 
@@ -313,47 +309,6 @@ export class CpuBackend implements Backend<Float32Array> {
     this.pool.close();
   }
 
-  /**
-   * Starts a task over `units`, cut into chunks of a multiple of `align` units (one chunk when it is not
-   * `parallel`, or `fixedChunk` units when the result depends on the cut); returns the chunk count.
-   */
-  private begin(op: number, units: number, align: number, parallel: boolean, fixedChunk = 0): number {
-    let chunkSize = units;
-    if (fixedChunk > 0) chunkSize = fixedChunk;
-    else if (this.threads > 1 && parallel) {
-      const wanted = Math.ceil(units / (this.threads * CHUNKS_PER_THREAD));
-      chunkSize = Math.max(align, Math.ceil(wanted / align) * align);
-    }
-    const t = this.task;
-    t[Slot.op] = op;
-    t[Slot.units] = units;
-    t[Slot.chunkSize] = Math.max(chunkSize, 1);
-    t.fill(-1, Slot.buffers, Slot.buffers + 6);
-    t[Slot.activation] = 0;
-    t[Slot.flags] = 0;
-    return Math.max(1, Math.ceil(units / t[Slot.chunkSize]!));
-  }
-
-  private beginElementwise(op: number, size: number): number {
-    return this.begin(op, size, 64, size >= PARALLEL_MIN_ELEMENTS);
-  }
-
-  /** How many fixed-size chunks a summed dimension splits into (the claim word counts to 65535). */
-  private fixedChunks(units: number, chunk: number, what: string): number {
-    const chunks = Math.max(1, Math.ceil(units / chunk));
-    if (chunks > 0xffff) throw new ShapeError(`cpu backend: ${what} over ${units} rows is too large (max ${0xffff * chunk}); use a smaller batch`);
-    return chunks;
-  }
-
-  /** Names the task's buffers (fixed arity rather than rest parameters: no array per call). */
-  private buffers(a: Float32Array | null, b: Float32Array | null = null, c: Float32Array | null = null, d: Float32Array | null = null): void {
-    const t = this.task;
-    t[Slot.buffers] = a === null ? -1 : this.registry.idOf(a);
-    t[Slot.buffers + 1] = b === null ? -1 : this.registry.idOf(b);
-    t[Slot.buffers + 2] = c === null ? -1 : this.registry.idOf(c);
-    t[Slot.buffers + 3] = d === null ? -1 : this.registry.idOf(d);
-  }
-
   /** Shared float64 scratch of at least `count` elements for partial sums. */
   private partials(count: number): number {
     if (this.partialId < 0 || this.shared.buffer(this.partialId).byteLength < count * 8) {
@@ -361,23 +316,6 @@ export class CpuBackend implements Backend<Float32Array> {
       this.partialId = this.shared.allocate(Math.max(count * 8, 1 << 16));
     }
     return this.partialId;
-  }
-
-  private writeConv(info: Conv2DInfo): void {
-    const t = this.task;
-    const g = Slot.geometry;
-    t[g] = info.batch; t[g + 1] = info.inHeight; t[g + 2] = info.inWidth; t[g + 3] = info.inChannels;
-    t[g + 4] = info.outHeight; t[g + 5] = info.outWidth; t[g + 6] = info.outChannels;
-    t[g + 7] = info.filterHeight; t[g + 8] = info.filterWidth; t[g + 9] = info.strideHeight; t[g + 10] = info.strideWidth;
-    t[g + 11] = info.padTop; t[g + 12] = info.padLeft;
-  }
-
-  private writePool(info: Pool2DInfo): void {
-    const t = this.task;
-    const g = Slot.geometry;
-    t[g] = info.batch; t[g + 1] = info.inHeight; t[g + 2] = info.inWidth; t[g + 3] = info.channels;
-    t[g + 4] = info.outHeight; t[g + 5] = info.outWidth; t[g + 6] = info.poolHeight; t[g + 7] = info.poolWidth;
-    t[g + 8] = info.strideHeight; t[g + 9] = info.strideWidth; t[g + 10] = info.padTop; t[g + 11] = info.padLeft;
   }
 
   private output(size: number): Float32Array {

@@ -1,28 +1,21 @@
 import { matMulInfo, type ActivationKind } from '@lenet-ts/core';
+import { reference, SeededRandom, type Comparison } from '@lenet-ts/core/testing';
 import { describe, expect, it } from 'vitest';
+import { closeToReference } from './close-to-reference.js';
 import { createCpuBackend } from './index.js';
-import { referenceMatMul, seededValues, worstError } from './reference.js';
 
-const activations: Record<ActivationKind, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(v, 0),
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-};
-
-async function matMulAgainstReference(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, withBias: boolean, activation: ActivationKind): Promise<number> {
+async function matMulAgainstReference(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, withBias: boolean, activation: ActivationKind): Promise<Comparison> {
   const backend = createCpuBackend();
-  const a = seededValues(m * k, m * 31 + k);
-  const b = seededValues(k * n, n * 17 + k);
-  const bias = seededValues(n, 7);
-  const c = backend.matMul(
-    backend.upload(a),
-    backend.upload(b),
-    withBias ? backend.upload(bias) : null,
-    matMulInfo(m, k, n, transposeA, transposeB),
-    activation,
-  );
-  const expected = referenceMatMul(a, b, m, k, n, transposeA, transposeB).map((v, i) => activations[activation](v + (withBias ? bias[i % n]! : 0)));
-  return worstError(await backend.read(c), expected, 1e-5, 1e-5);
+  const a = new SeededRandom(m * 31 + k).floats(m * k, -1, 1);
+  const b = new SeededRandom(n * 17 + k).floats(k * n, -1, 1);
+  const bias = new SeededRandom(7).floats(n, -1, 1);
+  const info = matMulInfo(m, k, n, transposeA, transposeB);
+  const c = backend.matMul(backend.upload(a), backend.upload(b), withBias ? backend.upload(bias) : null, info, activation);
+  return closeToReference('c', await backend.read(c), reference.matMul(a, b, withBias ? bias : null, info, activation));
+}
+
+function expectClose(close: Comparison): void {
+  expect(close.passed, close.message).toBe(true);
 }
 
 describe('matMul', () => {
@@ -32,7 +25,7 @@ describe('matMul', () => {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {
         it(`matches float64 loops for [${m}x${k}]${transposeA ? 'ᵀ' : ''} @ [${k}x${n}]${transposeB ? 'ᵀ' : ''}`, async () => {
-          expect(await matMulAgainstReference(m, k, n, transposeA, transposeB, false, 'linear')).toBeLessThan(1);
+          expectClose(await matMulAgainstReference(m, k, n, transposeA, transposeB, false, 'linear'));
         });
       }
     }
@@ -40,8 +33,8 @@ describe('matMul', () => {
 
   for (const activation of ['linear', 'relu', 'sigmoid'] as const) {
     it(`fuses the bias and ${activation} into the result`, async () => {
-      expect(await matMulAgainstReference(10, 21, 11, false, false, true, activation)).toBeLessThan(1);
-      expect(await matMulAgainstReference(10, 21, 11, true, true, true, activation)).toBeLessThan(1);
+      expectClose(await matMulAgainstReference(10, 21, 11, false, false, true, activation));
+      expectClose(await matMulAgainstReference(10, 21, 11, true, true, true, activation));
     });
   }
 

@@ -1,7 +1,7 @@
 import { pool2dInfo, sizeOf, type Padding } from '@lenet-ts/core';
+import { SeededRandom } from '@lenet-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from './index.js';
-import { seededValues } from './reference.js';
 
 describe('maxPool', () => {
   it('takes the max of each 2x2 window and records its flat index in x', async () => {
@@ -28,7 +28,7 @@ describe('maxPool', () => {
     const info = pool2dInfo([3, 8, 6, 4], [2, 2]);
     // Few distinct values, so that many windows tie; most windows are non-negative (the fast path).
     const specials = [-0, 0, -1, Infinity, -Infinity, NaN];
-    const x = Float32Array.from(seededValues(sizeOf(info.inShape), 5), (v, i) => (i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.round(Math.abs(v) * 4) / 4));
+    const x = Float32Array.from(new SeededRandom(5).floats(sizeOf(info.inShape), -1, 1), (v, i) => (i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.round(Math.abs(v) * 4) / 4));
     const { y, argmax } = backend.maxPool(backend.upload(x), info);
     const values = await backend.read(y);
     const indices = await backend.read(argmax);
@@ -67,7 +67,7 @@ describe('maxPool', () => {
     it(`matches a naive scan for stride ${strides.join('x')} ${padding} padding`, async () => {
       const backend = createCpuBackend();
       const info = pool2dInfo([2, 7, 6, 3], [3, 2], strides, padding);
-      const x = seededValues(sizeOf(info.inShape), 9);
+      const x = new SeededRandom(9).floats(sizeOf(info.inShape), -1, 1);
       const { y, argmax } = backend.maxPool(backend.upload(x), info);
       const expectedY: number[] = [];
       const expectedArgmax: number[] = [];

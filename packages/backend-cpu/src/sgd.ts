@@ -3,7 +3,7 @@
  * plain p -= lr*g; momentum v = m*v - lr*g, p += v; nesterov p += m*v - lr*g with the new v
  * (TF's ApplyKerasMomentum). Elements [start, end) only, so threads can share one update.
  */
-export function sgdStep(
+export function sgdUpdate(
   param: Float32Array,
   grad: Float32Array,
   velocity: Float32Array | null,

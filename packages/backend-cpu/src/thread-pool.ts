@@ -1,7 +1,8 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Executor } from './executor.js';
 import type { SharedMemory } from './shared-memory.js';
-import { claimChunk, Control, CONTROL_INTS } from './task.js';
+import { claimChunk, Control, CONTROL_INTS, publishChunks } from './chunk-claims.js';
+import type { ChunkPlan } from './chunk-scheduler.js';
 import type { BufferMessage, WorkerStart } from './worker.js';
 import { startWorker } from './worker-start.js';
 
@@ -44,10 +45,11 @@ export class ThreadPool {
     private readonly task: SharedArrayBuffer,
   ) {}
 
-  /** Runs chunks [0, chunks) of the task in the task block; `parallel` false keeps it on this thread. */
-  run(chunks: number, parallel: boolean): void {
+  /** Runs every chunk of the task in the task block; a plan that is not `parallel` stays on this thread. */
+  run(plan: ChunkPlan): void {
     this.assertHealthy();
-    if (!parallel || chunks < 2 || this.threads < 2) {
+    const chunks = plan.chunks;
+    if (!plan.parallel || chunks < 2 || this.threads < 2) {
       for (let chunk = 0; chunk < chunks; chunk++) this.executor.run(chunk);
       return;
     }
@@ -55,7 +57,7 @@ export class ThreadPool {
     const control = this.control;
     const seq = (this.seq = (this.seq + 1) & 0xffff);
     Atomics.store(control, Control.done, 0);
-    Atomics.store(control, Control.claim, (seq << 16) | chunks);
+    publishChunks(control, seq, chunks);
     Atomics.store(control, Control.seq, seq);
     Atomics.notify(control, Control.seq);
     let finished = 0;

@@ -1,6 +1,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Executor, type BufferTable } from './executor.js';
-import { claimChunk, Control, TASK_INTS } from './task.js';
+import { claimChunk, Control } from './chunk-claims.js';
+import { Executor } from './executor.js';
+import { TaskBlock, type BufferTable } from './task.js';
 
 /** What the main thread hands a worker when it starts it. */
 export interface WorkerStart {
@@ -51,9 +52,7 @@ class WorkerBuffers implements BufferTable {
 /** Sleeps until a task is published, runs chunks of it until none is left, and repeats until told to quit. */
 function serve(start: WorkerStart): void {
   const control = new Int32Array(start.control);
-  const task = new Int32Array(start.task, 0, TASK_INTS);
-  const floats = new Float64Array(start.task, TASK_INTS * 4);
-  const executor = new Executor(task, floats, new WorkerBuffers(start.buffers));
+  const executor = new Executor(new TaskBlock(start.task), new WorkerBuffers(start.buffers));
   let seen = Atomics.load(control, Control.seq);
   Atomics.add(control, Control.ready, 1);
   for (;;) {
