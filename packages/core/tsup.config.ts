@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', data: 'src/data/index.ts' },
+    entry: { index: 'src/index.ts', data: 'src/data/index.ts', node: 'src/node/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -1,38 +1,18 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '@lenet-ts/core/node';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RunError } from './run-error.js';
 
-/** Temporary files being written now, so an abrupt exit (a second Ctrl-C) can remove them. */
-const pending = new Set<string>();
-
 /**
- * Writes a file so that it is either absent, the old version, or complete: the bytes go to a temporary
- * file in the same directory, are flushed to disk, then renamed over the target.
+ * Writes a file so that it is either absent, the old version, or complete (core's atomic writer); a
+ * failure is one line naming the file and the fix.
  */
 export function writeFileAtomically(path: string, bytes: Uint8Array | string, what: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  pending.add(temp);
   try {
-    const fd = openSync(temp, 'w');
-    try {
-      const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
+    writeFileAtomic(path, bytes);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new RunError(`cannot write the ${what} ${path} (${describeErrno(error)}); pass a path in a writable directory`);
-  } finally {
-    pending.delete(temp);
   }
-}
-
-/** Removes half-written temporary files (called on an abrupt exit). */
-export function removePendingFiles(): void {
-  for (const temp of pending) rmSync(temp, { force: true });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { removePendingFiles } from './files.js';
+import { removePendingTempFiles } from '@lenet-ts/core/node';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -17,7 +17,7 @@ export function watchInterrupt(notify: (line: string) => void): InterruptWatch {
   let requested = false;
   const onSignal = () => {
     if (requested) {
-      removePendingFiles();
+      removePendingTempFiles();
       process.exit(EXIT_INTERRUPTED);
     }
     requested = true;

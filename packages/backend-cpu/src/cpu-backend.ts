@@ -18,7 +18,7 @@
  * sgdUpdate            | elements               | sgdUpdate (sgd.ts)
  * softmax              | - (calling thread)     | softmaxRows (activation.ts)
  * loss                 | - (calling thread)     | assertLossInputs lossAndGradient (loss.ts)
- * upload read dispose memory | - (calling thread) | HandleRegistry (memory.ts), SharedMemory (shared-memory.ts)
+ * upload read dispose memory | - (calling thread) | PooledHandles (memory.ts), SharedMemory (shared-memory.ts)
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -35,13 +35,16 @@ import {
   type Pool2DInfo,
   type SgdInfo,
   type SgdResult,
+  assertElements,
+  HandleError,
+  primitiveInputs,
 } from '@lenet-ts/core';
 import { assertActivationKind, softmaxRows } from './activation.js';
 import { BIAS_GRADIENT_CHUNK, ChunkScheduler, FILTER_GRADIENT_CHUNK, worthSharingElements, worthSharingFlops } from './chunk-scheduler.js';
 import { Executor } from './executor.js';
 import { MR, NR } from './gemm.js';
 import { assertLossInputs, lossAndGradient } from './loss.js';
-import { HandleRegistry } from './memory.js';
+import { PooledHandles } from './memory.js';
 import { MAX_POOL_INPUT } from './pool.js';
 import { SharedMemory } from './shared-memory.js';
 import { activationCode, Task, TaskBlock } from './task.js';
@@ -53,14 +56,6 @@ export interface CpuBackendOptions {
    * everything on the calling thread with no workers. Results are bit-identical for every count.
    */
   readonly threads?: number;
-}
-
-/** Thrown when a handle is used after dispose, after close, or was never made by this backend. */
-export class CpuHandleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CpuHandleError';
-  }
 }
 
 /**
@@ -76,7 +71,7 @@ export class CpuBackend implements Backend<Float32Array> {
   readonly threads: number;
 
   private readonly shared: SharedMemory;
-  private readonly registry: HandleRegistry;
+  private readonly registry: PooledHandles;
   private readonly block = new TaskBlock();
   private readonly scheduler: ChunkScheduler;
   private readonly pool: ThreadPool;
@@ -90,7 +85,7 @@ export class CpuBackend implements Backend<Float32Array> {
     this.threads = threads;
     this.description = `pure TypeScript (${threads} thread${threads === 1 ? '' : 's'})`;
     this.shared = new SharedMemory((id, buffer) => this.pool.announce(id, buffer));
-    this.registry = new HandleRegistry(this.shared);
+    this.registry = new PooledHandles(this.shared);
     this.scheduler = new ChunkScheduler(threads);
     this.pool = new ThreadPool(threads, new Executor(this.block, this.shared), this.shared, this.block.shared);
   }
@@ -120,9 +115,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: Conv2DInfo, activation: ActivationKind): Float32Array {
-    this.input(x, sizeOf(info.inShape), 'conv2d input');
-    this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
-    if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    this.inputs.conv2d(x, filter, bias, info);
     assertActivationKind(activation);
     const y = this.output(sizeOf(info.outShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
@@ -134,9 +127,7 @@ export class CpuBackend implements Backend<Float32Array> {
 
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, info: MatMulInfo, activation: ActivationKind): Float32Array {
     const { m, k, n } = info;
-    this.input(a, m * k, 'matMul a');
-    this.input(b, k * n, 'matMul b');
-    if (bias !== null) this.input(bias, n, 'matMul bias');
+    this.inputs.matMul(a, b, bias, info);
     assertActivationKind(activation);
     const c = this.output(m * n);
     // Split the longer side of C: each chunk packs the other operand whole.
@@ -152,7 +143,7 @@ export class CpuBackend implements Backend<Float32Array> {
 
   maxPool(x: Float32Array, info: Pool2DInfo): { readonly y: Float32Array; readonly argmax: Float32Array } {
     const inSize = sizeOf(info.inShape);
-    this.input(x, inSize, 'maxPool input');
+    this.inputs.maxPool(x, info);
     if (inSize > MAX_POOL_INPUT) {
       throw new ShapeError(`cpu backend: max pooling input of ${inSize} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`);
     }
@@ -166,7 +157,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   activation(x: Float32Array, size: number, kind: ActivationKind): Float32Array {
-    this.input(x, size, 'activation input');
+    this.inputs.activation(x, size);
     assertActivationKind(kind);
     const y = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
@@ -176,15 +167,14 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   softmax(x: Float32Array, rows: number, cols: number): Float32Array {
-    this.input(x, rows * cols, 'softmax input');
+    this.inputs.softmax(x, rows, cols);
     const y = this.output(rows * cols);
     softmaxRows(x, y, rows, cols);
     return y;
   }
 
   conv2dBackwardInput(dy: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array {
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
-    this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
+    this.inputs.conv2dBackwardInput(dy, filter, info);
     const dx = this.output(sizeOf(info.inShape));
     const flops = 2 * sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
     // Whole samples per chunk: a sample's windows overlap, so its dx must be summed by one thread.
@@ -195,8 +185,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   conv2dBackwardFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array {
-    this.input(x, sizeOf(info.inShape), 'conv2dBackwardFilter input');
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardFilter dy');
+    this.inputs.conv2dBackwardFilter(x, dy, info);
     const pixels = info.batch * info.outHeight * info.outWidth;
     const patch = info.filterHeight * info.filterWidth * info.inChannels;
     const filters = info.outChannels;
@@ -221,8 +210,7 @@ export class CpuBackend implements Backend<Float32Array> {
 
   maxPoolBackward(dy: Float32Array, argmax: Float32Array, info: Pool2DInfo): Float32Array {
     const size = sizeOf(info.outShape);
-    this.input(dy, size, 'maxPoolBackward dy');
-    this.input(argmax, size, 'maxPoolBackward argmax');
+    this.inputs.maxPoolBackward(dy, argmax, info);
     const inSize = sizeOf(info.inShape);
     const dx = this.output(inSize);
     const plan = this.scheduler.split(info.batch, 1, worthSharingElements(inSize));
@@ -232,8 +220,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   activationBackward(dy: Float32Array, y: Float32Array, size: number, kind: ActivationKind): Float32Array {
-    this.input(dy, size, 'activationBackward dy');
-    this.input(y, size, 'activationBackward y');
+    this.inputs.activationBackward(dy, y, size);
     assertActivationKind(kind);
     const dx = this.output(size);
     const plan = this.scheduler.splitElementwise(size);
@@ -243,7 +230,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   biasGrad(dy: Float32Array, rows: number, channels: number): Float32Array {
-    this.input(dy, rows * channels, 'biasGrad dy');
+    this.inputs.biasGrad(dy, rows, channels);
     const plan = this.scheduler.splitFixed(rows, BIAS_GRADIENT_CHUNK, worthSharingElements(rows * channels), 'biasGrad');
     const chunks = plan.chunks;
     const out = this.output(channels);
@@ -261,8 +248,7 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   loss(input: Float32Array, labels: Float32Array, info: LossInfo): LossResult<Float32Array> {
-    this.input(input, info.batch * info.classes, 'loss input');
-    this.input(labels, info.batch, 'loss labels');
+    this.inputs.loss(input, labels, info);
     assertLossInputs(labels, info);
     const gradient = this.output(info.batch * info.classes);
     const { loss, correct } = lossAndGradient(input, labels, info, gradient);
@@ -274,12 +260,11 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, info: SgdInfo): SgdResult<Float32Array> {
-    this.input(param, info.size, 'sgdUpdate param');
-    this.input(grad, info.size, 'sgdUpdate grad');
+    this.inputs.sgdUpdate(param, grad, velocity, info);
     let v: Float32Array | null = null;
     if (info.momentum !== 0) {
       // Keras starts the velocity at zero; a caller without one yet gets a fresh handle it then owns.
-      v = velocity === null ? this.output(info.size).fill(0) : this.input(velocity, info.size, 'sgdUpdate velocity');
+      v = velocity === null ? this.output(info.size).fill(0) : velocity;
     }
     const plan = this.scheduler.splitElementwise(info.size);
     Task.sgdUpdate.encode(this.block, this.registry, plan, {
@@ -323,20 +308,18 @@ export class CpuBackend implements Backend<Float32Array> {
     return this.registry.allocate(size);
   }
 
-  private input(handle: Float32Array, size: number, what: string): Float32Array {
+  /** Every primitive's inputs, checked live and of the size the geometry says (core declares which). */
+  private readonly inputs = primitiveInputs<Float32Array>((handle, size, what) => {
     this.assertLive(handle, what);
-    if (handle.length !== size) throw new ShapeError(`cpu backend: ${what} has ${handle.length} elements, expected ${size}`);
-    return handle;
-  }
+    assertElements('cpu', what, handle.length, size);
+  });
 
   private assertLive(handle: Float32Array, what: string): void {
-    if (!this.registry.isLive(handle)) {
-      throw new CpuHandleError(`cpu backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
-    }
+    this.registry.assertLive(handle, what);
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new CpuHandleError('cpu backend: used after close(); create a new backend');
+    if (this.closed) throw HandleError.closed('cpu');
   }
 }
 

@@ -1,3 +1,3 @@
-export { CpuBackend, CpuHandleError, createCpuBackend, type CpuBackendOptions } from './cpu-backend.js';
+export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 export { CpuWorkerError } from './thread-pool.js';
 export { cpuProvider } from './provider.js';

@@ -1,14 +1,14 @@
 import { conv2dInfo, pool2dInfo } from '@lenet-ts/core';
 import { describe, expect, it } from 'vitest';
 import { ChunkScheduler } from './chunk-scheduler.js';
-import { HandleRegistry } from './memory.js';
+import { PooledHandles } from './memory.js';
 import { SharedMemory } from './shared-memory.js';
 import { activationCode, activationKind, Task, TaskBlock } from './task.js';
 
 /** The calling thread's memory and the table a thread decodes from: here both are the same pool. */
-function setup(): { block: TaskBlock; memory: SharedMemory; handles: HandleRegistry; handle: (size: number) => Float32Array } {
+function setup(): { block: TaskBlock; memory: SharedMemory; handles: PooledHandles; handle: (size: number) => Float32Array } {
   const memory = new SharedMemory(() => {});
-  const handles = new HandleRegistry(memory);
+  const handles = new PooledHandles(memory);
   return { block: new TaskBlock(), memory, handles, handle: (size) => handles.allocate(size) };
 }
 

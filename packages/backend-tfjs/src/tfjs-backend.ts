@@ -1,6 +1,5 @@
 import {
   BACKEND_API_VERSION,
-  ShapeError,
   sizeOf,
   type ActivationKind,
   type Backend,
@@ -12,10 +11,13 @@ import {
   type Pool2DInfo,
   type SgdInfo,
   type SgdResult,
+  assertElements,
+  HandleError,
+  HandleRegistry,
+  primitiveInputs,
 } from '@lenet-ts/core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv2d.js';
-import { HandleRegistry } from './handles.js';
 import { lossAndGradient } from './loss.js';
 import { assertArgmaxExact, maxPoolBackward, maxPoolWithArgmax } from './pool.js';
 import { describeRuntime, loadRuntime, type LoadedRuntime, type RuntimeNote, type Tf, type TfjsRuntime, type TfjsRuntimeRequest } from './runtime.js';
@@ -23,14 +25,6 @@ import { describeRuntime, loadRuntime, type LoadedRuntime, type RuntimeNote, typ
 export interface TfjsBackendOptions {
   /** Which TensorFlow.js runtime to use; `auto` (default) takes node, else wasm, else cpu. */
   readonly runtime?: TfjsRuntimeRequest;
-}
-
-/** Thrown when a handle is used after dispose, after close, or was not made by this backend. */
-export class TfjsHandleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TfjsHandleError';
-  }
 }
 
 /** Geometry-only constants (pool index tables) are kept per shape; a model has a handful of shapes. */
@@ -57,7 +51,8 @@ export class TfjsBackend implements Backend<Tensor> {
   readonly tf: Tf;
 
   private readonly backendName: string;
-  private readonly registry = new HandleRegistry();
+  /** The tensors handed out and not yet disposed: memory() reports these, not tf.memory() (shared by every tfjs user). */
+  private readonly registry = new HandleRegistry<Tensor>('tfjs');
   private readonly constants = new Map<string, Tensor>();
   private closed = false;
 
@@ -74,7 +69,7 @@ export class TfjsBackend implements Backend<Tensor> {
   upload(data: Float32Array): Tensor {
     this.activate();
     // tfjs may keep the array it is given; the caller may reuse its buffer, so hand over a copy.
-    return this.registry.adopt(this.tf.tensor1d(data.slice(), 'float32'));
+    return this.adopt(this.tf.tensor1d(data.slice(), 'float32'));
   }
 
   async read(handle: Tensor): Promise<Float32Array> {
@@ -85,8 +80,9 @@ export class TfjsBackend implements Backend<Tensor> {
     return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
   }
 
+  /** Disposes a handle; a second dispose, or a tensor this backend did not make, is a no-op. */
   dispose(handle: Tensor): void {
-    this.registry.release(handle);
+    if (this.registry.delete(handle)) handle.dispose();
   }
 
   memory(): BackendMemory {
@@ -94,17 +90,13 @@ export class TfjsBackend implements Backend<Tensor> {
   }
 
   conv2d(x: Tensor, filter: Tensor, bias: Tensor | null, info: Conv2DInfo, activation: ActivationKind): Tensor {
-    this.input(x, sizeOf(info.inShape), 'conv2d input');
-    this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
-    if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    this.inputs.conv2d(x, filter, bias, info);
     return this.run(() => conv2dForward(this.tf, x, filter, bias, info, activation));
   }
 
   matMul(a: Tensor, b: Tensor, bias: Tensor | null, info: MatMulInfo, activation: ActivationKind): Tensor {
     const { m, k, n, transposeA, transposeB } = info;
-    this.input(a, m * k, 'matMul a');
-    this.input(b, k * n, 'matMul b');
-    if (bias !== null) this.input(bias, n, 'matMul bias');
+    this.inputs.matMul(a, b, bias, info);
     const tf = this.tf;
     return this.run(() => {
       // Transposing first, not through matMul's flags: wasm 4.22's transposed _FusedMatMul is about 3x
@@ -121,46 +113,42 @@ export class TfjsBackend implements Backend<Tensor> {
   }
 
   maxPool(x: Tensor, info: Pool2DInfo): { readonly y: Tensor; readonly argmax: Tensor } {
-    this.input(x, sizeOf(info.inShape), 'maxPool input');
+    this.inputs.maxPool(x, info);
     assertArgmaxExact(info);
     this.activate();
     const { y, argmax } = this.tf.tidy(() => maxPoolWithArgmax(this.tf, x, info, (key, values) => this.constant(key, values)));
-    return { y: this.registry.adopt(y), argmax: this.registry.adopt(argmax) };
+    return { y: this.adopt(y), argmax: this.adopt(argmax) };
   }
 
   activation(x: Tensor, size: number, kind: ActivationKind): Tensor {
-    this.input(x, size, 'activation input');
+    this.inputs.activation(x, size);
     const tf = this.tf;
     return this.run(() => applyActivation(tf, x, kind));
   }
 
   softmax(x: Tensor, rows: number, cols: number): Tensor {
-    this.input(x, rows * cols, 'softmax input');
+    this.inputs.softmax(x, rows, cols);
     return this.run(() => this.tf.softmax(this.tf.reshape(x, [rows, cols])));
   }
 
   conv2dBackwardInput(dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
-    this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
+    this.inputs.conv2dBackwardInput(dy, filter, info);
     return this.run(() => conv2dBackwardInput(this.tf, dy, filter, info));
   }
 
   conv2dBackwardFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor {
-    this.input(x, sizeOf(info.inShape), 'conv2dBackwardFilter input');
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardFilter dy');
+    this.inputs.conv2dBackwardFilter(x, dy, info);
     return this.run(() => conv2dBackwardFilter(this.tf, x, dy, info));
   }
 
   maxPoolBackward(dy: Tensor, argmax: Tensor, info: Pool2DInfo): Tensor {
     const size = sizeOf(info.outShape);
-    this.input(dy, size, 'maxPoolBackward dy');
-    this.input(argmax, size, 'maxPoolBackward argmax');
+    this.inputs.maxPoolBackward(dy, argmax, info);
     return this.run(() => maxPoolBackward(this.tf, dy, argmax, info));
   }
 
   activationBackward(dy: Tensor, y: Tensor, size: number, kind: ActivationKind): Tensor {
-    this.input(dy, size, 'activationBackward dy');
-    this.input(y, size, 'activationBackward y');
+    this.inputs.activationBackward(dy, y, size);
     const tf = this.tf;
     return this.run(() => {
       // Handles may carry different tfjs shapes for the same data (core reshapes are views); go flat.
@@ -180,32 +168,29 @@ export class TfjsBackend implements Backend<Tensor> {
   }
 
   biasGrad(dy: Tensor, rows: number, channels: number): Tensor {
-    this.input(dy, rows * channels, 'biasGrad dy');
+    this.inputs.biasGrad(dy, rows, channels);
     return this.run(() => this.tf.sum(this.tf.reshape(dy, [rows, channels]), 0));
   }
 
   loss(input: Tensor, labels: Tensor, info: LossInfo): LossResult<Tensor> {
-    this.input(input, info.batch * info.classes, 'loss input');
-    this.input(labels, info.batch, 'loss labels');
+    this.inputs.loss(input, labels, info);
     this.activate();
     const r = this.tf.tidy(() => {
       const { loss, correct, gradient } = lossAndGradient(this.tf, input, labels, info);
       return { loss, correct, gradient };
     });
-    return { loss: this.registry.adopt(r.loss), correct: this.registry.adopt(r.correct), gradient: this.registry.adopt(r.gradient) };
+    return { loss: this.adopt(r.loss), correct: this.adopt(r.correct), gradient: this.adopt(r.gradient) };
   }
 
   /** tfjs tensors are immutable: returns new handles; core disposes the old ones. */
   sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, info: SgdInfo): SgdResult<Tensor> {
-    this.input(param, info.size, 'sgdUpdate param');
-    this.input(grad, info.size, 'sgdUpdate grad');
-    if (velocity !== null) this.input(velocity, info.size, 'sgdUpdate velocity');
+    this.inputs.sgdUpdate(param, grad, velocity, info);
     const tf = this.tf;
     this.activate();
     const flat = [info.size];
     if (info.momentum === 0) {
       const next = tf.tidy(() => tf.sub(tf.reshape(param, flat), tf.mul(tf.scalar(info.learningRate), tf.reshape(grad, flat))));
-      return { param: this.registry.adopt(next), velocity: null };
+      return { param: this.adopt(next), velocity: null };
     }
     // Keras: v = m v - lr g; p += v (nesterov: p += m v - lr g with the new v). A missing velocity is zero.
     const r = tf.tidy(() => {
@@ -215,14 +200,14 @@ export class TfjsBackend implements Backend<Tensor> {
       const p = tf.add(tf.reshape(param, flat), info.nesterov ? tf.sub(tf.mul(m, v), step) : v);
       return { p, v };
     });
-    return { param: this.registry.adopt(r.p), velocity: this.registry.adopt(r.v) };
+    return { param: this.adopt(r.p), velocity: this.adopt(r.v) };
   }
 
   /** Disposes every handle still live and the cached constants; the shared tfjs engine stays up for others. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.registry.releaseAll();
+    for (const t of this.registry.drain()) t.dispose();
     for (const t of this.constants.values()) t.dispose();
     this.constants.clear();
   }
@@ -230,7 +215,7 @@ export class TfjsBackend implements Backend<Tensor> {
   /** Runs one primitive's ops in a tidy so every intermediate is freed; the result is a new caller-owned handle. */
   private run(body: () => Tensor): Tensor {
     this.activate();
-    return this.registry.adopt(this.tf.tidy(body));
+    return this.adopt(this.tf.tidy(body));
   }
 
   /**
@@ -256,20 +241,25 @@ export class TfjsBackend implements Backend<Tensor> {
     return t;
   }
 
-  private input(handle: Tensor, size: number, what: string): void {
+  /** Every primitive's inputs, checked live and of the size the geometry says (core declares which). */
+  private readonly inputs = primitiveInputs<Tensor>((handle, size, what) => {
     this.assertOpen();
     this.assertLive(handle, what);
-    if (handle.size !== size) throw new ShapeError(`tfjs backend: ${what} has ${handle.size} elements, expected ${size}`);
-  }
+    assertElements('tfjs', what, handle.size, size);
+  });
 
   private assertLive(handle: Tensor, what: string): void {
-    if (!this.registry.isLive(handle)) {
-      throw new TfjsHandleError(`tfjs backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
-    }
+    // A tensor disposed behind our back (tf.disposeVariables, another tidy) is as dead as one we disposed.
+    if (handle.isDisposed) throw HandleError.disposed('tfjs', what);
+    this.registry.assertLive(handle, what);
+  }
+
+  private adopt(t: Tensor): Tensor {
+    return this.registry.add(t, t.size * 4);
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new TfjsHandleError('tfjs backend: used after close(); create a new backend');
+    if (this.closed) throw HandleError.closed('tfjs');
   }
 }
 

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants as fsConstants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../node/atomic-file.js';
 import { DataError } from './data-error.js';
 import { expectedSha256, FASHION_MNIST_FILES, verifySha256 } from './fashion-mnist-files.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
@@ -141,20 +141,11 @@ async function fetchBytes(
   }
 }
 
-/** Writes via a unique temp file in the same directory, fsyncs, then renames: readers see all or nothing. */
+/** The shared atomic writer, with the download's own words for a failure. */
 function writeFileAtomically(path: string, bytes: Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
   try {
-    const fd = openSync(temp, 'wx');
-    try {
-      writeFileSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
+    writeFileAtomic(path, bytes);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new DataError('unwritable', `cannot write ${path} (${errorCode(error)}); free some space or pick a writable --data-dir`);
   }
 }

@@ -1,0 +1,2 @@
+// Node-only helpers (file system): kept out of the main entry so that it stays usable in a browser.
+export { removePendingTempFiles, writeFileAtomic } from './atomic-file.js';
