@@ -13,7 +13,7 @@ export interface OutputStream {
  * Node it puts on stdout exactly the bytes written here. It is not a TTY, so there is no live bar: pass
  * `output: process.stdout` for one.
  */
-export function consoleLines(): OutputStream {
+export function consoleLines(console: Pick<Console, 'log'> = globalThis.console): OutputStream {
   let pending = '';
   return {
     isTTY: false,
