@@ -1,4 +1,5 @@
 import type { Engine } from '../engine.js';
+import type { SgdInfo } from '../backend.js';
 import { matMulInfo, type MatMulInfo } from '../geometry.js';
 import * as ops from '../ops.js';
 import type { Tensor } from '../tensor.js';
@@ -32,15 +33,17 @@ interface PendingStep {
 
 /**
  * Reads the 1-element loss and correct-count tensors of many steps with one `read`. Each step's pair is
- * gathered on the device into slot j (loss) and stepsPerRead + j (count) of one vector, with the Backend's
- * own matMul: [1,1] x one-hot [1, 2*stepsPerRead] + the vector so far. Adding a value to zeros and zeros
- * to values is exact in float32, so the values read are bit-identical to per-step reads. A NaN or infinity
- * spreads over the whole vector (0 * NaN is NaN); then the waiting steps are read one by one, so the
- * first bad step is still named exactly.
+ * gathered on the device into slot j (loss) and stepsPerRead + j (count) of one vector with two Backend
+ * primitives: matMul of the [1,1] value by a negated one-hot row [1, 2*stepsPerRead], then a plain SGD
+ * step with learning rate 1 (vector - that row). Adding a value to zeros and zeros to values is exact in
+ * float32, so the values read are bit-identical to per-step reads. (The vector is never a matMul bias:
+ * tfjs-wasm refuses a bias made by another matMul.) A NaN or infinity spreads over the whole vector
+ * (0 * NaN is NaN); then the waiting steps are read one by one, so the first bad step is still named exactly.
  */
 export class StepReadback {
   private readonly units = new Map<number, Tensor>();
-  private readonly gather: MatMulInfo;
+  private readonly place: MatMulInfo;
+  private readonly add: SgdInfo;
   private gathered: Tensor | null = null;
   private pending: PendingStep[] = [];
 
@@ -49,7 +52,8 @@ export class StepReadback {
     readonly stepsPerRead: number = STEPS_PER_READ,
   ) {
     if (!Number.isInteger(stepsPerRead) || stepsPerRead < 1) throw new RangeError(`stepsPerRead must be a positive integer, got ${stepsPerRead}`);
-    this.gather = matMulInfo(1, 1, 2 * stepsPerRead);
+    this.place = matMulInfo(1, 1, 2 * stepsPerRead);
+    this.add = { size: 2 * stepsPerRead, learningRate: 1, momentum: 0, nesterov: false };
   }
 
   /**
@@ -58,14 +62,13 @@ export class StepReadback {
    */
   async record(step: number, size: number, loss: Tensor, correct: Tensor): Promise<StepValues[]> {
     const slot = this.pending.length;
-    const before = this.gathered;
-    this.gathered = this.engine.keep(
-      this.engine.scope(() => {
-        const withLoss = ops.matMul(this.engine, loss, this.unit(slot), before, this.gather, 'linear');
-        return ops.matMul(this.engine, correct, this.unit(this.stepsPerRead + slot), withLoss, this.gather, 'linear');
-      }),
-    );
-    before?.dispose();
+    const gathered = (this.gathered ??= this.engine.keep(this.engine.upload(new Float32Array(2 * this.stepsPerRead), [2 * this.stepsPerRead])));
+    this.engine.scope(() => {
+      for (const [value, index] of [[loss, slot], [correct, this.stepsPerRead + slot]] as const) {
+        const placed = ops.matMul(this.engine, value, this.negatedUnit(index), null, this.place, 'linear');
+        ops.sgdUpdate(this.engine, gathered, placed, null, this.add);
+      }
+    });
     this.pending.push({ step, size, loss, correct });
     return this.pending.length === this.stepsPerRead ? this.flush() : [];
   }
@@ -109,12 +112,12 @@ export class StepReadback {
     this.units.clear();
   }
 
-  /** The one-hot row vector selecting slot `index`, uploaded once per readback. */
-  private unit(index: number): Tensor {
+  /** The row vector with -1 at slot `index` and zeros elsewhere, uploaded once per readback. */
+  private negatedUnit(index: number): Tensor {
     let unit = this.units.get(index);
     if (!unit) {
       const values = new Float32Array(2 * this.stepsPerRead);
-      values[index] = 1;
+      values[index] = -1;
       unit = this.engine.keep(this.engine.upload(values, [1, 2 * this.stepsPerRead]));
       this.units.set(index, unit);
     }
