@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor.js';
  * Steps whose loss and correct count are read back together by default. A read waits for the device to
  * drain its queue (a GPU round trip); 16 steps make that 16 times rarer, a NaN still stops the run at
  * most 15 steps late, and the progress bar still moves: 16 batches of 32 are 512 samples, a fraction of
- * a second on the cpu backend and 1-3 s on gpu.js's software modes (180-400 samples/s measured).
+ * a second on the cpu backend and 1-5 s on gpu.js's software modes (100-400 samples/s here).
  */
 export const STEPS_PER_READ = 16;
 
