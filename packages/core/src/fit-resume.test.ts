@@ -5,7 +5,9 @@ import { Conv2D, Dense, Flatten, MaxPooling2D } from './layers/index.js';
 import { softmaxCrossEntropy } from './losses.js';
 import { SGD } from './optimizers.js';
 import { Random } from './random.js';
-import { Sequential, type EpochLogs, type FitState } from './sequential.js';
+import { Sequential } from './sequential.js';
+import type { FitState } from './training/fit-state.js';
+import type { EpochLogs } from './training/logs.js';
 import { createReferenceBackend } from './testing/reference-backend.js';
 
 function data(count: number): Dataset {

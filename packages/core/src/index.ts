@@ -11,18 +11,15 @@ export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategor
 export * as ops from './ops.js';
 export { exponentialDecay, type LearningRateSchedule } from './learning-rate.js';
 export { SGD, type SgdOptions } from './optimizers.js';
-export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs, type OutputStream } from './progress.js';
+export { consoleLines, type OutputStream } from './output-stream.js';
+export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs } from './progress.js';
 export { Random, type RandomState } from './random.js';
-export {
-  NonFiniteLossError,
-  Sequential,
-  type CompileOptions,
-  type EpochLogs,
-  type EvaluateResult,
-  type FitOptions,
-  type FitState,
-  type SequentialOptions,
-} from './sequential.js';
+export { Sequential, type CompileOptions, type SequentialOptions } from './sequential.js';
+export type { EvaluateOptions, FitOptions } from './training/fit-options.js';
+export type { FitState } from './training/fit-state.js';
+export type { EpochLogs, EvaluateResult } from './training/logs.js';
+export { NonFiniteLossError } from './training/non-finite-loss-error.js';
+export { STEPS_PER_READ } from './training/step-readback.js';
 export { Tensor } from './tensor.js';
 export {
   decodeModelFile,

@@ -1,12 +1,10 @@
 import { SingleBar } from 'cli-progress';
+import type { OutputStream } from './output-stream.js';
+
+export type { OutputStream } from './output-stream.js';
 
 /** Metrics shown for a step or an epoch, in insertion order (Keras order: loss, accuracy, val_...). */
 export type Logs = Readonly<Record<string, number>>;
-
-export interface OutputStream {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-}
 
 /**
  * Keras (TF 2.0) `Progbar` output. Each epoch ends with the exact Keras line
@@ -20,7 +18,7 @@ export class KerasProgbar {
 
   constructor(
     private readonly target: number,
-    private readonly stream: OutputStream = process.stdout,
+    private readonly stream: OutputStream,
     private readonly live = Boolean(stream.isTTY),
   ) {}
 

@@ -5,7 +5,8 @@ import { Conv2D, Dense, Flatten, MaxPooling2D } from './layers/index.js';
 import { softmaxCrossEntropy, sparseCategoricalCrossentropy } from './losses.js';
 import { SGD } from './optimizers.js';
 import { Random } from './random.js';
-import { Sequential, type EpochLogs } from './sequential.js';
+import { Sequential } from './sequential.js';
+import type { EpochLogs } from './training/logs.js';
 import { createReferenceBackend } from './testing/reference-backend.js';
 
 /** A small learnable problem: the label is the quadrant (of 4) holding the brightest pixel of an 8x8 image. */

@@ -1,12 +1,19 @@
-import { Batcher, sliceDataset, type Dataset } from './dataset.js';
+import { BatchUploader, batchRanges } from './batches.js';
+import type { Dataset } from './dataset.js';
 import type { Engine } from './engine.js';
 import type { Layer, Param } from './layers/layer.js';
 import { lossInfo, type Loss } from './losses.js';
 import * as ops from './ops.js';
 import type { SGD } from './optimizers.js';
-import { formatEvaluateLine, KerasProgbar, type Logs, type OutputStream } from './progress.js';
-import { Random, type RandomState } from './random.js';
+import { consoleLines } from './output-stream.js';
+import { formatEvaluateLine } from './progress.js';
+import { Random } from './random.js';
 import type { Tensor } from './tensor.js';
+import { fitEpochs } from './training/epoch-loop.js';
+import type { EvaluateOptions, FitOptions } from './training/fit-options.js';
+import type { EpochLogs, EvaluateResult } from './training/logs.js';
+import { RunningTotals } from './training/running-totals.js';
+import { StepReadback } from './training/step-readback.js';
 
 export interface SequentialOptions {
   /** Per-sample input shape, e.g. [28, 28, 1]. */
@@ -18,70 +25,6 @@ export interface SequentialOptions {
 export interface CompileOptions {
   readonly loss: Loss;
   readonly optimizer: SGD;
-}
-
-export interface EpochLogs {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly seconds: number;
-  readonly samplesPerSecond: number;
-}
-
-export interface FitOptions {
-  readonly batchSize?: number;
-  readonly epochs?: number;
-  /** Fraction taken from the END of the data, before any shuffling (Keras `validation_split`). */
-  readonly validationSplit?: number;
-  readonly shuffle?: boolean;
-  /** Seeds the per-epoch shuffles. */
-  readonly seed?: number;
-  /** 0 = silent, 1 = Keras progress bar lines. */
-  readonly verbose?: 0 | 1;
-  readonly output?: OutputStream;
-  /** Called after each epoch with its logs and the state a checkpoint needs to continue from there. */
-  readonly onEpochEnd?: (logs: EpochLogs, state: FitState) => void | Promise<void>;
-  /**
-   * Checked after every step; when it returns true fit stops there. Stopped mid-epoch, fit skips that
-   * epoch's validation, hands the state to `onInterrupt` and returns the finished epochs.
-   */
-  readonly shouldStop?: () => boolean;
-  readonly onInterrupt?: (state: FitState) => void | Promise<void>;
-  /** Continues a fit from a state handed to `onEpochEnd` or `onInterrupt` (e.g. read from a checkpoint). */
-  readonly resumeFrom?: FitState;
-}
-
-/** Where a fit stands between steps: with the weights and optimizer state, enough to continue it exactly. */
-export interface FitState {
-  /** The epoch to run or to finish (1-based). */
-  readonly epoch: number;
-  /** Training samples of that epoch already done; 0 means its shuffle has not happened yet. */
-  readonly offset: number;
-  /** The training-row order: that epoch's when offset > 0, else the previous epoch's (the next shuffle starts from it). */
-  readonly order: Uint32Array;
-  /** The batch-order generator's state. */
-  readonly random: RandomState;
-  /** Sample-weighted loss sum and correct count of the samples done in that epoch. */
-  readonly lossSum: number;
-  readonly correctSum: number;
-  /** The epochs finished so far. */
-  readonly history: readonly EpochLogs[];
-}
-
-export interface EvaluateResult {
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly count: number;
-  readonly seconds: number;
-}
-
-export class NonFiniteLossError extends Error {
-  constructor(readonly epoch: number, readonly step: number, readonly value: number) {
-    super(`loss became ${value} at epoch ${epoch}, step ${step}: training diverged; lower --lr or change the preset`);
-    this.name = 'NonFiniteLossError';
-  }
 }
 
 /** A linear stack of layers with Keras' compile/fit/evaluate/predict, running on any backend. */
@@ -191,125 +134,36 @@ export class Sequential {
     });
   }
 
+  /** Keras `fit` (see training/epoch-loop.ts). */
   async fit(data: Dataset, options: FitOptions = {}): Promise<EpochLogs[]> {
     this.assertCompiled();
-    const batchSize = options.batchSize ?? 32;
-    const epochs = options.epochs ?? 1;
-    const verbose = options.verbose ?? 1;
-    const output = options.output ?? process.stdout;
-    const split = options.validationSplit ?? 0;
-    // Keras: split_at = int(n * (1 - validation_split)), taken before shuffling.
-    const splitAt = split > 0 ? Math.floor(data.count * (1 - split)) : data.count;
-    const train = sliceDataset(data, 0, splitAt);
-    const validation = split > 0 ? sliceDataset(data, splitAt, data.count) : null;
-    const random = new Random(options.seed ?? 0);
-    const order = new Uint32Array(train.count);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const batcher = new Batcher(train, this.inputScale);
-    const history: EpochLogs[] = [];
-    const resume = options.resumeFrom;
-    if (resume) {
-      if (resume.order.length !== train.count || resume.offset > train.count) {
-        throw new RangeError(`the state to resume from covers ${resume.order.length} training rows, this data has ${train.count}`);
-      }
-      order.set(resume.order);
-      random.setState(resume.random);
-      history.push(...resume.history);
-    }
-    const state = (epoch: number, offset: number, lossSum: number, correctSum: number): FitState => ({
-      epoch, offset, order: order.slice(), random: random.getState(), lossSum, correctSum, history: [...history],
-    });
-    let lastYield = performance.now();
-
-    if (verbose) {
-      output.write(validation ? `Train on ${train.count} samples, validate on ${validation.count} samples\n` : `Train on ${train.count} samples\n`);
-    }
-    for (let epoch = resume?.epoch ?? 1; epoch <= epochs; epoch++) {
-      const resumed = resume && epoch === resume.epoch && resume.offset > 0 ? resume : null;
-      if (!resumed && (options.shuffle ?? true)) random.shuffle(order);
-      if (verbose) output.write(`Epoch ${epoch}/${epochs}\n`);
-      const progbar = new KerasProgbar(train.count, output, verbose ? undefined : false);
-      if (verbose) progbar.start();
-      const started = performance.now();
-      const resumedAt = resumed?.offset ?? 0;
-      let seen = resumedAt;
-      let lossSum = resumed?.lossSum ?? 0;
-      let correctSum = resumed?.correctSum ?? 0;
-      for (let start = seen; start < train.count; start += batchSize) {
-        const size = Math.min(batchSize, train.count - start);
-        const batch = batcher.fill(order, start, size);
-        const images = this.engine.upload(batch.images, [size, ...train.sampleShape]);
-        const labels = this.engine.upload(batch.labels, [size]);
-        const step = this.trainStep(images, labels);
-        images.dispose();
-        labels.dispose();
-        const [lossValue, correct] = await readScalars(step.loss, step.correct);
-        if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, start / batchSize + 1, lossValue);
-        // Keras averages batch losses weighted by batch size.
-        seen += size;
-        lossSum += lossValue * size;
-        correctSum += correct;
-        progbar.update(seen, { loss: lossSum / seen, accuracy: correctSum / seen });
-        // Signal handlers (Ctrl-C) and timers only run when the loop yields to the event loop.
-        if (performance.now() - lastYield > 50) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
-        if (options.shouldStop?.() && seen < train.count) {
-          progbar.abort();
-          await options.onInterrupt?.(state(epoch, seen, lossSum, correctSum));
-          return history;
-        }
-      }
-      const trainSeconds = (performance.now() - started) / 1000;
-      const logs: Record<string, number> = { loss: lossSum / seen, accuracy: correctSum / seen };
-      let val: EvaluateResult | null = null;
-      if (validation) {
-        val = await this.evaluate(validation, { batchSize, verbose: 0 });
-        logs.val_loss = val.loss;
-        logs.val_accuracy = val.accuracy;
-      }
-      const seconds = verbose ? progbar.finish(logs) : (performance.now() - started) / 1000;
-      const entry: EpochLogs = {
-        epoch,
-        loss: logs.loss!,
-        accuracy: logs.accuracy!,
-        ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
-        seconds,
-        samplesPerSecond: (seen - resumedAt) / trainSeconds,
-      };
-      history.push(entry);
-      await options.onEpochEnd?.(entry, state(epoch + 1, 0, 0, 0));
-      if (options.shouldStop?.()) break;
-    }
-    return history;
+    return fitEpochs(this, data, options);
   }
 
-  async evaluate(data: Dataset, options: { batchSize?: number; verbose?: 0 | 1; output?: OutputStream } = {}): Promise<EvaluateResult> {
+  async evaluate(data: Dataset, options: EvaluateOptions = {}): Promise<EvaluateResult> {
     const { loss } = this.assertCompiled();
-    const batchSize = options.batchSize ?? 32;
-    const batcher = new Batcher(data, this.inputScale);
+    const batches = new BatchUploader(this.engine, data, this.inputScale);
+    const readback = new StepReadback(this.engine, options.stepsPerRead);
+    const totals = new RunningTotals();
     const started = performance.now();
-    let lossSum = 0;
-    let correctSum = 0;
-    for (let start = 0; start < data.count; start += batchSize) {
-      const size = Math.min(batchSize, data.count - start);
-      const batch = batcher.fill(null, start, size);
-      const step = this.engine.scope(() => {
-        const images = this.engine.upload(batch.images, [size, ...data.sampleShape]);
-        const labels = this.engine.upload(batch.labels, [size]);
-        const outputs = this.forward(images, false);
-        const r = ops.loss(this.engine, outputs, labels, lossInfo(loss, size, outputs.shape[1]!));
-        return { loss: r.loss, correct: r.correct };
-      });
-      const [lossValue, correct] = await readScalars(step.loss, step.correct);
-      lossSum += lossValue * size;
-      correctSum += correct;
+    try {
+      for (const range of batchRanges(data.count, options.batchSize ?? 32)) {
+        const step = this.engine.scope(() => {
+          const { images, labels } = batches.upload(null, range);
+          const outputs = this.forward(images, false);
+          const r = ops.loss(this.engine, outputs, labels, lossInfo(loss, range.size, outputs.shape[1]!));
+          return { loss: r.loss, correct: r.correct };
+        });
+        for (const values of await readback.record(range.step, range.size, step.loss, step.correct)) totals.add(values);
+      }
+      for (const values of await readback.flush()) totals.add(values);
+    } finally {
+      readback.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
-    const result = { loss: lossSum / data.count, accuracy: correctSum / data.count, count: data.count, seconds };
+    const result = { loss: totals.lossSum / data.count, accuracy: totals.correctSum / data.count, count: data.count, seconds };
     if (options.verbose) {
-      (options.output ?? process.stdout).write(`${formatEvaluateLine(data.count, seconds, { loss: result.loss, accuracy: result.accuracy })}\n`);
+      (options.output ?? consoleLines()).write(`${formatEvaluateLine(data.count, seconds, { loss: result.loss, accuracy: result.accuracy })}\n`);
     }
     return result;
   }
@@ -317,17 +171,14 @@ export class Sequential {
   /** Class probabilities, [count, classes] row-major. */
   async predict(data: Dataset, options: { batchSize?: number } = {}): Promise<Float32Array> {
     const { loss } = this.assertCompiled();
-    const batchSize = options.batchSize ?? 256;
     const classes = this.outputShape[0]!;
-    const batcher = new Batcher(data, this.inputScale);
+    const batches = new BatchUploader(this.engine, data, this.inputScale);
     const result = new Float32Array(data.count * classes);
-    for (let start = 0; start < data.count; start += batchSize) {
-      const size = Math.min(batchSize, data.count - start);
-      const batch = batcher.fill(null, start, size);
-      const outputs = this.engine.scope(() => this.forward(this.engine.upload(batch.images, [size, ...data.sampleShape]), false));
+    for (const range of batchRanges(data.count, options.batchSize ?? 256)) {
+      const outputs = this.engine.scope(() => this.forward(batches.uploadImages(range), false));
       const values = await outputs.data();
       outputs.dispose();
-      result.set(loss.probabilities(values, classes), start * classes);
+      result.set(loss.probabilities(values, classes), range.start * classes);
     }
     return result;
   }
@@ -350,14 +201,4 @@ export class Sequential {
     if (!this.compiled) throw new Error('model is not compiled; call compile({ loss, optimizer }) first');
     return this.compiled;
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
-async function readScalars(...tensors: Tensor[]): Promise<number[]> {
-  const values = await Promise.all(tensors.map((t) => t.data()));
-  for (const t of tensors) t.dispose();
-  return values.map((v) => v[0]!);
 }

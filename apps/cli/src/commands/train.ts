@@ -164,7 +164,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
       });
     } catch (error) {
       if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
-        throw new RunError(`${error.message}${error instanceof DivergedWeightsError ? ': training diverged; lower --lr or change the preset' : ''}; ${keptCheckpoint()}`);
+        // Core names the fix in library terms; here it is a flag.
+        const finding = error instanceof NonFiniteLossError ? error.finding : error.message;
+        throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
       }
       throw error;
     } finally {

@@ -10,6 +10,7 @@ import { matMulChecks } from './mat-mul.js';
 import { maxPoolChecks } from './max-pool.js';
 import { memoryChecks } from './memory.js';
 import { sgdChecks } from './sgd.js';
+import { stepGatherCheck } from './step-gather.js';
 import { softmaxChecks } from './softmax.js';
 import { trainingStepChecks } from './training-step.js';
 
@@ -27,6 +28,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   ...biasGradChecks,
   ...lossChecks,
   ...sgdChecks,
+  stepGatherCheck,
   ...gradientChecks,
   ...trainingStepChecks,
   ...fixtureChecks,
