@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { installedBackendIds } from '@lenet-ts/backends';
 
 export interface BenchOptions {
   /** Shorter runs, fewer repeats, sweeps shrunk: the whole run in a few minutes. */
@@ -7,7 +8,7 @@ export interface BenchOptions {
   readonly json: string | null;
   /** The Markdown file whose generated section is replaced (created if missing). */
   readonly markdown: string;
-  /** Only these targets (e.g. `cpu`, `gpujs:webasm`, `peer`); all when empty. */
+  /** Only these targets (backend ids such as `cpu` or `name:mode`, or `peer`); all when empty. */
   readonly only: readonly string[];
   /** Skip the batch-size and thread-count sweeps. */
   readonly noSweeps: boolean;
@@ -20,13 +21,14 @@ export class UsageError extends Error {
 export const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--markdown FILE] [--only TARGET[,TARGET...]] [--no-sweeps]
 
 Measures training (batch 32 and 256) and inference throughput and peak RSS of every backend and mode,
-beside tfjs-layers' own LeNet model.fit, and writes the tables into BENCHMARKS.md (between its
+beside the peer (the same LeNet in another library), and writes the tables into BENCHMARKS.md (between its
 <!-- bench:start --> and <!-- bench:end --> markers).
 
   --quick           shorter runs and fewer repeats; the sweeps shrink (a few minutes in all)
   --json FILE       also write { "results": [...] } to FILE
   --markdown FILE   the Markdown file to update (default: BENCHMARKS.md at the repository root)
-  --only LIST       only these targets, e.g. cpu, tfjs:wasm, gpujs:webasm, peer (comma separated)
+  --only LIST       only these targets, comma separated: backend ids or peer
+                    (${installedBackendIds().join(', ')})
   --no-sweeps       skip the batch-size and thread-count sweeps`;
 
 /**

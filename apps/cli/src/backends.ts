@@ -7,7 +7,7 @@ export class UsageError extends Error {
 }
 
 /**
- * Creates the installed backend an id (`cpu`, `tfjs:wasm`) names. An unknown id is a usage error (exit 2);
+ * Creates the installed backend an id (`name` or `name:mode`) names. An unknown id is a usage error (exit 2);
  * an explicit mode that cannot run here is a failed run (exit 1): both one line, never a silent fallback.
  */
 export async function createBackend(id: string): Promise<Backend> {

@@ -18,7 +18,7 @@ function optionKey(flag: string): string {
 
 export function addBackendSelection(command: Command): Command {
   command.addOption(
-    new Option('-b, --backend <name>', 'compute backend, name or name:mode (e.g. tfjs:wasm)').choices(installedBackendIds()).default(defaultProvider.name),
+    new Option('-b, --backend <name>', 'compute backend: name or name:mode').choices(installedBackendIds()).default(defaultProvider.name),
   );
   for (const { modeFlag } of providers) if (modeFlag) command.option(`${modeFlag.flag} <mode>`, modeFlag.description);
   return command;
@@ -45,8 +45,8 @@ export function addDataDirOption(command: Command): Command {
 }
 
 /**
- * The backend id the options name. A mode flag folds into the id (`--backend tfjs --tf-runtime wasm` is
- * `tfjs:wasm`); a mode flag of another backend, or one that contradicts the id's mode, is an error.
+ * The backend id the options name. A backend's mode flag folds into the id (`--backend NAME --its-mode-flag M`
+ * is `NAME:M`); a mode flag of another backend, or one that contradicts the id's mode, is an error.
  */
 export function backendChoice(options: BackendOptions): string {
   const id = parseBackendId(options.backend);

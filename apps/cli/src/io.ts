@@ -13,7 +13,7 @@ export function lineWriter(stream: NodeJS.WritableStream): (line: string) => voi
   return (line) => stream.write(`${line}\n`);
 }
 
-/** The first line of every command that runs a model: the id of what runs and how, e.g. `Backend: tfjs:wasm (...)`. */
+/** The first line of every command that runs a model: the id of what runs and how, e.g. `Backend: name:mode (what ran)`. */
 export function backendLine(backend: Backend): string {
   return `Backend: ${backendId(backend)} (${backend.description})`;
 }

@@ -69,7 +69,7 @@ export interface BackendMemory {
  */
 export interface Backend<H = unknown> {
   readonly apiVersion: typeof BACKEND_API_VERSION;
-  /** Short id, e.g. `cpu`, `gpujs`, `tfjs`. */
+  /** Short id, e.g. `cpu`: the provider's name. */
   readonly name: string;
   /** The mode that actually runs (`wasm` when `auto` picked it); absent for a backend without modes. */
   readonly mode?: string;
@@ -114,7 +114,7 @@ export interface Backend<H = unknown> {
   close?(): void;
 }
 
-/** The id of what runs, as users type it: `cpu`, `tfjs:wasm`, `gpujs:cpu` (never just the mode's name). */
+/** The id of what runs, as users type it: `name`, or `name:mode` (never just the mode's name). */
 export function backendId(backend: Pick<Backend, 'name' | 'mode'>): string {
   return backend.mode === undefined ? backend.name : `${backend.name}:${backend.mode}`;
 }

@@ -22,9 +22,9 @@ export interface BackendCreateOptions {
  */
 export interface BackendProvider {
   readonly providerVersion: typeof BACKEND_PROVIDER_VERSION;
-  /** The id users type (`cpu`, `tfjs`, `gpujs`); a mode is appended as `name:mode`. */
+  /** The id users type (e.g. `cpu`); a mode is appended as `name:mode`. */
   readonly name: string;
-  /** One line for help texts, e.g. `TensorFlow.js (tfjs-node, wasm or cpu runtime)`. */
+  /** One line for help texts, e.g. `pure TypeScript on worker threads`. */
   readonly description: string;
   /** Modes a user may ask for, `auto` first where there is one; empty for a backend without modes. */
   readonly modes: readonly string[];
@@ -67,7 +67,7 @@ export class BackendIdError extends Error {
   override readonly name = 'BackendIdError';
 }
 
-/** A parsed backend id: `cpu` is `{ name: 'cpu' }`, `tfjs:wasm` is `{ name: 'tfjs', mode: 'wasm' }`. */
+/** A parsed backend id: `cpu` is `{ name: 'cpu' }`, `name:mode` is `{ name, mode }`. */
 export interface BackendId {
   readonly name: string;
   readonly mode?: string;
@@ -76,7 +76,7 @@ export interface BackendId {
 /** Parses `name[:mode]`. Syntax only; `resolveBackendId` checks it against the installed providers. */
 export function parseBackendId(id: string): BackendId {
   const match = /^([a-z][a-z0-9-]*)(?::([a-z][a-z0-9-]*))?$/.exec(id.trim());
-  if (!match) throw new BackendIdError(`"${id}" is not a backend id; write name or name:mode, e.g. cpu or tfjs:wasm`);
+  if (!match) throw new BackendIdError(`"${id}" is not a backend id; write name or name:mode, e.g. cpu`);
   const [, name, mode] = match as unknown as [string, string, string | undefined];
   return mode === undefined ? { name } : { name, mode };
 }
