@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^@lenet-ts\/backend-gpujs$/, replacement: src('backend-gpujs/src/index.ts') },
       { find: /^@lenet-ts\/backend-tfjs$/, replacement: src('backend-tfjs/src/index.ts') },
       { find: /^@lenet-ts\/lenet$/, replacement: src('lenet/src/index.ts') },
+      { find: /^@lenet-ts\/interop$/, replacement: src('interop/src/index.ts') },
     ],
   },
   test: {
