@@ -1,4 +1,6 @@
 // Models and outputs the interop tests compare: LeNets trained briefly here on real Fashion-MNIST rows.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCpuBackend } from '@lenet-ts/backend-cpu';
 import { Batcher, sliceDataset, type Dataset, type Sequential } from '@lenet-ts/core';
 import { loadFashionMnist, type FashionMnist } from '@lenet-ts/core/data';
@@ -90,4 +92,53 @@ export async function tfjsOutputs(model: tfl.LayersModel, pixels: Float32Array, 
   const values = (await output.data()) as Float32Array;
   tf.dispose([input, output]);
   return values;
+}
+
+/**
+ * Saves a tfjs-layers model with its own `model.save` and writes model.json and weights.bin as tfjs-node's
+ * `file://` handler does (that handler needs the native tfjs-node, which cannot install here).
+ */
+export async function saveTfjsLayersModel(model: tfl.LayersModel, dir: string): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      mkdirSync(dir, { recursive: true });
+      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weightData));
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs }],
+        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+      };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+    }),
+  );
+}
+
+/** A LeNet built and trained by tfjs-layers itself (the modern recipe's layers, softmax outputs), on real rows. */
+export async function tfjsTrainedLeNet(rows = 96): Promise<tfl.LayersModel> {
+  await tf.setBackend('cpu');
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.rescaling({ scale: 1 / 255, inputShape: [28, 28, 1] }),
+      tfl.layers.conv2d({ filters: 6, kernelSize: 5, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 120, activation: 'relu' }),
+      tfl.layers.dense({ units: 84, activation: 'relu' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const { train } = await fashionMnist();
+  const x = tf.tensor(Float32Array.from(train.images.subarray(0, rows * 784)), [rows, 28, 28, 1]);
+  const y = tf.tensor(Float32Array.from(train.labels.subarray(0, rows)), [rows]);
+  await model.fit(x, y, { batchSize: 32, epochs: 1, verbose: 0, shuffle: false });
+  tf.dispose([x, y]);
+  return model;
 }
