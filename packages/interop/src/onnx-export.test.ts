@@ -1,4 +1,5 @@
-import type { Sequential } from '@lenet-ts/core';
+import { createCpuBackend } from '@lenet-ts/backend-cpu';
+import { Activation, Conv2D, Dense, Engine, Flatten, MaxPooling2D, Sequential, SGD, softmaxCrossEntropy } from '@lenet-ts/core';
 import { d2l, modern, type LeNetPreset } from '@lenet-ts/lenet';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -41,6 +42,30 @@ describe.each([
     console.log(`${presetName}: onnxruntime-node vs lenet-ts outputs, 200 test images: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-5);
     expect(classesOf(theirs, 10)).toEqual(classesOf(await model.predict(images), 10));
+    await session.release();
+  });
+});
+
+describe('ONNX geometry beyond the LeNet presets', () => {
+  it('keeps same padding (extra row and column at the end, as TF), strides, a standalone Activation and the input scale', async () => {
+    const engine = new Engine(createCpuBackend({ threads: 1 }));
+    const model = new Sequential(
+      engine,
+      [
+        new Conv2D({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' }),
+        new MaxPooling2D({ poolSize: 3, strides: 2, padding: 'same' }),
+        new Conv2D({ filters: 5, kernelSize: [2, 3], padding: 'same' }),
+        new Activation('relu'),
+        new Flatten(),
+        new Dense({ units: 10 }),
+      ],
+      { inputShape: [28, 28, 1], inputScale: 1 / 255 },
+    ).build(7);
+    model.compile({ loss: softmaxCrossEntropy(), optimizer: new SGD({ learningRate: 0.1 }) });
+    const session = await ort.InferenceSession.create(exportOnnx(await portableModelOf(model)));
+    const images = await testImages(50);
+    const result = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('float32', rawPixels(images), [50, 28, 28, 1]) });
+    expect(maxAbsDiff(result[ONNX_OUTPUT_NAME]!.data as Float32Array, await modelOutputs(model, images))).toBeLessThanOrEqual(1e-5);
     await session.release();
   });
 });
