@@ -5,6 +5,8 @@ import { createLeNet, presets } from '@lenet-ts/lenet';
 import { addBackendOptions, addBackendSelection, backendChoice, type BackendOptions } from './backend-options.js';
 import { createBackend, UsageError } from './backends.js';
 import { evaluate, type EvaluateOptions } from './commands/evaluate.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { predict, type PredictOptions } from './commands/predict.js';
 import { train, type TrainOptions } from './commands/train.js';
 import type { DataLocations } from './data.js';
@@ -85,6 +87,8 @@ export function buildProgram(io: CliIo): Command {
     backend.close?.();
   });
   registerCrosscheck(program, (line) => io.stdout.write(`${line}\n`));
+  registerExport(program, (line) => io.stdout.write(`${line}\n`));
+  registerImport(program, (line) => io.stdout.write(`${line}\n`));
   return program;
 }
 

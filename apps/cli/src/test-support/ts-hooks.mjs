@@ -15,6 +15,7 @@ const aliases = {
   '@lenet-ts/backend-gpujs': 'packages/backend-gpujs/src/index.ts',
   '@lenet-ts/backend-tfjs': 'packages/backend-tfjs/src/index.ts',
   '@lenet-ts/lenet': 'packages/lenet/src/index.ts',
+  '@lenet-ts/interop': 'packages/interop/src/index.ts',
 };
 
 export async function resolve(specifier, context, next) {
