@@ -10,6 +10,7 @@ const NAMES = {
   'packages/backend-tfjs/src': '@lenet-ts/backend-tfjs',
   'packages/backend-gpujs/src': '@lenet-ts/backend-gpujs',
   'packages/lenet/src': '@lenet-ts/lenet',
+  'packages/interop/src': '@lenet-ts/interop',
   'apps/cli/src': '@lenet-ts/cli',
 };
 
