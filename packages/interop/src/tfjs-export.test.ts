@@ -6,6 +6,7 @@ import { d2l, modern, type LeNetPreset } from '@lenet-ts/lenet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { portableModelOf } from './portable-model.js';
 import { exportTfjsLayers } from './tfjs-export.js';
+import { runInPage } from './test-support/page.js';
 import { classesOf, loadTfjsLayersModel, maxAbsDiff, modelOutputs, rawPixels, testImages, tfjsOutputs, trainedLeNet } from './test-support/models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenet-interop-tfjs-'));
@@ -51,5 +52,27 @@ describe.each([
     // The same classes as `predict` (which normalises these outputs into probabilities).
     expect(classesOf(theirs, 10)).toEqual(classesOf(await model.predict(images), 10));
     tfModel.dispose();
+  });
+});
+
+describe('the tfjs export in a page', () => {
+  it('loads with tf.loadLayersModel(url) in headless Chromium and gives the outputs this model computes', async () => {
+    const model = await trainedLeNet(modern);
+    const { modelJson, weightsBin } = exportTfjsLayers(await portableModelOf(model));
+    const images = await testImages(20);
+    const files = new Map<string, Uint8Array | string>([
+      ['/lenet/model.json', JSON.stringify(modelJson)],
+      ['/lenet/weights.bin', weightsBin],
+      ['/pixels.bin', new Uint8Array(rawPixels(images).buffer)],
+    ]);
+    const theirs = (await runInPage(files, `
+      await tf.setBackend('cpu');
+      const model = await tf.loadLayersModel('/lenet/model.json');
+      const pixels = new Float32Array(await (await fetch('/pixels.bin')).arrayBuffer());
+      return Array.from(await model.predict(tf.tensor(pixels, [20, 28, 28, 1])).data());
+    `)) as number[];
+    const diff = maxAbsDiff(theirs, await modelOutputs(model, images));
+    console.log(`modern: tfjs-layers in headless Chromium vs lenet-ts outputs, 20 test images: max abs diff ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
   });
 });
