@@ -3,6 +3,8 @@ import { ModelFileError, NonFiniteLossError } from '@lenet-ts/core';
 import { DataError } from '@lenet-ts/core/data';
 import { UsageError } from './backends.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
@@ -18,7 +20,15 @@ export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
 
 /** Each command registers itself (options from command-options.ts); `train` is the default command. */
-const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerCrosscheck];
+const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
+  registerTrain,
+  registerEvaluate,
+  registerPredict,
+  registerSummary,
+  registerCrosscheck,
+  registerExport,
+  registerImport,
+];
 
 /** Builds the command tree; `train` is the default command so a bare invocation runs the seed recipe. */
 export function buildProgram(io: CliIo): Command {

@@ -20,7 +20,7 @@ it('generates the API reference (docs/typedoc.mjs) without warnings, one module 
   console.log(run.stdout + run.stderr);
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const index = readFileSync(join(out, 'README.md'), 'utf8');
-  for (const entry of ['core', 'core/data', 'core/testing', 'backend-cpu', 'backend-tfjs', 'backend-gpujs', 'lenet', 'cli']) {
+  for (const entry of ['core', 'core/data', 'core/testing', 'backend-cpu', 'backend-tfjs', 'backend-gpujs', 'lenet', 'interop', 'cli']) {
     expect(index).toContain(`[@lenet-ts/${entry}]`);
   }
 });

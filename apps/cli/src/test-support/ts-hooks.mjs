@@ -2,23 +2,15 @@
 // start the real CLI in a child process without a build. Used by run-cli.ts through `node --import`.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { workspaceEntries } from '../../../../scripts/workspace-entries.mjs';
 
-const root = new URL('../../../../', import.meta.url);
-/** The same aliases as vitest.shared.ts: workspace packages resolve to their sources. */
-const aliases = {
-  '@lenet-ts/core/testing': 'packages/core/src/testing/index.ts',
-  '@lenet-ts/core/data': 'packages/core/src/data/index.ts',
-  '@lenet-ts/core': 'packages/core/src/index.ts',
-  '@lenet-ts/backend-cpu': 'packages/backend-cpu/src/index.ts',
-  '@lenet-ts/backend-gpujs': 'packages/backend-gpujs/src/index.ts',
-  '@lenet-ts/backend-tfjs': 'packages/backend-tfjs/src/index.ts',
-  '@lenet-ts/lenet': 'packages/lenet/src/index.ts',
-};
+/** The same aliases as vitest.shared.ts, from the same manifests: workspace packages resolve to their sources. */
+const aliases = Object.fromEntries(workspaceEntries(['packages']).map(({ specifier, source }) => [specifier, pathToFileURL(source).href]));
 
 export async function resolve(specifier, context, next) {
-  if (Object.hasOwn(aliases, specifier)) return { url: new URL(aliases[specifier], root).href, shortCircuit: true };
+  if (Object.hasOwn(aliases, specifier)) return { url: aliases[specifier], shortCircuit: true };
   if (context.parentURL?.endsWith('.ts') && specifier.startsWith('.') && specifier.endsWith('.js')) {
     const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
     if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
