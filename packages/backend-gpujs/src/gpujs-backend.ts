@@ -14,6 +14,7 @@ import {
   type SgdResult,
 } from '@lenet-ts/core';
 import { MAX_ELEMENTS, type Device, type GpujsMode } from './devices/device.js';
+import type { BufferPoolStats } from './devices/webgpu-buffer-pool.js';
 import { GpujsHandle, HandleRegistry } from './handle.js';
 import { conv2dBackwardFilterPartialSpec, conv2dBackwardInputSpec, conv2dForwardSpec } from './kernels/conv2d.js';
 import { activationBackwardSpec, activationSpec, softmaxSpec } from './kernels/elementwise.js';
@@ -97,6 +98,11 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   /** Live textures and framebuffers in the GL context (headlessgl), else null. */
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null {
     return this.device.glObjects();
+  }
+
+  /** Kernel-output storage buffers of the WebGPU device, pooled and reused (webgpu), else null. */
+  deviceBuffers(): BufferPoolStats | null {
+    return this.device.deviceBuffers();
   }
 
   conv2d(x: GpujsHandle, filter: GpujsHandle, bias: GpujsHandle | null, info: Conv2DInfo, activation: ActivationKind): GpujsHandle {

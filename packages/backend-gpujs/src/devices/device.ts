@@ -1,4 +1,5 @@
 import type { KernelSpec } from '../kernels/kernel-spec.js';
+import type { BufferPoolStats } from './webgpu-buffer-pool.js';
 
 /** The gpu.js modes this backend runs on. */
 export type GpujsMode = 'headlessgl' | 'webgpu' | 'webasm' | 'cpu';
@@ -25,6 +26,8 @@ export interface Device {
   compiledKernels(): number;
   /** Live GL textures and framebuffers of the context (headlessgl), else null. */
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null;
+  /** Kernel-output storage buffers of the WebGPU device and their reuse (webgpu), else null. */
+  deviceBuffers(): BufferPoolStats | null;
   close(): void;
 }
 

@@ -93,6 +93,10 @@ export class SyncDevice implements Device {
     return this.counter ? { textures: this.counter.textures, framebuffers: this.counter.framebuffers } : null;
   }
 
+  deviceBuffers(): null {
+    return null;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -5,6 +5,8 @@ import { copySpec } from '../kernels/elementwise.js';
 import type { KernelSpec } from '../kernels/kernel-spec.js';
 import type { Device, DeviceResult } from './device.js';
 import { GpujsFallbackError } from './sync-device.js';
+import type { BufferPoolStats } from './webgpu-buffer-pool.js';
+import { describeAdapter, type WebGpuAdapter } from './webgpu-provider.js';
 
 /** gpu.js's pipeline result in webgpu mode: a storage buffer that stays on the GPU. */
 interface WebGpuBuffer {
@@ -25,13 +27,15 @@ const { WebGPUKernel } = gpujs as unknown as { WebGPUKernel: abstract new (...ar
  */
 export class WebGpuDevice implements Device {
   readonly mode = 'webgpu' as const;
+  readonly detail: string;
   private readonly gpu: GPU;
   private readonly kernels: KernelCache;
   private readonly verified = new WeakSet<KernelRun>();
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly detail: string | null) {
+  constructor(readonly adapter: WebGpuAdapter) {
+    this.detail = describeAdapter(adapter);
     this.gpu = new GPU({ mode: 'webgpu' });
     if ((this.gpu as unknown as { Kernel: unknown }).Kernel !== WebGPUKernel) {
       throw new GpujsFallbackError('gpu.js did not choose its WebGPU kernels for mode webgpu');
@@ -76,11 +80,16 @@ export class WebGpuDevice implements Device {
     return null;
   }
 
+  deviceBuffers(): BufferPoolStats | null {
+    return this.adapter.pool?.stats() ?? null;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     const gpu = this.gpu;
-    this.tail = this.tail.then(() => gpu.destroy()).then(ignore, ignore);
+    const pool = this.adapter.pool;
+    this.tail = this.tail.then(() => gpu.destroy()).then(() => pool?.trim()).then(ignore, ignore);
     this.kernels.clear();
   }
 
