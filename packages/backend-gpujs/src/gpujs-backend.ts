@@ -50,6 +50,11 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   readonly description: string;
   /** The gpu.js mode that actually runs the kernels. */
   readonly mode: GpujsMode;
+  /**
+   * Whether the kernels run on a GPU: true on a hardware WebGPU adapter, false on the CPU (webasm, cpu, a
+   * software adapter such as llvmpipe), null where the mode cannot tell (headless-gl hides its renderer).
+   */
+  readonly hardware: boolean | null;
 
   private readonly registry = new HandleRegistry();
   /** A one-element zero for kernels whose optional bias is absent; not counted as a live handle. */
@@ -61,9 +66,12 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     private readonly device: Device,
     /** Modes tried before this one (auto), with the reason each was not used. */
     readonly unavailable: readonly UnavailableMode[],
+    /** auto looked for a GPU and found none. */
+    noGpuFound = false,
   ) {
     this.mode = device.mode;
-    this.description = describe(device, unavailable);
+    this.hardware = device.hardware;
+    this.description = describe(device, unavailable, noGpuFound);
   }
 
   upload(data: Float32Array): GpujsHandle {
@@ -277,9 +285,12 @@ function assertAddressable(size: number, what: string): void {
   }
 }
 
-/** "webasm (headlessgl unavailable: no X display; webgpu unavailable: ...)". */
-function describe(device: Device, unavailable: readonly UnavailableMode[]): string {
-  const head = device.detail ? `${device.mode} on ${device.detail}` : device.mode;
+/**
+ * "webgpu on NVIDIA ... [hardware, core level]", or from auto without a GPU
+ * "webasm, no GPU found (webgpu unavailable: only a software adapter, llvmpipe ...)".
+ */
+function describe(device: Device, unavailable: readonly UnavailableMode[], noGpuFound: boolean): string {
+  const head = `${device.detail ? `${device.mode} on ${device.detail}` : device.mode}${noGpuFound ? ', no GPU found' : ''}`;
   if (unavailable.length === 0) return head;
   return `${head} (${unavailable.map((u) => `${u.mode} unavailable: ${u.reason}`).join('; ')})`;
 }

@@ -18,6 +18,8 @@ export interface Device {
   readonly mode: GpujsMode;
   /** What executes the kernels where the mode can tell (a GL renderer, a WebGPU adapter), else null. */
   readonly detail: string | null;
+  /** true: a GPU runs the kernels; false: the CPU does; null: the mode cannot tell. */
+  readonly hardware: boolean | null;
   upload(data: Float32Array): DeviceResult;
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult;
   read(data: unknown, size: number): Promise<Float32Array>;

@@ -28,6 +28,7 @@ const { WebGPUKernel } = gpujs as unknown as { WebGPUKernel: abstract new (...ar
 export class WebGpuDevice implements Device {
   readonly mode = 'webgpu' as const;
   readonly detail: string;
+  readonly hardware: boolean;
   private readonly gpu: GPU;
   private readonly kernels: KernelCache;
   private readonly verified = new WeakSet<KernelRun>();
@@ -36,6 +37,7 @@ export class WebGpuDevice implements Device {
 
   constructor(readonly adapter: WebGpuAdapter) {
     this.detail = describeAdapter(adapter);
+    this.hardware = !adapter.software;
     this.gpu = new GPU({ mode: 'webgpu' });
     if ((this.gpu as unknown as { Kernel: unknown }).Kernel !== WebGPUKernel) {
       throw new GpujsFallbackError('gpu.js did not choose its WebGPU kernels for mode webgpu');

@@ -1,3 +1,4 @@
+import { claimGl, glOwner } from './gl-owner.js';
 import { WebGpuBufferPool, type GpuDeviceLike } from './webgpu-buffer-pool.js';
 
 /** The part of `navigator.gpu` used to find an adapter. */
@@ -78,9 +79,16 @@ async function findAdapter(): Promise<WebGpuProbe> {
   const found: Usable[] = [];
   const failures: string[] = [];
   for (const backend of ['default', 'opengles', 'opengl'] as const) {
-    if (backend !== 'default' && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-      // Without a display Mesa's EGL must be told to make contexts without a window system, or it fails.
-      process.env.EGL_PLATFORM ??= 'surfaceless';
+    if (backend !== 'default') {
+      if (glOwner() === 'headless-gl') {
+        failures.push(`${backend}: headless-gl already drives OpenGL in this process (run webgpu in a process of its own)`);
+        continue;
+      }
+      claimGl('dawn');
+      if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+        // Without a display Mesa's EGL must be told to make contexts without a window system, or it fails.
+        process.env.EGL_PLATFORM ??= 'surfaceless';
+      }
     }
     let gpu: GpuLike;
     try {
@@ -108,7 +116,10 @@ async function candidatesOn(gpu: GpuLike, backend: DawnBackend | 'host'): Promis
     const options = { powerPreference: 'high-performance', featureLevel };
     try {
       const adapter = await gpu.requestAdapter(options);
-      if (!adapter) continue;
+      if (!adapter) {
+        out.push({ failure: `${backend === 'default' ? 'Dawn default backend' : backend} has no ${featureLevel}-level adapter` });
+        continue;
+      }
       // Opening (and closing) a device proves the adapter usable: Dawn lists some it then refuses.
       const device = await adapter.requestDevice();
       device.destroy();
@@ -120,7 +131,8 @@ async function candidatesOn(gpu: GpuLike, backend: DawnBackend | 'host'): Promis
         options,
         adapter: { name, software: info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name), featureLevel: level, backend, pool: null },
       });
-      return out;
+      // The adapter at the best level; the failures of the levels above it no longer matter.
+      return out.filter((c) => !('failure' in c));
     } catch (error) {
       out.push({ failure: `${backend} ${featureLevel}: ${shortReason(error)}` });
     }
@@ -134,7 +146,7 @@ function pick(candidates: readonly Candidate[], none: string): WebGpuProbe {
   const chosen = usable.find((c) => !c.adapter.software) ?? usable[0];
   if (!chosen) {
     const failures = candidates.flatMap((c) => ('failure' in c ? [c.failure] : []));
-    return { ok: false, reason: failures.length > 0 ? `${none}; ${failures.join('; ')}` : none };
+    return { ok: false, reason: failures.length > 0 ? `${none} (${failures.join('; ')})` : none };
   }
   const pool = chosen.adapter.backend === 'host' ? null : new WebGpuBufferPool();
   installPinnedGpu(chosen.gpu, chosen.options, pool);
@@ -172,7 +184,7 @@ function installPinnedGpu(gpu: GpuLike, options: object, pool: WebGpuBufferPool 
 /** "llvmpipe (LLVM 15.0.6, 256 bits) OpenGL ES 3.2 Mesa 22.3.6": the non-empty, distinct info fields. */
 function adapterName(info: AdapterInfoLike): string {
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => typeof s === 'string' && s.trim().length > 0).map((s) => s.trim());
-  return [...new Set(parts)].join(' ') || 'an unnamed adapter';
+  return [...new Set(parts.map((s) => s.replace(/-+$/, '')))].join(' ') || 'an unnamed adapter';
 }
 
 /** One line for a description: "llvmpipe-... (OpenGL ES 3.2 Mesa 22.3.6), software, compatibility level". */
