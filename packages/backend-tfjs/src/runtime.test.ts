@@ -8,7 +8,7 @@ describe('runtime selection', () => {
       expect(backend.runtime).toBe('wasm');
       expect(backend.tf.getBackend()).toBe('wasm');
       expect(backend.description).toBe('wasm (SIMD, 1 thread)');
-      expect(backend.notes.map((n) => n.runtime)).toEqual(['node', 'cpu']);
+      expect(backend.notes.map((n) => n.runtime)).toEqual(['node', 'webgpu', 'cpu']);
       expect(backend.notes.every((n) => n.reason === 'not tried: wasm was requested')).toBe(true);
     } finally {
       backend.close();
@@ -27,8 +27,8 @@ describe('runtime selection', () => {
   });
 
   it('an unknown runtime is refused with the valid choices', async () => {
-    await expect(createTfjsBackend({ runtime: 'webgpu' as TfjsRuntimeRequest })).rejects.toThrow(
-      'unknown tfjs runtime "webgpu"; choose one of: auto, node, wasm, cpu',
+    await expect(createTfjsBackend({ runtime: 'webgl' as TfjsRuntimeRequest })).rejects.toThrow(
+      'unknown tfjs runtime "webgl"; choose one of: auto, node, webgpu, wasm, cpu',
     );
   });
 
