@@ -27,7 +27,10 @@ prepare() {
   (cd "$PACKAGE" && GPU_CHECK_KIT="$KIT" npx tsup --config scripts/gpu-check.tsup.config.ts --silent)
   cp "$ROOT/packages/core/src/testing/fixtures/lenet-step-tfjs-layers.json" "$KIT/"
 
-  echo "copying the native packages gl and webgpu with their runtime dependencies"
+  echo "building the cpu backend (its worker threads load dist/worker.js, so it stays outside the bundle)"
+  (cd "$ROOT" && pnpm --filter @lenet-ts/backend-cpu... run build >/dev/null)
+
+  echo "copying gl, webgpu and the cpu backend with their runtime dependencies"
   # gl resolved from gpu.js, webgpu (Dawn 0.6) from this package (gpu.js itself pins an older one that
   # needs glibc 2.38); build-time dependencies stay behind.
   (cd "$PACKAGE" && node - "$KIT/node_modules" <<'NODE'
@@ -59,6 +62,8 @@ function copy(name, fromDir) {
       // gl: keep the addon, drop the object files and static libraries of its build.
       if (rel.startsWith(path.join('build', 'Release')) && rel !== path.join('build', 'Release') && !rel.endsWith('.node')) return false;
       if (/^(deps|angle|src\/native|test)(\/|$)/.test(rel) && name === 'gl') return false;
+      // Workspace packages: the built dist/ and package.json, not their sources and tests.
+      if (name.startsWith('@lenet-ts/') && rel !== '' && rel !== 'package.json' && !/^dist(\/|$)/.test(rel)) return false;
       // webgpu: only the Linux x64 Dawn binary.
       if (name === 'webgpu' && /^dist\/[^/]+/.test(rel) && !/^dist\/linux-x64(\/|$)/.test(rel)) return false;
       return true;
@@ -68,17 +73,11 @@ function copy(name, fromDir) {
 }
 copy('gl', gpujs);
 copy('webgpu', process.cwd());
+// The cpu backend as the workspace built it (dist/), with @lenet-ts/core and its dependencies.
+copy('@lenet-ts/backend-cpu', path.join(process.cwd(), '../../apps/cli'));
 console.log(`  copied: ${[...copied].join(', ')}`);
 NODE
   )
-
-  echo "copying the cpu backend and core (built dist/; the cpu backend's workers load dist/worker.js)"
-  (cd "$ROOT" && pnpm --filter @lenet-ts/backend-cpu... run build >/dev/null)
-  for pkg in core backend-cpu; do
-    rm -rf "$KIT/node_modules/@lenet-ts/$pkg"
-    mkdir -p "$KIT/node_modules/@lenet-ts/$pkg"
-    cp -r "$ROOT/packages/$pkg/package.json" "$ROOT/packages/$pkg/dist" "$KIT/node_modules/@lenet-ts/$pkg/"
-  done
 
   # The Dawn binary is most of the kit; the run unpacks it.
   find "$KIT/node_modules/webgpu" -name 'dawn.node' -exec xz -f -T0 -6 {} \;

@@ -147,7 +147,12 @@ async function train(backend: Backend, batch: number, seconds: number): Promise<
   return { batch, samplesPerSecond: (batch * times.length) / (total / 1000), medianStepMs: sorted[Math.floor(sorted.length / 2)]!, timedSteps: times.length, finalLoss };
 }
 
-/** One target, in this (child) process; prints its result as the last line. */
+/** Prints what is known so far: a child killed by its time limit still reports what it finished. */
+function partial(result: TargetResult): void {
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+/** One target, in this (child) process; prints its result after every phase, the last line is final. */
 async function runChild(args: Args, target: Target): Promise<TargetResult> {
   const started = performance.now();
   let backend: Backend;
@@ -157,8 +162,10 @@ async function runChild(args: Args, target: Target): Promise<TargetResult> {
     return { target, available: false, reason: error instanceof Error ? error.message : String(error) };
   }
   try {
-    const checked = target === 'cpu' ? null : await conformance(backend, args.fixture);
+    const description = backend.description;
     const training: Training[] = [];
+    partial({ target, available: true, description, conformance: null, training, note: 'stopped during the conformance suite' });
+    const checked = target === 'cpu' ? null : await conformance(backend, args.fixture);
     let note: string | null = null;
     for (let i = 0; i < args.batches.length; i++) {
       const left = args.seconds - (performance.now() - started) / 1000;
@@ -168,6 +175,7 @@ async function runChild(args: Args, target: Target): Promise<TargetResult> {
         note = `time budget spent before batch ${args.batches[i]}`;
         break;
       }
+      partial({ target, available: true, description, conformance: checked, training, note: `stopped during training at batch ${args.batches[i]}` });
       try {
         training.push(await train(backend, args.batches[i]!, share));
       } catch (error) {
@@ -175,7 +183,7 @@ async function runChild(args: Args, target: Target): Promise<TargetResult> {
         break;
       }
     }
-    return { target, available: true, description: backend.description, conformance: checked, training, note };
+    return { target, available: true, description, conformance: checked, training, note };
   } finally {
     backend.close();
   }
@@ -195,7 +203,8 @@ async function runParent(args: Args): Promise<number> {
     report(result);
   }
   const ranGpu = results.filter((r) => r.available && (GPU_TARGETS as readonly string[]).includes(r.target));
-  const failures = results.reduce((n, r) => n + (r.available && r.conformance ? r.conformance.failed.length : 0), 0);
+  // A GPU target that opened but did not finish its conformance suite in time counts as one failed check.
+  const failures = ranGpu.reduce((n, r) => n + (!r.available ? 0 : r.conformance ? r.conformance.failed.length : 1), 0);
   const verdict = failures > 0 ? 'FAIL' : ranGpu.length > 0 ? 'PASS' : 'NO GPU MODE';
   const summary = { verdict, failedChecks: failures, seconds: Math.round((Date.now() - started) / 1000), node: process.version, results };
   const json = JSON.stringify(summary, null, 2);
@@ -220,10 +229,17 @@ function spawnChild(args: Args, target: Target, seconds: number): Promise<Target
     const timer = setTimeout(() => child.kill('SIGKILL'), seconds * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      const ended = signal ? `killed after its ${seconds}s` : `exited ${code}`;
       const line = stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
-      if (line) return resolve(JSON.parse(line.slice('RESULT '.length)) as TargetResult);
-      const tail = `${stderr}${stdout}`.trim().split('\n').slice(-3).join(' | ');
-      resolve({ target, available: false, reason: `child ${signal ? `killed by ${signal} after ${seconds}s` : `exited ${code}`}: ${tail}` });
+      if (line) {
+        const result = JSON.parse(line.slice('RESULT '.length)) as TargetResult;
+        // Only a child that finished prints a result with no note left from a phase it was in.
+        const finished = code === 0 && !signal;
+        return resolve(finished || !result.available ? result : { ...result, note: `${result.note ?? 'stopped'} (${ended})` });
+      }
+      // Dawn's native warnings are noise here; the error is in the last other lines.
+      const tail = `${stderr}${stdout}`.split('\n').filter((l) => l.trim() && !/^(Warning: |\s+at )/.test(l)).slice(-3).join(' | ');
+      resolve({ target, available: false, reason: `child ${ended}: ${tail || 'no output'}` });
     });
   });
 }

@@ -103,7 +103,7 @@ async function findAdapter(): Promise<WebGpuProbe> {
     }
     if (found.some((c) => !c.adapter.software)) break;
   }
-  return pick([...found, ...failures.map((failure) => ({ failure }))], 'no WebGPU adapter (no Vulkan driver, and Dawn found no OpenGL ES/OpenGL over EGL)');
+  return pick([...found, ...failures.map((failure) => ({ failure }))], `no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL (libegl-mesa0 libgl1-mesa-dri) for a software one`);
 }
 
 type Usable = { readonly adapter: WebGpuAdapter; readonly gpu: GpuLike; readonly options: object };
