@@ -12,8 +12,9 @@
 # The run installs what it needs from the kit (node if the machine has none or an old one, the Vulkan
 # loader if missing), finds the NVIDIA Vulkan driver for WebGPU (Dawn), starts Xvfb for headlessgl when one
 # is installed (webgpu runs without DISPLAY, as on a headless server), and stops itself within 300 seconds.
-# Results: gpu-check.json (and gpu-check.log) in $OUT, else in the kit. Exit status: 0 all checks passed in at least one GPU
-# mode, 1 a check failed, 2 no GPU mode could run (the log says why for each).
+# Exit status: 0 every check passed and a webgpu target ran on a hardware adapter, 1 a check failed (or a
+# suite did not finish in time), 2 no GPU target opened or all ran on software (llvmpipe).
+# Results: gpu-check.json (and gpu-check.log) in $OUT, else in the kit; the log says why a target did not run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"

@@ -8,8 +8,8 @@
  *   node gpu-check.cjs [--targets gpujs:webgpu,gpujs:headlessgl,tfjs:webgpu,cpu] [--batches 32,256,1024]
  *                      [--seconds 280] [--fixture lenet-step-tfjs-layers.json] [--json gpu-check.json]
  *
- * Exits 0 when every check passed and at least one GPU target ran, 1 when a check failed, 2 when no GPU
- * target opened (each one's reason is in the output).
+ * Exits 0 when every check passed and at least one GPU target ran on a hardware adapter, 1 when a check
+ * failed, 2 when no GPU target opened or all ran on software (each one's reason is in the output).
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -205,12 +205,14 @@ async function runParent(args: Args): Promise<number> {
   const ranGpu = results.filter((r) => r.available && (GPU_TARGETS as readonly string[]).includes(r.target));
   // A GPU target that opened but did not finish its conformance suite in time counts as one failed check.
   const failures = ranGpu.reduce((n, r) => n + (!r.available ? 0 : r.conformance ? r.conformance.failed.length : 1), 0);
-  const verdict = failures > 0 ? 'FAIL' : ranGpu.length > 0 ? 'PASS' : 'NO GPU MODE';
+  // The webgpu targets name their adapter "[hardware, ...]" or "[software, ...]" (llvmpipe, lavapipe, SwiftShader).
+  const onHardware = ranGpu.filter((r) => r.available && /\[hardware\b/.test(r.description));
+  const verdict = failures > 0 ? 'FAIL' : onHardware.length > 0 ? 'PASS' : ranGpu.length > 0 ? 'NO HARDWARE ADAPTER' : 'NO GPU MODE';
   const summary = { verdict, failedChecks: failures, seconds: Math.round((Date.now() - started) / 1000), node: process.version, results };
   const json = JSON.stringify(summary, null, 2);
   if (args.json) writeFileSync(args.json, `${json}\n`);
   console.log(json);
-  console.log(`${verdict}: ${failures} failed checks; GPU targets that ran: ${ranGpu.map((r) => r.target).join(', ') || 'none'}`);
+  console.log(`${verdict}: ${failures} failed checks; GPU targets that ran: ${ranGpu.map((r) => r.target).join(', ') || 'none'}; on a hardware adapter: ${onHardware.map((r) => r.target).join(', ') || 'none'}`);
   return failures > 0 ? 1 : verdict === 'PASS' ? 0 : 2;
 }
 
