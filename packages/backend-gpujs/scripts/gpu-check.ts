@@ -185,7 +185,7 @@ async function runChild(args: Args, target: Target): Promise<TargetResult> {
     }
     return { target, available: true, description, conformance: checked, training, note };
   } finally {
-    backend.close();
+    backend.close?.();
   }
 }
 
