@@ -79,6 +79,8 @@ async function search(): Promise<TfjsWebGpuAdapter> {
     if (!usable) continue;
     if (!usable.adapter.software) return install(usable);
     software ??= usable;
+    // OpenGL ES and OpenGL reach the same driver: the second would find the same adapter again.
+    if (label === 'opengles') break;
   }
   if (software) return install(software);
   throw new Error(`no WebGPU adapter (${failures.join('; ')})`);

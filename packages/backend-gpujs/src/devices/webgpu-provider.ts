@@ -102,6 +102,8 @@ async function findAdapter(): Promise<WebGpuProbe> {
       else found.push(candidate);
     }
     if (found.some((c) => !c.adapter.software)) break;
+    // OpenGL ES and OpenGL reach the same driver: the second would find the same adapter again.
+    if (backend !== 'default' && found.some((c) => c.adapter.backend === backend)) break;
   }
   return pick([...found, ...failures.map((failure) => ({ failure }))], `no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL (libegl-mesa0 libgl1-mesa-dri) for a software one`);
 }
