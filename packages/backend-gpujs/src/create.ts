@@ -17,11 +17,13 @@ export const GPUJS_MODES: readonly GpujsModeChoice[] = ['auto', 'webgpu', 'headl
 const DEVICE_MODES: readonly GpujsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
 
 /**
- * The order `auto` tries after a hardware WebGPU adapter. Without a GPU every mode runs on the CPU, and on
- * a 2-core machine webasm trained fastest (LeNet, batch 32: webasm 278-336 samples/s, headlessgl on Xvfb's
- * llvmpipe 217-379, webgpu on llvmpipe 115-158; batch 256: 355, 181, 63; see GPUJS-NOTES.md). headlessgl is
- * not tried: headless-gl hides its renderer, so auto cannot tell a GPU from Xvfb's software Mesa; ask for
- * gpujs:headlessgl explicitly. webasm only fails where WebAssembly is missing, hence cpu last.
+ * The order `auto` tries after a hardware WebGPU adapter. Without a GPU every mode runs on the CPU. LeNet
+ * training samples/s measured on 2 shared cores (batch 32 / 256, ranges over runs at different load):
+ * webasm 97-336 / 137-356, headlessgl on Xvfb's llvmpipe 85-379 / 80-181, webgpu on llvmpipe 27-158 / 33-63
+ * (the quiet-machine bench in BENCHMARKS.md: webasm 471 / 472, headlessgl 477 / 574). So webasm, which
+ * needs no display and degrades least under load. headlessgl is not tried: headless-gl hides its renderer,
+ * so auto cannot tell a GPU from Xvfb's software Mesa; ask for gpujs:headlessgl explicitly. webasm only
+ * fails where WebAssembly is missing, hence cpu last.
  */
 const CPU_ORDER: readonly GpujsMode[] = ['webasm', 'cpu'];
 
