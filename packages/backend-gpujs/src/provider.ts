@@ -8,8 +8,8 @@ export const gpujsProvider: BackendProvider = {
   description: 'gpu.js (WebGPU through Dawn, headless-gl, WebAssembly or plain JavaScript kernels)',
   modes: GPUJS_MODES,
   defaultMode: 'auto',
-  create: (options = {}) => createGpujsBackend({ mode: checkMode(options.mode ?? 'auto') }),
-  availability: (mode = 'auto'): Promise<Availability> => gpujsModeAvailability(checkMode(mode)),
+  create: async (options = {}) => createGpujsBackend({ mode: checkMode(options.mode ?? 'auto') }),
+  availability: async (mode = 'auto'): Promise<Availability> => gpujsModeAvailability(checkMode(mode)),
 };
 
 function checkMode(mode: string): GpujsModeChoice {

@@ -9,8 +9,8 @@ export const tfjsProvider: BackendProvider = {
   description: 'TensorFlow.js (tfjs-node, WebGPU through Dawn, wasm or cpu runtime)',
   modes: TFJS_RUNTIMES,
   defaultMode: 'auto',
-  create: (options = {}) => createTfjsBackend({ runtime: checkRuntime(options.mode ?? 'auto') }),
-  availability: (mode = 'auto'): Promise<Availability> => tfjsRuntimeAvailability(checkRuntime(mode)),
+  create: async (options = {}) => createTfjsBackend({ runtime: checkRuntime(options.mode ?? 'auto') }),
+  availability: async (mode = 'auto'): Promise<Availability> => tfjsRuntimeAvailability(checkRuntime(mode)),
 };
 
 function checkRuntime(mode: string): TfjsRuntimeRequest {
