@@ -16,6 +16,13 @@ interface WebGpuBuffer {
 
 const ignore = (): void => undefined;
 
+/**
+ * Storage buffers a kernel may bind at WebGPU's compatibility level (4 per shader stage, the device
+ * default gpu.js keeps): its array inputs plus its output. gpu.js also uses 64-thread workgroups, under
+ * the compatibility caps of 128 invocations and 128 threads along x.
+ */
+export const COMPATIBILITY_MAX_INPUTS = 3;
+
 /** gpu.js exports its WebGPU kernel class but its typings do not declare it. */
 const { WebGPUKernel } = gpujs as unknown as { WebGPUKernel: abstract new (...args: never[]) => object };
 
@@ -53,6 +60,9 @@ export class WebGpuDevice implements Device {
   }
 
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult {
+    if (spec.inputs.length > COMPATIBILITY_MAX_INPUTS) {
+      throw new Error(`gpujs webgpu: kernel ${spec.name} binds ${spec.inputs.length} inputs, over the ${COMPATIBILITY_MAX_INPUTS} a compatibility-level device allows; split the kernel`);
+    }
     return this.enqueue(this.kernels.get(spec, 'WebGPUBuffer'), spec, inputs as readonly Promise<unknown>[], scalars);
   }
 
