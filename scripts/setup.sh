@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   dataset-fashion-mnist                     # the official Fashion-MNIST IDX files in /usr/share/datasets
   xvfb xauth                                # an X display for headless-gl (gpu.js headlessgl mode)
+  libegl-mesa0 libgl1-mesa-dri              # Mesa's EGL and llvmpipe: Dawn's OpenGL ES adapter for the webgpu modes without a GPU
   libxi-dev libglu1-mesa-dev libglew-dev libx11-dev libxext-dev pkg-config  # to build gl from source
   chromium                                  # headless browser the report test renders train --report's page in
 )

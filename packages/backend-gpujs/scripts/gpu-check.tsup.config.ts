@@ -3,9 +3,11 @@ import { defineConfig } from 'tsup';
 
 /**
  * Bundles scripts/gpu-check.ts with everything it imports into one CommonJS file, so the GPU machine needs
- * only node and the two native packages (`gl`, `webgpu`), which stay external. Run from packages/backend-gpujs.
+ * only node and the packages gpu-check.sh copies next to it: the native `gl` and `webgpu`, and the cpu
+ * backend (its worker threads load their own file). Run from packages/backend-gpujs.
  */
 const packages = resolve('..');
+const external = ['gl', 'webgpu', '@lenet-ts/backend-cpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm'];
 
 export default defineConfig({
   entry: { 'gpu-check': 'scripts/gpu-check.ts' },
@@ -18,8 +20,8 @@ export default defineConfig({
   clean: false,
   sourcemap: false,
   splitting: false,
-  external: ['gl', 'webgpu'],
-  noExternal: [/^(?!gl$|webgpu$)/],
+  external,
+  noExternal: [new RegExp(`^(?!(${external.map((e) => e.replace(/[/.]/g, '\\$&')).join('|')})$)`)],
   esbuildOptions(options) {
     // Workspace sources, not dist/: nothing needs building first.
     options.alias = {

@@ -1,16 +1,29 @@
 import { BackendUnavailableError } from '@lenet-ts/core';
 import { GPU } from 'gpu.js';
 import type { Device, GpujsMode } from './devices/device.js';
+import { claimGl, glOwner } from './devices/gl-owner.js';
 import { GPUJS_MODES, type GpujsModeChoice } from './modes.js';
+
+export { GPUJS_MODES, type GpujsModeChoice };
 import { SyncDevice } from './devices/sync-device.js';
 import { WebGpuDevice } from './devices/webgpu-device.js';
-import { provideWebGpu, shortReason } from './devices/webgpu-provider.js';
+import { describeAdapter, provideWebGpu, shortReason } from './devices/webgpu-provider.js';
 import { GpujsBackend, type UnavailableMode } from './gpujs-backend.js';
 import { selfTest } from './self-test.js';
 
 
-/** The order `auto` tries. */
-const AUTO_ORDER: readonly GpujsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
+const DEVICE_MODES: readonly GpujsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
+
+/**
+ * The order `auto` tries after a hardware WebGPU adapter. Without a GPU every mode runs on the CPU. LeNet
+ * training samples/s measured on 2 shared cores (batch 32 / 256, ranges over runs at different load):
+ * webasm 97-336 / 137-356, headlessgl on Xvfb's llvmpipe 85-379 / 80-181, webgpu on llvmpipe 27-158 / 33-63
+ * (the quiet-machine bench in BENCHMARKS.md: webasm 471 / 472, headlessgl 477 / 574). So webasm, which
+ * needs no display and degrades least under load. headlessgl is not tried: headless-gl hides its renderer,
+ * so auto cannot tell a GPU from Xvfb's software Mesa; ask for gpujs:headlessgl explicitly. webasm only
+ * fails where WebAssembly is missing, hence cpu last.
+ */
+const CPU_ORDER: readonly GpujsMode[] = ['webasm', 'cpu'];
 
 export interface GpujsBackendOptions {
   readonly mode?: GpujsModeChoice;
@@ -18,21 +31,21 @@ export interface GpujsBackendOptions {
 
 /** Thrown when an explicitly requested mode cannot run here. */
 export class GpujsModeUnavailableError extends BackendUnavailableError {
-  override name = 'GpujsModeUnavailableError';
   constructor(readonly mode: GpujsMode, reason: string) {
-    super(`gpujs:${mode}`, reason, `gpu.js mode ${mode} is unavailable: ${reason}`);
+    super(`gpujs:${mode}`, reason);
+    (this as { name: string }).name = 'GpujsModeUnavailableError';
   }
 }
 
 /**
- * Creates the gpu.js backend. An explicit mode runs or throws; `auto` tries webgpu, headlessgl, webasm and
- * cpu in that order and keeps the first whose device opens and passes a short numeric self-test (gpu.js
- * itself falls back silently, so the mode is checked, not assumed). The backend's `mode` and
- * `description` say what runs and why the faster modes did not.
+ * Creates the gpu.js backend. An explicit mode runs or throws GpujsModeUnavailableError; `auto` takes
+ * webgpu when its adapter is a hardware GPU, else webasm (then cpu). Every mode must open its device and
+ * pass a short numeric self-test (gpu.js itself falls back silently, so the mode is checked, not assumed).
+ * The backend's `mode` and `description` say what runs, on which adapter, and why the others did not.
  */
 export async function createGpujsBackend(options: GpujsBackendOptions = {}): Promise<GpujsBackend> {
   const requested = options.mode ?? 'auto';
-  if (requested !== 'auto' && !AUTO_ORDER.includes(requested)) {
+  if (requested !== 'auto' && !DEVICE_MODES.includes(requested)) {
     throw new Error(`unknown gpu.js mode "${String(requested)}"; choose one of: ${GPUJS_MODES.join(', ')}`);
   }
   if (requested !== 'auto') {
@@ -41,8 +54,11 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
     return attempt.backend;
   }
   const unavailable: UnavailableMode[] = [];
-  for (const mode of AUTO_ORDER) {
-    const attempt = await tryMode(mode, unavailable);
+  const webgpu = await tryMode('webgpu', [], { hardwareOnly: true });
+  if ('backend' in webgpu) return webgpu.backend;
+  unavailable.push({ mode: 'webgpu', reason: webgpu.reason });
+  for (const mode of CPU_ORDER) {
+    const attempt = await tryMode(mode, unavailable, { noGpu: true });
     if ('backend' in attempt) return attempt.backend;
     unavailable.push({ mode, reason: attempt.reason });
   }
@@ -50,16 +66,33 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
   throw new Error(`no gpu.js mode works here: ${unavailable.map((u) => `${u.mode}: ${u.reason}`).join('; ')}`);
 }
 
-async function tryMode(mode: GpujsMode, unavailable: readonly UnavailableMode[] = []): Promise<{ backend: GpujsBackend } | { reason: string }> {
+/** Whether `mode` can run here, with the reason when not; opens (and closes) the device to find out. */
+export async function gpujsModeAvailability(mode: GpujsModeChoice): Promise<{ available: true } | { available: false; reason: string }> {
+  if (mode === 'auto') return { available: true };
+  if (!DEVICE_MODES.includes(mode)) return { available: false, reason: `unknown gpu.js mode "${String(mode)}"; choose one of: ${GPUJS_MODES.join(', ')}` };
+  const opened = await openDevice(mode, false).catch((error: unknown) => ({ reason: shortReason(error) }));
+  if ('reason' in opened) return { available: false, reason: opened.reason };
+  opened.device.close();
+  return { available: true };
+}
+
+interface TryOptions {
+  /** auto: a software WebGPU adapter is no GPU and trains slower than webasm, so it does not count. */
+  readonly hardwareOnly?: boolean;
+  /** auto found no GPU: the description says so first. */
+  readonly noGpu?: boolean;
+}
+
+async function tryMode(mode: GpujsMode, unavailable: readonly UnavailableMode[] = [], options: TryOptions = {}): Promise<{ backend: GpujsBackend } | { reason: string }> {
   let device: Device;
   try {
-    const opened = await openDevice(mode);
+    const opened = await openDevice(mode, options.hardwareOnly === true);
     if ('reason' in opened) return opened;
     device = opened.device;
   } catch (error) {
     return { reason: shortReason(error) };
   }
-  const backend = new GpujsBackend(device, [...unavailable]);
+  const backend = new GpujsBackend(device, [...unavailable], options.noGpu === true);
   const problem = await selfTest(backend).catch((error: unknown) => `self-test threw ${shortReason(error)}`);
   if (problem !== null) {
     backend.close();
@@ -68,14 +101,20 @@ async function tryMode(mode: GpujsMode, unavailable: readonly UnavailableMode[] 
   return { backend };
 }
 
-async function openDevice(mode: GpujsMode): Promise<{ device: Device } | { reason: string }> {
+async function openDevice(mode: GpujsMode, hardwareOnly: boolean): Promise<{ device: Device } | { reason: string }> {
   switch (mode) {
     case 'webgpu': {
       const probe = await provideWebGpu();
       if (!probe.ok) return { reason: probe.reason };
+      if (hardwareOnly && probe.adapter.software) {
+        return { reason: `only a software adapter, ${describeAdapter(probe.adapter)}, which trains slower than webasm on this CPU` };
+      }
       return { device: new WebGpuDevice(probe.adapter) };
     }
     case 'headlessgl':
+      if (glOwner() === 'dawn') return { reason: 'webgpu already drives OpenGL through EGL in this process, and headless-gl would crash it (run headlessgl in a process of its own)' };
+      // gpu.js makes its GLX test context on this first query (with no display it fails before GLX).
+      if (process.platform !== 'linux' || process.env.DISPLAY) claimGl('headless-gl');
       if (!GPU.isHeadlessGLSupported) return { reason: headlessGlReason() };
       return { device: new SyncDevice('headlessgl') };
     case 'webasm':

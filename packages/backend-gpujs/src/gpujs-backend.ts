@@ -12,9 +12,14 @@ import {
   type Pool2DInfo,
   type SgdInfo,
   type SgdResult,
+  assertElements,
+  HandleError,
+  HandleRegistry,
+  primitiveInputs,
 } from '@lenet-ts/core';
 import { MAX_ELEMENTS, type Device, type GpujsMode } from './devices/device.js';
-import { GpujsHandle, HandleRegistry } from './handle.js';
+import type { BufferPoolStats } from './devices/webgpu-buffer-pool.js';
+import { GpujsHandle } from './handle.js';
 import { conv2dBackwardFilterPartialSpec, conv2dBackwardInputSpec, conv2dForwardSpec } from './kernels/conv2d.js';
 import { activationBackwardSpec, activationSpec, softmaxSpec } from './kernels/elementwise.js';
 import { ACTIVATION_CODES, type KernelSpec } from './kernels/kernel-spec.js';
@@ -30,14 +35,6 @@ export interface UnavailableMode {
   readonly reason: string;
 }
 
-/** Thrown when a handle is used after dispose or close, or was not made by this backend. */
-export class GpujsHandleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GpujsHandleError';
-  }
-}
-
 /**
  * Every Backend primitive as gpu.js kernels, one kernel per (operation, shape), compiled on first use.
  * Data stays on the device between primitives (pipeline textures on GL, buffers on WebGPU); only upload
@@ -49,8 +46,13 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   readonly description: string;
   /** The gpu.js mode that actually runs the kernels. */
   readonly mode: GpujsMode;
+  /**
+   * Whether the kernels run on a GPU: true on a hardware WebGPU adapter, false on the CPU (webasm, cpu, a
+   * software adapter such as llvmpipe), null where the mode cannot tell (headless-gl hides its renderer).
+   */
+  readonly hardware: boolean | null;
 
-  private readonly registry = new HandleRegistry();
+  private readonly registry = new HandleRegistry<GpujsHandle>('gpujs');
   /** A one-element zero for kernels whose optional bias is absent; not counted as a live handle. */
   private zero: GpujsHandle | null = null;
   private closed = false;
@@ -60,9 +62,12 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     private readonly device: Device,
     /** Modes tried before this one (auto), with the reason each was not used. */
     readonly unavailable: readonly UnavailableMode[],
+    /** auto looked for a GPU and found none. */
+    noGpuFound = false,
   ) {
     this.mode = device.mode;
-    this.description = describe(device, unavailable);
+    this.hardware = device.hardware;
+    this.description = describe(device, unavailable, noGpuFound);
   }
 
   upload(data: Float32Array): GpujsHandle {
@@ -99,64 +104,61 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     return this.device.glObjects();
   }
 
+  /** Kernel-output storage buffers of the WebGPU device, pooled and reused (webgpu), else null. */
+  deviceBuffers(): BufferPoolStats | null {
+    return this.device.deviceBuffers();
+  }
+
   conv2d(x: GpujsHandle, filter: GpujsHandle, bias: GpujsHandle | null, info: Conv2DInfo, activation: ActivationKind): GpujsHandle {
-    this.input(x, sizeOf(info.inShape), 'conv2d input');
-    this.input(filter, sizeOf(info.filterShape), 'conv2d filter');
-    if (bias !== null) this.input(bias, info.outChannels, 'conv2d bias');
+    this.inputs.conv2d(x, filter, bias, info);
     return this.run(conv2dForwardSpec(info, bias !== null, checkActivation(activation)), [x, filter, bias ?? this.zeroHandle()]);
   }
 
   matMul(a: GpujsHandle, b: GpujsHandle, bias: GpujsHandle | null, info: MatMulInfo, activation: ActivationKind): GpujsHandle {
-    this.input(a, info.m * info.k, 'matMul a');
-    this.input(b, info.k * info.n, 'matMul b');
-    if (bias !== null) this.input(bias, info.n, 'matMul bias');
+    this.inputs.matMul(a, b, bias, info);
     return this.run(matMulSpec(info, bias !== null, checkActivation(activation)), [a, b, bias ?? this.zeroHandle()]);
   }
 
   maxPool(x: GpujsHandle, info: Pool2DInfo): { readonly y: GpujsHandle; readonly argmax: GpujsHandle } {
-    this.input(x, sizeOf(info.inShape), 'maxPool input');
+    this.inputs.maxPool(x, info);
     const y = this.run(maxPoolSpec(info, 'max'), [x]);
     return { y, argmax: this.run(maxPoolSpec(info, 'argmax'), [x]) };
   }
 
   activation(x: GpujsHandle, size: number, kind: ActivationKind): GpujsHandle {
-    this.input(x, size, 'activation input');
+    this.inputs.activation(x, size);
     return this.run(activationSpec(size, checkActivation(kind)), [x]);
   }
 
   softmax(x: GpujsHandle, rows: number, cols: number): GpujsHandle {
-    this.input(x, rows * cols, 'softmax input');
+    this.inputs.softmax(x, rows, cols);
     return this.run(softmaxSpec(rows, cols), [x]);
   }
 
   conv2dBackwardInput(dy: GpujsHandle, filter: GpujsHandle, info: Conv2DInfo): GpujsHandle {
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
-    this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
+    this.inputs.conv2dBackwardInput(dy, filter, info);
     return this.run(conv2dBackwardInputSpec(info), [dy, filter]);
   }
 
   conv2dBackwardFilter(x: GpujsHandle, dy: GpujsHandle, info: Conv2DInfo): GpujsHandle {
-    this.input(x, sizeOf(info.inShape), 'conv2dBackwardFilter input');
-    this.input(dy, sizeOf(info.outShape), 'conv2dBackwardFilter dy');
+    this.inputs.conv2dBackwardFilter(x, dy, info);
     const { spec, partials } = conv2dBackwardFilterPartialSpec(info);
     return this.reduce(spec, partials, sizeOf(info.filterShape), [x, dy]);
   }
 
   maxPoolBackward(dy: GpujsHandle, argmax: GpujsHandle, info: Pool2DInfo): GpujsHandle {
     const size = sizeOf(info.outShape);
-    this.input(dy, size, 'maxPoolBackward dy');
-    this.input(argmax, size, 'maxPoolBackward argmax');
+    this.inputs.maxPoolBackward(dy, argmax, info);
     return this.run(maxPoolBackwardSpec(info), [dy, argmax]);
   }
 
   activationBackward(dy: GpujsHandle, y: GpujsHandle, size: number, kind: ActivationKind): GpujsHandle {
-    this.input(dy, size, 'activationBackward dy');
-    this.input(y, size, 'activationBackward y');
+    this.inputs.activationBackward(dy, y, size);
     return this.run(activationBackwardSpec(size, checkActivation(kind)), [dy, y]);
   }
 
   biasGrad(dy: GpujsHandle, rows: number, channels: number): GpujsHandle {
-    this.input(dy, rows * channels, 'biasGrad dy');
+    this.inputs.biasGrad(dy, rows, channels);
     const { spec, partials } = columnSumPartialSpec(rows, channels);
     return this.reduce(spec, partials, channels, [dy]);
   }
@@ -165,8 +167,7 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     if (!isLossKind(info.kind)) {
       throw new Error(`gpujs backend: unknown loss '${String(info.kind)}'; expected sparse-categorical-crossentropy or softmax-cross-entropy`);
     }
-    this.input(input, info.batch * info.classes, 'loss input');
-    this.input(labels, info.batch, 'loss labels');
+    this.inputs.loss(input, labels, info);
     const gradient = this.run(lossGradientSpec(info), [input, labels]);
     const rowLosses = this.run(rowLossSpec(info), [input, labels]);
     const rowCorrect = this.run(rowCorrectSpec(info), [input, labels]);
@@ -183,14 +184,13 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   }
 
   sgdUpdate(param: GpujsHandle, grad: GpujsHandle, velocity: GpujsHandle | null, info: SgdInfo): SgdResult<GpujsHandle> {
-    this.input(param, info.size, 'sgdUpdate param');
-    this.input(grad, info.size, 'sgdUpdate grad');
+    this.inputs.sgdUpdate(param, grad, velocity, info);
     const scalars = [info.learningRate, info.momentum];
     if (info.momentum === 0) {
       return { param: this.run(sgdPlainSpec(info.size), [param, grad], [info.learningRate]), velocity: null };
     }
     // Keras starts the velocity at zero; a caller without one yet gets a fresh handle it then owns.
-    const v = velocity === null ? this.upload(new Float32Array(info.size)) : this.input(velocity, info.size, 'sgdUpdate velocity');
+    const v = velocity === null ? this.upload(new Float32Array(info.size)) : velocity;
     try {
       return {
         param: this.run(sgdMomentumParamSpec(info.size, info.nesterov), [param, v, grad], scalars),
@@ -229,7 +229,8 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   }
 
   private adopt(result: { readonly data: unknown; readonly bytes: number }, size: number): GpujsHandle {
-    return this.registry.add(new GpujsHandle(size, result.data, result.bytes));
+    const handle = new GpujsHandle(size, result.data, result.bytes);
+    return this.registry.add(handle, handle.bytes);
   }
 
   private zeroHandle(): GpujsHandle {
@@ -240,21 +241,20 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     return this.zero;
   }
 
-  private input(handle: GpujsHandle, size: number, what: string): GpujsHandle {
+  /** Every primitive's inputs, checked live and of the size the geometry says (core declares which). */
+  private readonly inputs = primitiveInputs<GpujsHandle>((handle, size, what) => {
     this.assertOpen();
     this.assertLive(handle, what);
-    if (handle.size !== size) throw new ShapeError(`gpujs backend: ${what} has ${handle.size} elements, expected ${size}`);
-    return handle;
-  }
+    assertElements('gpujs', what, handle.size, size);
+  });
 
   private assertLive(handle: GpujsHandle, what: string): void {
-    if (!(handle instanceof GpujsHandle) || !this.registry.has(handle)) {
-      throw new GpujsHandleError(`gpujs backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
-    }
+    if (!(handle instanceof GpujsHandle)) throw HandleError.disposed('gpujs', what);
+    this.registry.assertLive(handle, what);
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new GpujsHandleError('gpujs backend: used after close(); create a new backend');
+    if (this.closed) throw HandleError.closed('gpujs');
   }
 }
 
@@ -271,9 +271,21 @@ function assertAddressable(size: number, what: string): void {
   }
 }
 
-/** "webasm (headlessgl unavailable: no X display; webgpu unavailable: ...)". */
-function describe(device: Device, unavailable: readonly UnavailableMode[]): string {
-  const head = device.detail ? `${device.mode} on ${device.detail}` : device.mode;
+/** What each mode's kernels are, when the device names no renderer or adapter. */
+const KERNELS: Readonly<Record<GpujsMode, string>> = {
+  webgpu: 'WebGPU kernels',
+  headlessgl: 'WebGL kernels through headless-gl',
+  webasm: 'WebAssembly kernels',
+  cpu: 'plain JavaScript kernels',
+};
+
+/**
+ * "on NVIDIA ... [hardware, core level]" (webgpu), or from auto without a GPU "WebAssembly kernels, no GPU
+ * found (webgpu unavailable: only a software adapter, llvmpipe ...)".
+ */
+function describe(device: Device, unavailable: readonly UnavailableMode[], noGpuFound: boolean): string {
+  // The mode itself is in the backend's id (`gpujs:webasm`); this says what it runs on.
+  const head = `${device.detail ? `on ${device.detail}` : KERNELS[device.mode]}${noGpuFound ? ', no GPU found' : ''}`;
   if (unavailable.length === 0) return head;
   return `${head} (${unavailable.map((u) => `${u.mode} unavailable: ${u.reason}`).join('; ')})`;
 }

@@ -7,8 +7,8 @@ describe('runtime selection', () => {
     try {
       expect(backend.runtime).toBe('wasm');
       expect(backend.tf.getBackend()).toBe('wasm');
-      expect(backend.description).toBe('wasm (SIMD, 1 thread)');
-      expect(backend.notes.map((n) => n.runtime)).toEqual(['node', 'cpu']);
+      expect(backend.description).toBe('SIMD, 1 thread');
+      expect(backend.notes.map((n) => n.runtime)).toEqual(['node', 'webgpu', 'cpu']);
       expect(backend.notes.every((n) => n.reason === 'not tried: wasm was requested')).toBe(true);
     } finally {
       backend.close();
@@ -20,15 +20,15 @@ describe('runtime selection', () => {
     try {
       expect(backend.runtime).toBe('cpu');
       expect(backend.tf.getBackend()).toBe('cpu');
-      expect(backend.description).toBe('cpu (plain JavaScript, 1 thread)');
+      expect(backend.description).toBe('plain JavaScript, 1 thread');
     } finally {
       backend.close();
     }
   });
 
   it('an unknown runtime is refused with the valid choices', async () => {
-    await expect(createTfjsBackend({ runtime: 'webgpu' as TfjsRuntimeRequest })).rejects.toThrow(
-      'unknown tfjs runtime "webgpu"; choose one of: auto, node, wasm, cpu',
+    await expect(createTfjsBackend({ runtime: 'webgl' as TfjsRuntimeRequest })).rejects.toThrow(
+      'unknown tfjs runtime "webgl"; choose one of: auto, node, webgpu, wasm, cpu',
     );
   });
 

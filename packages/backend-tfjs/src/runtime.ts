@@ -1,12 +1,12 @@
 import { BackendUnavailableError } from '@lenet-ts/core';
 import * as tfCore from '@tensorflow/tfjs-core';
 import { TFJS_RUNTIMES, type TfjsRuntime, type TfjsRuntimeRequest } from './runtimes.js';
-
-export { TFJS_RUNTIMES, type TfjsRuntime, type TfjsRuntimeRequest };
+import { describeTfjsAdapter, provideTfjsWebGpu } from './webgpu-adapter.js';
 
 /** The TensorFlow.js namespace every op goes through; tfjs-node's is a superset of tfjs-core's. */
 export type Tf = typeof tfCore;
 
+export { TFJS_RUNTIMES, type TfjsRuntime, type TfjsRuntimeRequest };
 
 /** Why a runtime did not run. */
 export interface RuntimeNote {
@@ -33,8 +33,16 @@ export class TfjsRuntimeError extends BackendUnavailableError {
   }
 }
 
+/** Whether `request` can run here, with the reason when not; loads the runtime to find out. */
+export async function tfjsRuntimeAvailability(request: TfjsRuntimeRequest): Promise<{ available: true } | { available: false; reason: string }> {
+  if (!TFJS_RUNTIMES.includes(request)) return { available: false, reason: `unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}` };
+  if (request === 'auto') return { available: true };
+  const attempt = await tryRuntime(request, false);
+  return 'reason' in attempt ? { available: false, reason: attempt.reason } : { available: true };
+}
+
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
-const ORDER: readonly TfjsRuntime[] = ['node', 'wasm', 'cpu'];
+const ORDER: readonly TfjsRuntime[] = ['node', 'webgpu', 'wasm', 'cpu'];
 
 /**
  * Loads the requested runtime, or for `auto` the first of node, wasm, cpu that initialises, recording
@@ -47,7 +55,7 @@ export async function loadRuntime(request: TfjsRuntimeRequest): Promise<LoadedRu
   const candidates = request === 'auto' ? ORDER : [request];
   const notes: RuntimeNote[] = [];
   for (const runtime of candidates) {
-    const attempt = await tryRuntime(runtime);
+    const attempt = await tryRuntime(runtime, request === 'auto');
     if ('reason' in attempt) {
       if (request !== 'auto') throw new TfjsRuntimeError(runtime, attempt.reason);
       notes.push({ runtime, reason: attempt.reason });
@@ -64,9 +72,10 @@ export async function loadRuntime(request: TfjsRuntimeRequest): Promise<LoadedRu
 
 type Attempt = { tf: Tf; backendName: string; detail: string } | { reason: string };
 
-async function tryRuntime(runtime: TfjsRuntime): Promise<Attempt> {
+async function tryRuntime(runtime: TfjsRuntime, hardwareOnly: boolean): Promise<Attempt> {
   try {
     if (runtime === 'node') return await loadNode();
+    if (runtime === 'webgpu') return await loadWebGpu(hardwareOnly);
     if (runtime === 'wasm') return await loadWasm();
     return await loadCpu();
   } catch (error) {
@@ -99,10 +108,26 @@ async function loadWasm(): Promise<Attempt> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Threads need a Worker from a blob: URL, which Node's worker_threads rejects; SIMD works in Node 20.
   if (isNode()) tfCore.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (!(await tfCore.setBackend('wasm'))) return { reason: `initialisation failed: ${await wasmInitFailure()}` };
+  if (!(await tfCore.setBackend('wasm'))) return { reason: `initialisation failed: ${await initFailure('wasm')}` };
   const simd = await tfCore.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
   return { tf: tfCore, backendName: 'wasm', detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}` };
+}
+
+/** tfjs-backend-webgpu over Dawn, on the adapter `provideTfjsWebGpu` found (auto: hardware only). */
+async function loadWebGpu(hardwareOnly: boolean): Promise<Attempt> {
+  let adapter;
+  try {
+    adapter = await provideTfjsWebGpu();
+  } catch (error) {
+    return { reason: oneLine(error) };
+  }
+  if (hardwareOnly && adapter.software) return { reason: `only a software adapter, ${describeTfjsAdapter(adapter)}, which is slower than wasm` };
+  // Imported after navigator.gpu exists: the package registers its backend at import only where it does.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!tfCore.findBackendFactory('webgpu')) return { reason: 'tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)' };
+  if (!(await tfCore.setBackend('webgpu'))) return { reason: `initialisation failed: ${await initFailure('webgpu')}` };
+  return { tf: tfCore, backendName: 'webgpu', detail: `on ${describeTfjsAdapter(adapter)}` };
 }
 
 async function loadCpu(): Promise<Attempt> {
@@ -112,10 +137,10 @@ async function loadCpu(): Promise<Attempt> {
 }
 
 /** setBackend only logs why a backend failed; running its factory once more yields the error itself. */
-async function wasmInitFailure(): Promise<string> {
+async function initFailure(name: string): Promise<string> {
   try {
-    await tfCore.findBackendFactory('wasm')?.();
-    return 'setBackend("wasm") returned false';
+    await tfCore.findBackendFactory(name)?.();
+    return `setBackend("${name}") returned false`;
   } catch (error) {
     return oneLine(error);
   }
@@ -143,10 +168,11 @@ export function oneLine(error: unknown): string {
   return text.split('\n')[0]!.trim() || 'unknown error';
 }
 
-/** `wasm (SIMD, 1 thread; tfjs-node not used: not installed (...))`. */
+/** `SIMD, 1 thread; tfjs-node not used: not installed (...)` for wasm. */
 export function describeRuntime(loaded: LoadedRuntime): string {
   const skipped = loaded.notes
     .filter((n) => !n.reason.startsWith('not tried'))
-    .map((n) => `tfjs-${n.runtime === 'cpu' ? 'backend-cpu' : n.runtime === 'wasm' ? 'backend-wasm' : 'node'} not used: ${n.reason}`);
-  return `${loaded.runtime} (${[loaded.detail, ...skipped].join('; ')})`;
+    .map((n) => `tfjs-${n.runtime === 'node' ? 'node' : `backend-${n.runtime}`} not used: ${n.reason}`);
+  // The runtime itself is the backend's mode (the id `tfjs:wasm` names it); this says how it runs.
+  return [loaded.detail, ...skipped].join('; ');
 }

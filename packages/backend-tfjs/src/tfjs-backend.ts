@@ -23,7 +23,7 @@ import { assertArgmaxExact, maxPoolBackward, maxPoolWithArgmax } from './pool.js
 import { describeRuntime, loadRuntime, type LoadedRuntime, type RuntimeNote, type Tf, type TfjsRuntime, type TfjsRuntimeRequest } from './runtime.js';
 
 export interface TfjsBackendOptions {
-  /** Which TensorFlow.js runtime to use; `auto` (default) takes node, else wasm, else cpu. */
+  /** Which TensorFlow.js runtime to use; `auto` (default) takes node, else webgpu on a hardware adapter, else wasm, else cpu. */
   readonly runtime?: TfjsRuntimeRequest;
 }
 

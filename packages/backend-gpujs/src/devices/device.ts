@@ -1,4 +1,5 @@
 import type { KernelSpec } from '../kernels/kernel-spec.js';
+import type { BufferPoolStats } from './webgpu-buffer-pool.js';
 
 /** The gpu.js modes this backend runs on. */
 export type GpujsMode = 'headlessgl' | 'webgpu' | 'webasm' | 'cpu';
@@ -17,6 +18,8 @@ export interface Device {
   readonly mode: GpujsMode;
   /** What executes the kernels where the mode can tell (a GL renderer, a WebGPU adapter), else null. */
   readonly detail: string | null;
+  /** true: a GPU runs the kernels; false: the CPU does; null: the mode cannot tell. */
+  readonly hardware: boolean | null;
   upload(data: Float32Array): DeviceResult;
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult;
   read(data: unknown, size: number): Promise<Float32Array>;
@@ -25,6 +28,8 @@ export interface Device {
   compiledKernels(): number;
   /** Live GL textures and framebuffers of the context (headlessgl), else null. */
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null;
+  /** Kernel-output storage buffers of the WebGPU device and their reuse (webgpu), else null. */
+  deviceBuffers(): BufferPoolStats | null;
   close(): void;
 }
 

@@ -35,6 +35,7 @@ export class GpujsFallbackError extends Error {
  */
 export class SyncDevice implements Device {
   readonly detail: string | null;
+  readonly hardware: boolean | null;
   private readonly gpu: GPU;
   private readonly kernels: KernelCache;
   private readonly verified = new WeakSet<KernelRun>();
@@ -43,6 +44,7 @@ export class SyncDevice implements Device {
   private closed = false;
 
   constructor(readonly mode: SyncMode) {
+    this.hardware = mode === 'headlessgl' ? null : false;
     this.gpu = new GPU({ mode });
     const chosen = (this.gpu as unknown as { Kernel: unknown }).Kernel;
     if (chosen !== KERNEL_CLASS[mode]) {
@@ -91,6 +93,10 @@ export class SyncDevice implements Device {
 
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null {
     return this.counter ? { textures: this.counter.textures, framebuffers: this.counter.framebuffers } : null;
+  }
+
+  deviceBuffers(): null {
+    return null;
   }
 
   close(): void {

@@ -5,6 +5,8 @@ import { copySpec } from '../kernels/elementwise.js';
 import type { KernelSpec } from '../kernels/kernel-spec.js';
 import type { Device, DeviceResult } from './device.js';
 import { GpujsFallbackError } from './sync-device.js';
+import type { BufferPoolStats } from './webgpu-buffer-pool.js';
+import { describeAdapter, type WebGpuAdapter } from './webgpu-provider.js';
 
 /** gpu.js's pipeline result in webgpu mode: a storage buffer that stays on the GPU. */
 interface WebGpuBuffer {
@@ -13,6 +15,13 @@ interface WebGpuBuffer {
 }
 
 const ignore = (): void => undefined;
+
+/**
+ * Storage buffers a kernel may bind at WebGPU's compatibility level (4 per shader stage, the device
+ * default gpu.js keeps): its array inputs plus its output. gpu.js also uses 64-thread workgroups, under
+ * the compatibility caps of 128 invocations and 128 threads along x.
+ */
+export const COMPATIBILITY_MAX_INPUTS = 3;
 
 /** gpu.js exports its WebGPU kernel class but its typings do not declare it. */
 const { WebGPUKernel } = gpujs as unknown as { WebGPUKernel: abstract new (...args: never[]) => object };
@@ -25,13 +34,17 @@ const { WebGPUKernel } = gpujs as unknown as { WebGPUKernel: abstract new (...ar
  */
 export class WebGpuDevice implements Device {
   readonly mode = 'webgpu' as const;
+  readonly detail: string;
+  readonly hardware: boolean;
   private readonly gpu: GPU;
   private readonly kernels: KernelCache;
   private readonly verified = new WeakSet<KernelRun>();
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly detail: string | null) {
+  constructor(readonly adapter: WebGpuAdapter) {
+    this.detail = describeAdapter(adapter);
+    this.hardware = !adapter.software;
     this.gpu = new GPU({ mode: 'webgpu' });
     if ((this.gpu as unknown as { Kernel: unknown }).Kernel !== WebGPUKernel) {
       throw new GpujsFallbackError('gpu.js did not choose its WebGPU kernels for mode webgpu');
@@ -47,6 +60,9 @@ export class WebGpuDevice implements Device {
   }
 
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult {
+    if (spec.inputs.length > COMPATIBILITY_MAX_INPUTS) {
+      throw new Error(`gpujs webgpu: kernel ${spec.name} binds ${spec.inputs.length} inputs, over the ${COMPATIBILITY_MAX_INPUTS} a compatibility-level device allows; split the kernel`);
+    }
     return this.enqueue(this.kernels.get(spec, 'WebGPUBuffer'), spec, inputs as readonly Promise<unknown>[], scalars);
   }
 
@@ -76,11 +92,16 @@ export class WebGpuDevice implements Device {
     return null;
   }
 
+  deviceBuffers(): BufferPoolStats | null {
+    return this.adapter.pool?.stats() ?? null;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     const gpu = this.gpu;
-    this.tail = this.tail.then(() => gpu.destroy()).then(ignore, ignore);
+    const pool = this.adapter.pool;
+    this.tail = this.tail.then(() => gpu.destroy()).then(() => pool?.trim()).then(ignore, ignore);
     this.kernels.clear();
   }
 
