@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { resolveOutputTarget } from '@lenet-ts/core/node';
 import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
@@ -28,6 +29,8 @@ export interface TrainOptions extends BackendOptions {
   /** A checkpoint path, or true to use --checkpoint (or the one next to --save). */
   resume?: string | true;
   report?: string;
+  /** Replace an existing --checkpoint file that this run does not resume from. */
+  overwrite?: boolean;
 }
 
 export interface TrainContext {
@@ -52,6 +55,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet')
     .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)')
     .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)')
+    .option('--overwrite', 'let --checkpoint replace an existing file this run does not resume from')
     .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images')
     .action(async (options: TrainOptions, command: Command) =>
       train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
@@ -70,6 +74,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
   const { out } = context;
   const paths = outputPaths(options);
   const resumePath = resumeSource(options, paths);
+  assertOwnCheckpoint(paths.checkpoint, resumePath, options.overwrite === true);
   const backend = await createBackend(backendChoice(options));
   let model: Sequential | null = null;
   try {
@@ -242,6 +247,27 @@ function outputPaths(options: TrainOptions): OutputPaths {
     assertWritable(path, what, option);
   }
   return paths;
+}
+
+/**
+ * A checkpoint file is written over after every epoch: one that exists and is not the file this run
+ * resumes from (another run's checkpoint, a model someone named by mistake) is refused unless --overwrite.
+ */
+function assertOwnCheckpoint(checkpoint: string | undefined, resumePath: string | undefined, overwrite: boolean): void {
+  if (!checkpoint || overwrite) return;
+  const { target, existing } = resolveOutputTarget(checkpoint);
+  if (!existing || (resumePath !== undefined && sameTarget(resumePath, target))) return;
+  throw new UsageError(
+    `the checkpoint ${checkpoint} already exists and this run does not resume from it; pass --resume ${checkpoint} to continue that run, or --overwrite to replace it`,
+  );
+}
+
+function sameTarget(path: string, target: string): boolean {
+  try {
+    return resolveOutputTarget(path).target === target;
+  } catch {
+    return false; // not a regular file: reading it as a checkpoint will say so
+  }
 }
 
 function resumeSource(options: TrainOptions, paths: OutputPaths): string | undefined {
