@@ -3,7 +3,7 @@ import { defaultProvider, installedBackendIds, providers } from '@lenet-ts/backe
 import { formatBackendId, parseBackendId } from '@lenet-ts/core';
 import { presets } from '@lenet-ts/lenet';
 import { resolveBackend, UsageError } from './backends.js';
-import { nonNegativeInt } from './options.js';
+import { seed } from './options.js';
 
 /** The options that pick a backend: `--backend name[:mode]`, plus each backend's own mode flag (an alias). */
 export interface BackendOptions {
@@ -31,7 +31,7 @@ export const DEFAULT_SEED = 0;
 export function addRecipeOptions(command: Command, seedHelp = 'seed for the initial weights and the batch order'): Command {
   return command
     .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
-    .option('--seed <n>', seedHelp, nonNegativeInt, DEFAULT_SEED);
+    .option('--seed <n>', seedHelp, seed, DEFAULT_SEED);
 }
 
 /** Backend selection plus the recipe and seed. */

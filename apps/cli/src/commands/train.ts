@@ -5,10 +5,10 @@ import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
 import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
-import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
+import { DivergedWeightsError, fittedRows, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
 import { loadData, type DataLocations } from '../data.js';
 import { assertWritable } from '../files.js';
-import { watchInterrupt } from '../interrupt.js';
+import { STOP_REASONS, watchInterrupt, type StopReason } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
 import { writeTrainingReport } from '../report/report.js';
@@ -116,6 +116,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     }
     settings = { ...settings, rows: rows.count };
     const test = firstRows(data.test, options.testLimit);
+    announceClamp(out, '--limit', settings.limit, data.train.count, 'training rows');
+    announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
+    assertFullBatch(settings);
     out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
     if (resumeFrom) {
       out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
@@ -142,77 +145,98 @@ export async function train(options: TrainOptions, command: Command, context: Tr
           ? `${resumePath} is unchanged: continue with --resume ${resumePath} --lr <smaller>`
           : 'no checkpoint was written';
 
+    const written: string[] = [];
+    const keptNow = () => {
+      const files = [...(lastCheckpoint ? [`the checkpoint ${lastCheckpoint.path} (after epoch ${lastCheckpoint.epoch})`] : []), ...written];
+      return files.length > 0 ? `kept: ${files.join(', ')}` : resumePath ? `${resumePath} is unchanged` : 'nothing was saved';
+    };
     // On a terminal the notice must not land on the live progress bar's line.
-    const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line));
-    let history: EpochLogs[];
-    let interruptedAt: FitState | null = null;
-    const started = performance.now();
+    const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line), { stdout: context.output, kept: keptNow });
     try {
-      history = await model.fit(rows, {
-        batchSize: settings.batchSize,
-        epochs: settings.epochs,
-        validationSplit: settings.validationSplit,
-        seed: settings.seed,
-        output: context.output,
-        resumeFrom,
-        shouldStop: () => interrupt.requested,
-        onEpochEnd: async (logs, state) => {
-          if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
-            throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
-          }
-          await saveCheckpoint(state);
-        },
-        onInterrupt: async (state) => {
-          interruptedAt = state;
-          await saveCheckpoint(state);
-        },
-      });
-    } catch (error) {
-      if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
-        // Core names the fix in library terms; here it is a flag.
-        const finding = error instanceof NonFiniteLossError ? error.finding : error.message;
-        throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+      let history: EpochLogs[];
+      let interruptedAt: FitState | null = null;
+      const started = performance.now();
+      try {
+        history = await model.fit(rows, {
+          batchSize: settings.batchSize,
+          epochs: settings.epochs,
+          validationSplit: settings.validationSplit,
+          seed: settings.seed,
+          output: context.output,
+          resumeFrom,
+          shouldStop: () => interrupt.requested,
+          onEpochEnd: async (logs, state) => {
+            if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
+              throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+            }
+            await saveCheckpoint(state);
+          },
+          onInterrupt: async (state) => {
+            interruptedAt = state;
+            await saveCheckpoint(state);
+          },
+        });
+      } catch (error) {
+        if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
+          // Core names the fix in library terms; here it is a flag.
+          const finding = error instanceof NonFiniteLossError ? error.finding : error.message;
+          throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+        }
+        throw error;
       }
-      throw error;
+      if (interrupt.requested) {
+        const at = interruptedAt as FitState | null;
+        const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
+        throw new Interrupted(
+          `${stopCause(interrupt.reason!)}stopped at ${where}; ${
+            paths.checkpoint
+              ? `checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
+              : 'nothing saved (pass --checkpoint or --save to keep progress)'
+          }`,
+          STOP_REASONS[interrupt.reason!].exitCode,
+        );
+      }
+      // Training is done: a signal now lets the evaluation and the writes finish (a second one quits at once).
+      interrupt.finishing();
+      const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
+      await signalsDelivered();
+      const seconds = (performance.now() - started) / 1000;
+      out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
+      const last = history[history.length - 1];
+      out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
+      if (paths.save) {
+        await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
+        written.push(`the model ${paths.save}`);
+        out(`Saved the model to ${paths.save}`);
+      }
+      if (paths.report) {
+        await writeTrainingReport(paths.report, model, test, {
+          title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
+          facts: [
+            ['backend', `${backend.name} (${backend.description})`],
+            ['preset', settings.preset],
+            ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
+            ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
+            ['epochs', String(history.length)],
+            ['test images', String(result.count)],
+            ['written', new Date().toISOString()],
+          ],
+          history,
+          test: { loss: result.loss, accuracy: result.accuracy },
+          classNames: data.classNames,
+        });
+        written.push(`the report ${paths.report}`);
+        out(`Wrote the report to ${paths.report}`);
+      }
+      await signalsDelivered();
+      if (interrupt.requested && interrupt.reason !== 'pipe') {
+        throw new Interrupted(
+          `${stopCause(interrupt.reason!)}came after training had finished; the evaluation ran to its end and ${written.length > 0 ? `${written.join(', ')} ${written.length > 1 ? 'were' : 'was'} written` : 'there was nothing to write'}`,
+          STOP_REASONS[interrupt.reason!].exitCode,
+        );
+      }
     } finally {
       interrupt.dispose();
-    }
-    if (interrupt.requested) {
-      const at = interruptedAt as FitState | null;
-      const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
-      throw new Interrupted(
-        paths.checkpoint
-          ? `stopped at ${where}; checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
-          : `stopped at ${where}; nothing saved (pass --checkpoint or --save to keep progress)`,
-      );
-    }
-
-    const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
-    const seconds = (performance.now() - started) / 1000;
-    out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
-    const last = history[history.length - 1];
-    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
-    if (paths.save) {
-      await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
-      out(`Saved the model to ${paths.save}`);
-    }
-    if (paths.report) {
-      await writeTrainingReport(paths.report, model, test, {
-        title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
-        facts: [
-          ['backend', `${backend.name} (${backend.description})`],
-          ['preset', settings.preset],
-          ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
-          ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
-          ['epochs', String(history.length)],
-          ['test images', String(result.count)],
-          ['written', new Date().toISOString()],
-        ],
-        history,
-        test: { loss: result.loss, accuracy: result.accuracy },
-        classNames: data.classNames,
-      });
-      out(`Wrote the report to ${paths.report}`);
     }
   } finally {
     model?.dispose();
@@ -268,6 +292,39 @@ function sameTarget(path: string, target: string): boolean {
   } catch {
     return false; // not a regular file: reading it as a checkpoint will say so
   }
+}
+
+/**
+ * Signal handlers run on an event-loop turn, and awaiting settled promises gives none: a signal that came
+ * during a long stretch of main-thread work would otherwise be lost when the watch is disposed.
+ */
+function signalsDelivered(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A limit above what the data holds is not an error, but the run says what it uses instead. */
+function announceClamp(out: (line: string) => void, option: string, limit: number | null | undefined, available: number, what: string): void {
+  if (limit && limit > available) out(`Note: ${option} ${limit} is more than the ${available} ${what}; using all ${available}`);
+}
+
+/**
+ * Fit trains on whole batches only: rows that leave no full batch after the validation split would train
+ * on nothing (a NaN loss, and a checkpoint its own --resume refuses).
+ */
+function assertFullBatch(settings: RunSettings): void {
+  const trained = fittedRows(settings);
+  if (trained >= settings.batchSize) return;
+  let needed = settings.batchSize;
+  while (fittedRows({ rows: needed, validationSplit: settings.validationSplit }) < settings.batchSize) needed++;
+  const split = settings.validationSplit > 0 ? ` after the ${Math.round(100 * settings.validationSplit)}% validation split` : '';
+  throw new UsageError(
+    `${settings.rows} training rows leave ${trained}${split}, less than one batch of ${settings.batchSize}; pass --limit ${needed} or more, or a --batch-size of at most ${trained || 1}`,
+  );
+}
+
+/** How an interruption message starts: nothing for Ctrl-C (the usual case), else what stopped the run. */
+function stopCause(reason: StopReason): string {
+  return reason === 'SIGINT' ? '' : reason === 'pipe' ? 'stdout was closed: ' : `${reason}: `;
 }
 
 function resumeSource(options: TrainOptions, paths: OutputPaths): string | undefined {
