@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
 import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { DivergedWeightsError, fittedRows, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
-import { loadData, type DataLocations } from '../data.js';
+import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { assertWritable } from '../files.js';
 import { STOP_REASONS, watchInterrupt, type StopReason } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
@@ -24,6 +24,7 @@ export interface TrainOptions extends BackendOptions {
   limit?: number;
   testLimit?: number;
   dataDir?: string;
+  dataset?: DatasetName;
   save?: string;
   checkpoint?: string;
   /** A checkpoint path, or true to use --checkpoint (or the one next to --save). */
@@ -108,8 +109,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         rows: 0,
       };
     }
-    const data = await loadData(options.dataDir, context.data);
-    out(`Data: Fashion-MNIST from ${data.source} (${data.origin})`);
+    const data = await loadData(options.dataDir, context.data, options.dataset);
+    out(`Data: ${data.title} from ${data.source} (${data.origin})`);
     const rows = firstRows(data.train, settings.limit ?? undefined);
     if (resumePath && rows.count !== settings.rows) {
       throw new RunError(`${resumePath} was made for ${settings.rows} training rows, this data gives ${rows.count}; resume with the same data set`);
