@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeIdx } from '@lenet-ts/core/data';
 import { internalErrorLine } from './cli.js';
 import type { DataLocations } from './data.js';
 import { checksumsOf, expectOneLineError, modelFileBytes, removeTempDirs, tempDir, tinyFashionMnist, writeDataDir } from './test-support/fixtures.js';
@@ -63,6 +64,23 @@ describe('limits', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Note: --limit 5000 is more than the 100 training rows; using all 100');
     expect(result.stdout).toContain('Note: --test-limit 99 is more than the 4 test images; using all 4');
+  });
+});
+
+describe('clamped values are announced', () => {
+  it('predict --top above the class count, evaluate --limit above the test set', async () => {
+    const image = join(tempDir(), 'one-idx3-ubyte');
+    writeFileSync(image, encodeIdx([1, 28, 28], new Uint8Array(784)));
+    const predicted = await runInProcess(['predict', '--model', model, '--top', '12', image]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stdout).toContain('Note: --top 12 is more than the 10 classes; showing all 10');
+    const evaluated = await runInProcess(['evaluate', '--model', model, '--data-dir', dataDir, '--limit', '50'], { data });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toContain('Note: --limit 50 is more than the 4 test images; using all 4');
+  });
+
+  it('a --batch-size no data set can fill names only the fix that works', async () => {
+    expectOneLineError(await runInProcess(['train', '--data-dir', dataDir, '--batch-size', '5000'], { data }), 2, /100 training rows leave 90 after the 10% validation split, less than one batch of 5000; pass a --batch-size of at most 90$/);
   });
 });
 

@@ -119,7 +119,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     const test = firstRows(data.test, options.testLimit);
     announceClamp(out, '--limit', settings.limit, data.train.count, 'training rows');
     announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
-    assertFullBatch(settings);
+    assertFullBatch(settings, data.train.count);
     out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
     if (resumeFrom) {
       out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
@@ -312,14 +312,15 @@ function announceClamp(out: (line: string) => void, option: string, limit: numbe
  * Fit trains on whole batches only: rows that leave no full batch after the validation split would train
  * on nothing (a NaN loss, and a checkpoint its own --resume refuses).
  */
-function assertFullBatch(settings: RunSettings): void {
+function assertFullBatch(settings: RunSettings, available: number): void {
   const trained = fittedRows(settings);
   if (trained >= settings.batchSize) return;
   let needed = settings.batchSize;
   while (fittedRows({ rows: needed, validationSplit: settings.validationSplit }) < settings.batchSize) needed++;
   const split = settings.validationSplit > 0 ? ` after the ${Math.round(100 * settings.validationSplit)}% validation split` : '';
+  const fixes = [...(needed <= available ? [`--limit ${needed} or more`] : []), ...(trained > 0 ? [`a --batch-size of at most ${trained}`] : [])];
   throw new UsageError(
-    `${settings.rows} training rows leave ${trained}${split}, less than one batch of ${settings.batchSize}; pass --limit ${needed} or more, or a --batch-size of at most ${trained || 1}`,
+    `${settings.rows} training rows leave ${trained}${split}, less than one batch of ${settings.batchSize}; ${fixes.length > 0 ? `pass ${fixes.join(', or ')}` : 'use a larger data set'}`,
   );
 }
 
