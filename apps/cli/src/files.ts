@@ -1,4 +1,4 @@
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { FileTooLargeError, NotARegularFileError, readRegularFile, resolveOutputTarget, writeFileAtomic } from '@lenet-ts/core/node';
 import { basename, dirname, join, sep } from 'node:path';
 import { RunError } from './run-error.js';
@@ -34,6 +34,46 @@ export function assertWritable(path: string, what: string, option: string): void
     if (error instanceof NotARegularFileError) throw new RunError(`the ${what} ${path} is ${notRegular(error)}; ${fix}`);
     throw new RunError(`cannot write the ${what} ${path} (${describeErrno(error)}); ${fix}`);
   }
+}
+
+/** A file a run will write, and about how many bytes it will take. */
+export interface PlannedOutput {
+  readonly path: string;
+  readonly bytes: number;
+  readonly what: string;
+  readonly option: string;
+}
+
+/**
+ * Fails before training when the outputs will not fit: the files on one file system together need at
+ * most its free space (an atomic write holds the old and the new file at once, so a replaced file frees
+ * nothing). A full disk found only after training would lose the run.
+ */
+export function assertSpaceFor(outputs: readonly PlannedOutput[]): void {
+  const byDevice = new Map<number, { dir: string; free: number; needed: number; outputs: PlannedOutput[] }>();
+  for (const output of outputs) {
+    const dir = dirname(resolveOutputTarget(output.path).target);
+    const device = statSync(dir).dev;
+    let entry = byDevice.get(device);
+    if (!entry) {
+      const fs = statfsSync(dir);
+      entry = { dir, free: fs.bavail * fs.bsize, needed: 0, outputs: [] };
+      byDevice.set(device, entry);
+    }
+    entry.needed += output.bytes;
+    entry.outputs.push(output);
+  }
+  for (const { free, needed, outputs: on } of byDevice.values()) {
+    if (needed <= free) continue;
+    const what = on.map((o) => `the ${o.what} ${o.path}`).join(' and ');
+    throw new RunError(
+      `${what} will need about ${kilobytes(needed)} kB, but that file system has ${kilobytes(free)} kB free; free some space or pass ${on.map((o) => o.option).join('/')} a path on another file system`,
+    );
+  }
+}
+
+function kilobytes(bytes: number): string {
+  return Math.ceil(bytes / 1024).toString();
 }
 
 /**

@@ -63,6 +63,23 @@ describe('writing through and over files', () => {
   });
 });
 
+describe('a file system too small for the outputs (a real 256 kB tmpfs; the tests run as root, as CI does)', () => {
+  it('is found before training, not after it', async () => {
+    const mountPoint = join(tempDir(), 'small');
+    execFileSync('mkdir', [mountPoint]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]);
+    try {
+      // A d2l LeNet's weights alone are about 250 kB: the model and its checkpoint need several times the space.
+      const result = await runInProcess([...quick(), '--save', join(mountPoint, 'm.lenet')], { data });
+      expectOneLineError(result, 1, /the model file .*m\.lenet and the checkpoint .*m\.lenet\.ckpt will need about \d+ kB, but that file system has \d+ kB free; free some space or pass --save\/--checkpoint a path on another file system$/);
+      expect(result.stdout).not.toMatch(/Epoch/);
+      expect(listDir(mountPoint)).toEqual([]);
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
+  });
+});
+
 describe('--checkpoint onto a file that is not this run\'s checkpoint', () => {
   it('another run\'s checkpoint or a model is refused, naming --resume and --overwrite; --overwrite replaces it', async () => {
     const dir = tempDir();

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { resolveOutputTarget } from '@lenet-ts/core/node';
-import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { encodeModel, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
 import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { DivergedWeightsError, fittedRows, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
 import { loadData, type DataLocations, type DatasetName } from '../data.js';
-import { assertWritable } from '../files.js';
+import { assertSpaceFor, assertWritable, type PlannedOutput } from '../files.js';
 import { STOP_REASONS, watchInterrupt, type StopReason } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
@@ -120,6 +120,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     announceClamp(out, '--limit', settings.limit, data.train.count, 'training rows');
     announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
     assertFullBatch(settings, data.train.count);
+    await assertOutputsFit(paths, model, settings);
     out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
     if (resumeFrom) {
       out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
@@ -185,7 +186,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         }
         throw error;
       }
-      if (interrupt.requested) {
+      // A signal in the very last step still stops nothing: every epoch is done, so the run finishes.
+      const trainingDone = interruptedAt === null && history.length >= settings.epochs;
+      if (interrupt.requested && !trainingDone) {
         const at = interruptedAt as FitState | null;
         const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
         throw new Interrupted(
@@ -301,6 +304,24 @@ function sameTarget(path: string, target: string): boolean {
  */
 function signalsDelivered(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Headers, metadata and history are JSON of a few kB; this leaves room for long histories. */
+const HEADER_ALLOWANCE = 64 * 1024;
+/** The report is one HTML page with a few charts and image grids. */
+const REPORT_ALLOWANCE = 2 * 2 ** 20;
+
+/** Sizes what the run will write (the weights are the bulk: as large now as after training) and checks it fits. */
+async function assertOutputsFit(paths: OutputPaths, model: Sequential, settings: RunSettings): Promise<void> {
+  const weights = (await encodeModel(model)).length;
+  const planned: PlannedOutput[] = [];
+  if (paths.save) planned.push({ path: paths.save, bytes: weights + HEADER_ALLOWANCE, what: 'model file', option: '--save' });
+  if (paths.checkpoint) {
+    // Weights, one velocity per weight, and the uint32 training-row order.
+    planned.push({ path: paths.checkpoint, bytes: 2 * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE, what: 'checkpoint', option: '--checkpoint' });
+  }
+  if (paths.report) planned.push({ path: paths.report, bytes: REPORT_ALLOWANCE, what: 'report', option: '--report' });
+  assertSpaceFor(planned);
 }
 
 /** A limit above what the data holds is not an error, but the run says what it uses instead. */

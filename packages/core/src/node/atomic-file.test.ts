@@ -100,6 +100,23 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('writeFileAtomic on a full file system (a real 64 kB tmpfs; the tests run as root, as CI does)', () => {
+  it('fails with ENOSPC, keeps the old file whole and leaves no temporary file', () => {
+    const mountPoint = join(scratch(), 'small');
+    mkdirSync(mountPoint);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint]);
+    try {
+      const path = join(mountPoint, 'model.lenet');
+      writeFileAtomic(path, 'old');
+      expect(() => writeFileAtomic(path, new Uint8Array(200 * 1024).fill(1))).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+      expect(readFileSync(path, 'utf8')).toBe('old');
+      expect(readdirSync(mountPoint)).toEqual(['model.lenet']);
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
+  });
+});
+
 describe('readRegularFile', () => {
   it('reads a regular file and refuses FIFOs, devices, directories and files over the limit without blocking', () => {
     const dir = scratch();
