@@ -91,3 +91,16 @@ export function watchInterrupt(notify: (line: string) => void, options: WatchOpt
     },
   };
 }
+
+/**
+ * Signal handlers run on an event-loop turn, and awaiting settled promises gives none: a signal that came
+ * during a long stretch of main-thread work would otherwise be lost when the watch is disposed.
+ */
+export function signalsDelivered(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** How an interruption message starts: nothing for Ctrl-C (the usual case), else what stopped the run. */
+export function stopCause(reason: StopReason): string {
+  return reason === 'SIGINT' ? '' : reason === 'pipe' ? 'stdout was closed: ' : `${reason}: `;
+}

@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
-import { resolveOutputTarget } from '@lenet-ts/core/node';
-import { encodeModel, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
 import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
-import { DivergedWeightsError, fittedRows, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
+import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
 import { loadData, type DataLocations, type DatasetName } from '../data.js';
-import { assertSpaceFor, assertWritable, type PlannedOutput } from '../files.js';
-import { STOP_REASONS, watchInterrupt, type StopReason } from '../interrupt.js';
+import { assertWritable } from '../files.js';
+import { signalsDelivered, STOP_REASONS, stopCause, watchInterrupt } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
+import { announceClamp, assertFullBatch, assertOutputsFit, assertOwnCheckpoint, type OutputPaths } from '../preflight.js';
 import { writeTrainingReport } from '../report/report.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
@@ -63,12 +63,6 @@ export function registerTrain(program: Command, io: CliIo): void {
     );
 }
 
-/** Where a run writes: the model, the per-epoch checkpoint (by default `<save>.ckpt`) and the report. */
-interface OutputPaths {
-  readonly save?: string;
-  readonly checkpoint?: string;
-  readonly report?: string;
-}
 
 /** Trains LeNet (fresh or resumed from a checkpoint), evaluates it, and writes what was asked for. */
 export async function train(options: TrainOptions, command: Command, context: TrainContext): Promise<void> {
@@ -78,6 +72,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
   assertOwnCheckpoint(paths.checkpoint, resumePath, options.overwrite === true);
   const backend = await createBackend(backendChoice(options));
   let model: Sequential | null = null;
+  // The signal watch lasts through the evaluation and the writes (a signal then lets them finish).
+  let stopWatching = () => {};
   try {
     out(backendLine(backend));
     const engine = new Engine(backend);
@@ -154,95 +150,93 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     };
     // On a terminal the notice must not land on the live progress bar's line.
     const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line), { stdout: context.output, kept: keptNow });
+    stopWatching = () => interrupt.dispose();
+    let history: EpochLogs[];
+    let interruptedAt: FitState | null = null;
+    const started = performance.now();
     try {
-      let history: EpochLogs[];
-      let interruptedAt: FitState | null = null;
-      const started = performance.now();
-      try {
-        history = await model.fit(rows, {
-          batchSize: settings.batchSize,
-          epochs: settings.epochs,
-          validationSplit: settings.validationSplit,
-          seed: settings.seed,
-          output: context.output,
-          resumeFrom,
-          shouldStop: () => interrupt.requested,
-          onEpochEnd: async (logs, state) => {
-            if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
-              throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
-            }
-            await saveCheckpoint(state);
-          },
-          onInterrupt: async (state) => {
-            interruptedAt = state;
-            await saveCheckpoint(state);
-          },
-        });
-      } catch (error) {
-        if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
-          // Core names the fix in library terms; here it is a flag.
-          const finding = error instanceof NonFiniteLossError ? error.finding : error.message;
-          throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
-        }
-        throw error;
+      history = await model.fit(rows, {
+        batchSize: settings.batchSize,
+        epochs: settings.epochs,
+        validationSplit: settings.validationSplit,
+        seed: settings.seed,
+        output: context.output,
+        resumeFrom,
+        shouldStop: () => interrupt.requested,
+        onEpochEnd: async (logs, state) => {
+          if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
+            throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+          }
+          await saveCheckpoint(state);
+        },
+        onInterrupt: async (state) => {
+          interruptedAt = state;
+          await saveCheckpoint(state);
+        },
+      });
+    } catch (error) {
+      if (error instanceof NonFiniteLossError || error instanceof DivergedWeightsError) {
+        // Core names the fix in library terms; here it is a flag.
+        const finding = error instanceof NonFiniteLossError ? error.finding : error.message;
+        throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
       }
-      // A signal in the very last step still stops nothing: every epoch is done, so the run finishes.
-      const trainingDone = interruptedAt === null && history.length >= settings.epochs;
-      if (interrupt.requested && !trainingDone) {
-        const at = interruptedAt as FitState | null;
-        const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
-        throw new Interrupted(
-          `${stopCause(interrupt.reason!)}stopped at ${where}; ${
-            paths.checkpoint
-              ? `checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
-              : 'nothing saved (pass --checkpoint or --save to keep progress)'
-          }`,
-          STOP_REASONS[interrupt.reason!].exitCode,
-        );
-      }
-      // Training is done: a signal now lets the evaluation and the writes finish (a second one quits at once).
-      interrupt.finishing();
-      const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
-      await signalsDelivered();
-      const seconds = (performance.now() - started) / 1000;
-      out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
-      const last = history[history.length - 1];
-      out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
-      if (paths.save) {
-        await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
-        written.push(`the model ${paths.save}`);
-        out(`Saved the model to ${paths.save}`);
-      }
-      if (paths.report) {
-        await writeTrainingReport(paths.report, model, test, {
-          title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
-          facts: [
-            ['backend', `${backend.name} (${backend.description})`],
-            ['preset', settings.preset],
-            ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
-            ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
-            ['epochs', String(history.length)],
-            ['test images', String(result.count)],
-            ['written', new Date().toISOString()],
-          ],
-          history,
-          test: { loss: result.loss, accuracy: result.accuracy },
-          classNames: data.classNames,
-        });
-        written.push(`the report ${paths.report}`);
-        out(`Wrote the report to ${paths.report}`);
-      }
-      await signalsDelivered();
-      if (interrupt.requested && interrupt.reason !== 'pipe') {
-        throw new Interrupted(
-          `${stopCause(interrupt.reason!)}came after training had finished; the evaluation ran to its end and ${written.length > 0 ? `${written.join(', ')} ${written.length > 1 ? 'were' : 'was'} written` : 'there was nothing to write'}`,
-          STOP_REASONS[interrupt.reason!].exitCode,
-        );
-      }
-    } finally {
-      interrupt.dispose();
+      throw error;
+    }
+    // A signal in the very last step still stops nothing: every epoch is done, so the run finishes.
+    const trainingDone = interruptedAt === null && history.length >= settings.epochs;
+    if (interrupt.requested && !trainingDone) {
+      const at = interruptedAt as FitState | null;
+      const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
+      throw new Interrupted(
+        `${stopCause(interrupt.reason!)}stopped at ${where}; ${
+          paths.checkpoint
+            ? `checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
+            : 'nothing saved (pass --checkpoint or --save to keep progress)'
+        }`,
+        STOP_REASONS[interrupt.reason!].exitCode,
+      );
+    }
+    // Training is done: a signal now lets the evaluation and the writes finish (a second one quits at once).
+    interrupt.finishing();
+    const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
+    await signalsDelivered();
+    const seconds = (performance.now() - started) / 1000;
+    out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
+    const last = history[history.length - 1];
+    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
+    if (paths.save) {
+      await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
+      written.push(`the model ${paths.save}`);
+      out(`Saved the model to ${paths.save}`);
+    }
+    if (paths.report) {
+      await writeTrainingReport(paths.report, model, test, {
+        title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
+        facts: [
+          ['backend', `${backend.name} (${backend.description})`],
+          ['preset', settings.preset],
+          ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
+          ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
+          ['epochs', String(history.length)],
+          ['test images', String(result.count)],
+          ['written', new Date().toISOString()],
+        ],
+        history,
+        test: { loss: result.loss, accuracy: result.accuracy },
+        classNames: data.classNames,
+      });
+      written.push(`the report ${paths.report}`);
+      out(`Wrote the report to ${paths.report}`);
+    }
+    await signalsDelivered();
+    if (interrupt.requested && interrupt.reason !== 'pipe') {
+      throw new Interrupted(
+        `${stopCause(interrupt.reason!)}came after training had finished; the evaluation ran to its end and ${written.length > 0 ? `${written.join(', ')} ${written.length > 1 ? 'were' : 'was'} written` : 'there was nothing to write'}`,
+        STOP_REASONS[interrupt.reason!].exitCode,
+      );
     }
   } finally {
+    stopWatching();
     model?.dispose();
     backend.close?.();
   }
@@ -275,79 +269,6 @@ function outputPaths(options: TrainOptions): OutputPaths {
     assertWritable(path, what, option);
   }
   return paths;
-}
-
-/**
- * A checkpoint file is written over after every epoch: one that exists and is not the file this run
- * resumes from (another run's checkpoint, a model someone named by mistake) is refused unless --overwrite.
- */
-function assertOwnCheckpoint(checkpoint: string | undefined, resumePath: string | undefined, overwrite: boolean): void {
-  if (!checkpoint || overwrite) return;
-  const { target, existing } = resolveOutputTarget(checkpoint);
-  if (!existing || (resumePath !== undefined && sameTarget(resumePath, target))) return;
-  throw new UsageError(
-    `the checkpoint ${checkpoint} already exists and this run does not resume from it; pass --resume ${checkpoint} to continue that run, or --overwrite to replace it`,
-  );
-}
-
-function sameTarget(path: string, target: string): boolean {
-  try {
-    return resolveOutputTarget(path).target === target;
-  } catch {
-    return false; // not a regular file: reading it as a checkpoint will say so
-  }
-}
-
-/**
- * Signal handlers run on an event-loop turn, and awaiting settled promises gives none: a signal that came
- * during a long stretch of main-thread work would otherwise be lost when the watch is disposed.
- */
-function signalsDelivered(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Headers, metadata and history are JSON of a few kB; this leaves room for long histories. */
-const HEADER_ALLOWANCE = 64 * 1024;
-/** The report is one HTML page with a few charts and image grids. */
-const REPORT_ALLOWANCE = 2 * 2 ** 20;
-
-/** Sizes what the run will write (the weights are the bulk: as large now as after training) and checks it fits. */
-async function assertOutputsFit(paths: OutputPaths, model: Sequential, settings: RunSettings): Promise<void> {
-  const weights = (await encodeModel(model)).length;
-  const planned: PlannedOutput[] = [];
-  if (paths.save) planned.push({ path: paths.save, bytes: weights + HEADER_ALLOWANCE, what: 'model file', option: '--save' });
-  if (paths.checkpoint) {
-    // Weights, one velocity per weight, and the uint32 training-row order.
-    planned.push({ path: paths.checkpoint, bytes: 2 * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE, what: 'checkpoint', option: '--checkpoint' });
-  }
-  if (paths.report) planned.push({ path: paths.report, bytes: REPORT_ALLOWANCE, what: 'report', option: '--report' });
-  assertSpaceFor(planned);
-}
-
-/** A limit above what the data holds is not an error, but the run says what it uses instead. */
-function announceClamp(out: (line: string) => void, option: string, limit: number | null | undefined, available: number, what: string): void {
-  if (limit && limit > available) out(`Note: ${option} ${limit} is more than the ${available} ${what}; using all ${available}`);
-}
-
-/**
- * Fit trains on whole batches only: rows that leave no full batch after the validation split would train
- * on nothing (a NaN loss, and a checkpoint its own --resume refuses).
- */
-function assertFullBatch(settings: RunSettings, available: number): void {
-  const trained = fittedRows(settings);
-  if (trained >= settings.batchSize) return;
-  let needed = settings.batchSize;
-  while (fittedRows({ rows: needed, validationSplit: settings.validationSplit }) < settings.batchSize) needed++;
-  const split = settings.validationSplit > 0 ? ` after the ${Math.round(100 * settings.validationSplit)}% validation split` : '';
-  const fixes = [...(needed <= available ? [`--limit ${needed} or more`] : []), ...(trained > 0 ? [`a --batch-size of at most ${trained}`] : [])];
-  throw new UsageError(
-    `${settings.rows} training rows leave ${trained}${split}, less than one batch of ${settings.batchSize}; ${fixes.length > 0 ? `pass ${fixes.join(', or ')}` : 'use a larger data set'}`,
-  );
-}
-
-/** How an interruption message starts: nothing for Ctrl-C (the usual case), else what stopped the run. */
-function stopCause(reason: StopReason): string {
-  return reason === 'SIGINT' ? '' : reason === 'pipe' ? 'stdout was closed: ' : `${reason}: `;
 }
 
 function resumeSource(options: TrainOptions, paths: OutputPaths): string | undefined {
