@@ -1,6 +1,6 @@
 // Signals and closed pipes on the real CLI process: SIGTERM and SIGHUP act as Ctrl-C does, a signal after
 // training still lets the model be written, and a reader that goes away (`| head`) ends the run quietly.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModelFile } from '@lenet-ts/core';
 import { encodeIdx } from '@lenet-ts/core/data';
@@ -13,6 +13,13 @@ afterAll(removeTempDirs);
 const RUN = ['train', '--limit', '1000', '--epochs', '2'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STACK = /\n\s+at .+:\d+/;
+
+/** The last epoch's checkpoint is on disk: training is over and the final evaluation (seconds) runs. */
+async function evaluationStarted(child: ReturnType<typeof spawnCli>, checkpoint: string): Promise<void> {
+  await waitForOutput(child, 'val_accuracy');
+  while (!existsSync(checkpoint)) await sleep(10);
+  await sleep(200);
+}
 
 describe('SIGTERM and SIGHUP', () => {
   it.each([
@@ -41,8 +48,7 @@ describe('a signal during the final evaluation (10000 test images, seconds long)
     const dir = tempDir();
     const model = join(dir, 'm.lenet');
     const child = spawnCli(['train', '--limit', '640', '--epochs', '1', '--save', model]);
-    await waitForOutput(child, 'val_accuracy');
-    await sleep(800); // past the checkpoint write, into the evaluation
+    await evaluationStarted(child, `${model}.ckpt`);
     child.kill('SIGTERM');
     const result = await child.result;
     expect(result.code, result.stderr).toBe(143);
@@ -59,8 +65,7 @@ describe('a signal during the final evaluation (10000 test images, seconds long)
   it('a second signal quits at once and names what is kept', async () => {
     const dir = tempDir();
     const child = spawnCli(['train', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
-    await waitForOutput(child, 'val_accuracy');
-    await sleep(800);
+    await evaluationStarted(child, join(dir, 'm.lenet.ckpt'));
     child.kill('SIGINT');
     await sleep(200);
     child.kill('SIGINT');
