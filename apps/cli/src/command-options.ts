@@ -3,7 +3,8 @@ import { defaultProvider, installedBackendIds, providers } from '@lenet-ts/backe
 import { formatBackendId, parseBackendId } from '@lenet-ts/core';
 import { presets } from '@lenet-ts/lenet';
 import { resolveBackend, UsageError } from './backends.js';
-import { nonNegativeInt } from './options.js';
+import { DATASETS } from './data.js';
+import { seed } from './options.js';
 
 /** The options that pick a backend: `--backend name[:mode]`, plus each backend's own mode flag (an alias). */
 export interface BackendOptions {
@@ -31,7 +32,7 @@ export const DEFAULT_SEED = 0;
 export function addRecipeOptions(command: Command, seedHelp = 'seed for the initial weights and the batch order'): Command {
   return command
     .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
-    .option('--seed <n>', seedHelp, nonNegativeInt, DEFAULT_SEED);
+    .option('--seed <n>', seedHelp, seed, DEFAULT_SEED);
 }
 
 /** Backend selection plus the recipe and seed. */
@@ -39,9 +40,15 @@ export function addBackendOptions(command: Command): Command {
   return addRecipeOptions(addBackendSelection(command));
 }
 
-/** `--data-dir`, for commands that read Fashion-MNIST (found as `loadData` in data.ts describes). */
+/** `--data-dir` and `--dataset`, for commands that read Fashion-MNIST or another IDX set (see `loadData` in data.ts). */
 export function addDataDirOption(command: Command): Command {
-  return command.option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)');
+  return command
+    .option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)')
+    .addOption(
+      new Option('--dataset <name>', 'fashion-mnist (checksummed), or idx: any 28x28, 10-class IDX set in --data-dir under the same four file names, structure-checked only')
+        .choices(DATASETS)
+        .default('fashion-mnist'),
+    );
 }
 
 /**

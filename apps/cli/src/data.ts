@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
-import { DataError, loadFashionMnist, type FashionMnist, type LoadFashionMnistOptions } from '@lenet-ts/core/data';
+import { DataError, loadFashionMnist, loadIdxDataSet, type FashionMnist, type LoadFashionMnistOptions } from '@lenet-ts/core/data';
+import { UsageError } from './backends.js';
 import { describeErrno } from './files.js';
 
 /**
@@ -9,10 +10,22 @@ import { describeErrno } from './files.js';
 export type DataLocations = Pick<LoadFashionMnistOptions, 'env' | 'cacheDir' | 'systemDir' | 'download' | 'expectedChecksums'>;
 
 /**
- * Loads Fashion-MNIST for a command. A --data-dir that exists but cannot be listed, and file system
+ * `--dataset`: Fashion-MNIST (found as below, checked against its official checksums), or `idx`: any data
+ * set of 28x28 images and labels 0..9 in --data-dir, under Fashion-MNIST's four file names (.gz or not),
+ * with every structural check and no checksum.
+ */
+export const DATASETS = ['fashion-mnist', 'idx'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+/** A loaded data set and how to name it in the `Data:` line. */
+export type LoadedData = FashionMnist & { readonly title: string };
+
+/**
+ * Loads the data set for a command. A --data-dir that exists but cannot be listed, and file system
  * errors on the way (a cache path through a regular file), become one-line DataErrors too.
  */
-export async function loadData(dataDir: string | undefined, locations: DataLocations = {}): Promise<FashionMnist> {
+export async function loadData(dataDir: string | undefined, locations: DataLocations = {}, dataset: DatasetName = 'fashion-mnist'): Promise<LoadedData> {
+  if (dataset === 'idx' && dataDir === undefined) throw new UsageError('--dataset idx needs --data-dir DIR, the directory that holds its four IDX files');
   if (dataDir !== undefined) {
     const fix = 'pass --data-dir the directory that holds the four Fashion-MNIST files';
     let stat;
@@ -25,7 +38,8 @@ export async function loadData(dataDir: string | undefined, locations: DataLocat
     if (stat && !stat.isDirectory()) throw new DataError('not-found', `--data-dir ${dataDir} is a file, not a directory; ${fix}`);
   }
   try {
-    return await loadFashionMnist({ ...locations, dataDir });
+    if (dataset === 'idx') return { ...(await loadIdxDataSet(dataDir!)), title: 'IDX data set (no checksum)' };
+    return { ...(await loadFashionMnist({ ...locations, dataDir })), title: 'Fashion-MNIST' };
   } catch (error) {
     if (error instanceof DataError || !(error as NodeJS.ErrnoException).code) throw error;
     const { path } = error as NodeJS.ErrnoException;

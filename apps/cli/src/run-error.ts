@@ -6,7 +6,16 @@ export class RunError extends Error {
   override readonly name = 'RunError';
 }
 
-/** Ctrl-C stopped the run after saving what it could; the CLI exits with 130, as shells expect. */
+/**
+ * A signal (or a closed stdout) stopped the run after saving what it could; the CLI exits with 128 + the
+ * signal's number (130 for Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed pipe), as shells expect.
+ */
 export class Interrupted extends Error {
   override readonly name = 'Interrupted';
+  constructor(
+    message: string,
+    readonly exitCode = 130,
+  ) {
+    super(message);
+  }
 }

@@ -36,6 +36,11 @@ const BASE_NAMES: Readonly<Record<string, string>> = {
   Activation: 'activation',
 };
 const MAX_DIMENSION = 1 << 20;
+/**
+ * The most values one sample may have at any layer (LeNet's largest is 28x28x6 = 4704): sizes checked one
+ * by one still multiply to activations no memory holds, which would fail deep in a backend instead.
+ */
+const MAX_SAMPLE_VALUES = 1 << 24;
 
 export function describeArchitecture(model: Sequential): ModelArchitecture {
   const loss = model.compileOptions?.loss.kind;
@@ -64,7 +69,11 @@ export function parseArchitecture(value: unknown, name: string): { architecture:
   const counts = new Map<string, number>();
   const params: ParamShape[] = [];
   const built: Layer[] = [];
+  const tooLarge = (where: string, of: readonly number[]) =>
+    of.reduce((a, b) => a * b, 1) > MAX_SAMPLE_VALUES ? fail(`${where} has shape [${of.join(', ')}], more than ${MAX_SAMPLE_VALUES} values per sample`) : null;
   let shape: readonly number[] = inputShape;
+  const inputError = tooLarge('its input', shape);
+  if (inputError) throw inputError;
   for (const [i, config] of (layers as unknown[]).entries()) {
     const type = (config as { type?: unknown } | null)?.type;
     const base = typeof type === 'string' ? BASE_NAMES[type] : undefined;
@@ -77,7 +86,10 @@ export function parseArchitecture(value: unknown, name: string): { architecture:
       built.push(step.layer);
       params.push(...step.params);
       shape = step.outputShape;
+      const sizeError = tooLarge(`layer ${i} (${layerName})'s output`, shape);
+      if (sizeError) throw sizeError;
     } catch (error) {
+      if (error instanceof ModelFileError) throw error;
       if (error instanceof ShapeError || error instanceof LayerConfigError) throw fail(`layer ${i} (${layerName}): ${error.message}`);
       throw error;
     }

@@ -117,6 +117,23 @@ describe('model files', () => {
     expectModelError(() => decodeModel(new Engine(createReferenceBackend()), withHeader(good, edit), 'm.lenet'), 'architecture', message);
   });
 
+  it('refuses sizes that each pass but multiply to activations no memory holds', async () => {
+    const good = await encodeModel(smallModel(new Engine(createReferenceBackend())));
+    const huge = withHeader(good, (h) => ((h.architecture as { inputShape: number[] }).inputShape = [65536, 65536, 1]));
+    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), huge, 'm.lenet'), 'architecture', /its input has shape \[65536, 65536, 1\], more than 16777216 values per sample/);
+    const wide = withHeader(good, (h) => ((h.architecture as { inputShape: number[] }).inputShape = [4096, 4096, 1]));
+    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), wide, 'm.lenet'), 'architecture', /layer 0 \(conv2d\)'s output has shape \[4094, 4094, 4\], more than 16777216 values/);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('refuses a model whose weights hold %s at load', async (value) => {
+    const model = smallModel(new Engine(createReferenceBackend()));
+    const weights = await model.getWeights();
+    weights[2]![5] = value;
+    model.setWeights(weights);
+    const bytes = await encodeModel(model);
+    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), bytes, 'm.lenet'), 'corrupt', new RegExp(`^m\\.lenet holds ${value} in dense/kernel \\(value 5\\): the run that wrote it diverged`));
+  });
+
   it('accepts only the kinds asked for', async () => {
     const bytes = await encodeModel(smallModel(new Engine(createReferenceBackend())), { kind: 'checkpoint' });
     expectModelError(() => decodeModel(new Engine(createReferenceBackend()), bytes, 'c.ckpt', { kinds: ['model'] }), 'not-a-model', /is a checkpoint file, not a model file/);

@@ -78,6 +78,16 @@ export function modelFromContents(engine: Engine, contents: ModelFileContents, n
       );
     }
   }
+  for (const param of params) {
+    const values = tensors.get(param.name)!.values;
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ModelFileError(
+        'corrupt',
+        `${name} holds ${values[bad]} in ${param.name} (value ${bad}): the run that wrote it diverged, and it would only predict NaN; use a model or checkpoint saved before the divergence, or train again with a lower learning rate`,
+      );
+    }
+  }
   const model = new Sequential(engine, layers, { inputShape: architecture.inputShape, inputScale: architecture.inputScale }).build(0);
   const built = model.params();
   if (built.map((p) => p.name).join() !== params.map((p) => p.name).join()) {

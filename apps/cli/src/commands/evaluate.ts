@@ -2,7 +2,7 @@ import { Engine, sliceDataset } from '@lenet-ts/core';
 import type { Command } from 'commander';
 import { createBackend } from '../backends.js';
 import { addBackendSelection, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
-import { loadData, type DataLocations } from '../data.js';
+import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { loadModel } from '../model-io.js';
 import { positiveInt } from '../options.js';
@@ -12,6 +12,7 @@ export interface EvaluateOptions extends BackendOptions {
   batchSize: number;
   limit?: number;
   dataDir?: string;
+  dataset?: DatasetName;
 }
 
 export function registerEvaluate(program: Command, io: CliIo): void {
@@ -31,8 +32,9 @@ export async function evaluate(options: EvaluateOptions, context: { out: (line: 
     try {
       context.out(backendLine(backend));
       context.out(`Model: ${options.model} (${describe(metadata)})`);
-      const data = await loadData(options.dataDir, context.data);
+      const data = await loadData(options.dataDir, context.data, options.dataset);
       const test = options.limit ? sliceDataset(data.test, 0, Math.min(options.limit, data.test.count)) : data.test;
+      if (options.limit && options.limit > data.test.count) context.out(`Note: --limit ${options.limit} is more than the ${data.test.count} test images; using all ${data.test.count}`);
       const result = await model.evaluate(test, { batchSize: options.batchSize, verbose: 1, output: context.output });
       context.out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
     } finally {

@@ -43,6 +43,7 @@ export async function predict(images: readonly string[], options: PredictOptions
       });
       const classes = classNames.length;
       const top = Math.min(options.top, classes);
+      if (options.top > classes) out(`Note: --top ${options.top} is more than the ${classes} classes; showing all ${classes}`);
       for (let i = 0; i < batch.count; i++) {
         const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
         // Stable sort: on equal probability the lower class index comes first, as argmax does.

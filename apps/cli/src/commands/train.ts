@@ -5,11 +5,12 @@ import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
 import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
-import { loadData, type DataLocations } from '../data.js';
+import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { assertWritable } from '../files.js';
-import { watchInterrupt } from '../interrupt.js';
+import { signalsDelivered, STOP_REASONS, stopCause, watchInterrupt } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
+import { announceClamp, assertFullBatch, assertOutputsFit, assertOwnCheckpoint, type OutputPaths } from '../preflight.js';
 import { writeTrainingReport } from '../report/report.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
@@ -23,11 +24,14 @@ export interface TrainOptions extends BackendOptions {
   limit?: number;
   testLimit?: number;
   dataDir?: string;
+  dataset?: DatasetName;
   save?: string;
   checkpoint?: string;
   /** A checkpoint path, or true to use --checkpoint (or the one next to --save). */
   resume?: string | true;
   report?: string;
+  /** Replace an existing --checkpoint file that this run does not resume from. */
+  overwrite?: boolean;
 }
 
 export interface TrainContext {
@@ -52,26 +56,24 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet')
     .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)')
     .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)')
+    .option('--overwrite', 'let --checkpoint replace an existing file this run does not resume from')
     .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images')
     .action(async (options: TrainOptions, command: Command) =>
       train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
     );
 }
 
-/** Where a run writes: the model, the per-epoch checkpoint (by default `<save>.ckpt`) and the report. */
-interface OutputPaths {
-  readonly save?: string;
-  readonly checkpoint?: string;
-  readonly report?: string;
-}
 
 /** Trains LeNet (fresh or resumed from a checkpoint), evaluates it, and writes what was asked for. */
 export async function train(options: TrainOptions, command: Command, context: TrainContext): Promise<void> {
   const { out } = context;
   const paths = outputPaths(options);
   const resumePath = resumeSource(options, paths);
+  assertOwnCheckpoint(paths.checkpoint, resumePath, options.overwrite === true);
   const backend = await createBackend(backendChoice(options));
   let model: Sequential | null = null;
+  // The signal watch lasts through the evaluation and the writes (a signal then lets them finish).
+  let stopWatching = () => {};
   try {
     out(backendLine(backend));
     const engine = new Engine(backend);
@@ -103,14 +105,18 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         rows: 0,
       };
     }
-    const data = await loadData(options.dataDir, context.data);
-    out(`Data: Fashion-MNIST from ${data.source} (${data.origin})`);
+    const data = await loadData(options.dataDir, context.data, options.dataset);
+    out(`Data: ${data.title} from ${data.source} (${data.origin})`);
     const rows = firstRows(data.train, settings.limit ?? undefined);
     if (resumePath && rows.count !== settings.rows) {
       throw new RunError(`${resumePath} was made for ${settings.rows} training rows, this data gives ${rows.count}; resume with the same data set`);
     }
     settings = { ...settings, rows: rows.count };
     const test = firstRows(data.test, options.testLimit);
+    announceClamp(out, '--limit', settings.limit, data.train.count, 'training rows');
+    announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
+    assertFullBatch(settings, data.train.count);
+    await assertOutputsFit(paths, model, settings);
     out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
     if (resumeFrom) {
       out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
@@ -137,8 +143,14 @@ export async function train(options: TrainOptions, command: Command, context: Tr
           ? `${resumePath} is unchanged: continue with --resume ${resumePath} --lr <smaller>`
           : 'no checkpoint was written';
 
+    const written: string[] = [];
+    const keptNow = () => {
+      const files = [...(lastCheckpoint ? [`the checkpoint ${lastCheckpoint.path} (after epoch ${lastCheckpoint.epoch})`] : []), ...written];
+      return files.length > 0 ? `kept: ${files.join(', ')}` : resumePath ? `${resumePath} is unchanged` : 'nothing was saved';
+    };
     // On a terminal the notice must not land on the live progress bar's line.
-    const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line));
+    const interrupt = watchInterrupt((line) => context.err(context.output.isTTY ? `\n${line}` : line), { stdout: context.output, kept: keptNow });
+    stopWatching = () => interrupt.dispose();
     let history: EpochLogs[];
     let interruptedAt: FitState | null = null;
     const started = performance.now();
@@ -169,26 +181,32 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         throw new RunError(`${finding}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
       }
       throw error;
-    } finally {
-      interrupt.dispose();
     }
-    if (interrupt.requested) {
+    // A signal in the very last step still stops nothing: every epoch is done, so the run finishes.
+    const trainingDone = interruptedAt === null && history.length >= settings.epochs;
+    if (interrupt.requested && !trainingDone) {
       const at = interruptedAt as FitState | null;
       const where = at ? `epoch ${at.epoch}, sample ${at.offset} of ${at.order.length}` : `the end of epoch ${history.length}`;
       throw new Interrupted(
-        paths.checkpoint
-          ? `stopped at ${where}; checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
-          : `stopped at ${where}; nothing saved (pass --checkpoint or --save to keep progress)`,
+        `${stopCause(interrupt.reason!)}stopped at ${where}; ${
+          paths.checkpoint
+            ? `checkpoint saved to ${paths.checkpoint}; continue with --resume ${paths.checkpoint}`
+            : 'nothing saved (pass --checkpoint or --save to keep progress)'
+        }`,
+        STOP_REASONS[interrupt.reason!].exitCode,
       );
     }
-
+    // Training is done: a signal now lets the evaluation and the writes finish (a second one quits at once).
+    interrupt.finishing();
     const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
+    await signalsDelivered();
     const seconds = (performance.now() - started) / 1000;
     out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
     const last = history[history.length - 1];
     out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
     if (paths.save) {
       await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
+      written.push(`the model ${paths.save}`);
       out(`Saved the model to ${paths.save}`);
     }
     if (paths.report) {
@@ -207,9 +225,18 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         test: { loss: result.loss, accuracy: result.accuracy },
         classNames: data.classNames,
       });
+      written.push(`the report ${paths.report}`);
       out(`Wrote the report to ${paths.report}`);
     }
+    await signalsDelivered();
+    if (interrupt.requested && interrupt.reason !== 'pipe') {
+      throw new Interrupted(
+        `${stopCause(interrupt.reason!)}came after training had finished; the evaluation ran to its end and ${written.length > 0 ? `${written.join(', ')} ${written.length > 1 ? 'were' : 'was'} written` : 'there was nothing to write'}`,
+        STOP_REASONS[interrupt.reason!].exitCode,
+      );
+    }
   } finally {
+    stopWatching();
     model?.dispose();
     backend.close?.();
   }

@@ -4,7 +4,7 @@ import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, resolveBackend, UsageError } from '../backends.js';
 import { addDataDirOption, addRecipeOptions } from '../command-options.js';
-import { loadData } from '../data.js';
+import { loadData, type DatasetName } from '../data.js';
 import { writeFileAtomically } from '../files.js';
 import { lineWriter, type CliIo } from '../io.js';
 import { positiveInt, positiveNumber } from '../options.js';
@@ -23,6 +23,7 @@ interface CrosscheckOptions {
   seed: number;
   batchSize?: number;
   dataDir?: string;
+  dataset?: DatasetName;
 }
 
 /** Thrown when a backend exceeds the tolerance: the command's exit code becomes 1. */
@@ -53,7 +54,7 @@ async function crosscheck(options: CrosscheckOptions, write: (line: string) => v
   if (labels.length < 2) throw new UsageError(`--backends must name at least one backend besides the reference ${options.reference}`);
   const preset = presets[options.preset]!;
   const batchSize = options.batchSize ?? preset.batchSize;
-  const data = await loadData(options.dataDir, io.data);
+  const data = await loadData(options.dataDir, io.data, options.dataset);
   const participants: Participant[] = [];
   try {
     for (const label of labels) participants.push({ label, backend: await createBackend(label) });

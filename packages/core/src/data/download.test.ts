@@ -52,6 +52,21 @@ function handle(route: string, file: string, res: ServerResponse): void {
     res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
   } else if (route === 'html') {
     res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gone fishing</html>');
+  } else if (route === 'trickle' || route === 'slow') {
+    // trickle: a byte every 20 ms, forever (never idle, never done); slow: the body in 10 parts over ~0.5 s.
+    res.writeHead(200, { 'content-length': body.length });
+    const part = route === 'trickle' ? 1 : Math.ceil(body.length / 10);
+    let sent = 0;
+    const tick = setInterval(() => {
+      if (res.destroyed || sent >= body.length) {
+        clearInterval(tick);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(body.subarray(sent, sent + part));
+      sent += part;
+    }, route === 'trickle' ? 20 : 50);
+    res.on('close', () => clearInterval(tick));
   } else if (route === 'stall') {
     stalled.push(res); // never answers
   }
@@ -181,6 +196,32 @@ describe('downloadFashionMnist from a local HTTP server', () => {
     const error = await dataErrorOf(downloadFashionMnist(tempDir(), { ...quiet, mirror: `${base}/stall`, timeoutMs: 300 }));
     expect(error.message).toMatch(/stall\/train-images-idx3-ubyte\.gz sent nothing for 0\.3 s/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('gives up on a server that trickles bytes too slowly to ever finish, though it is never idle', async () => {
+    const started = Date.now();
+    const error = await dataErrorOf(downloadFashionMnist(tempDir(), { ...quiet, mirror: `${base}/trickle`, timeoutMs: 400, minBytesPerSecond: 1000 }));
+    expect(error.message).toMatch(/trickle\/train-images-idx3-ubyte\.gz sent only \d+ bytes in 0\.4 s, slower than 1000 bytes\/s; retry/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('gives up on a file that takes longer than the overall timeout', async () => {
+    const dir = tempDir();
+    const error = await dataErrorOf(downloadFashionMnist(dir, { ...quiet, mirror: `${base}/trickle`, timeoutMs: 5000, minBytesPerSecond: 1, totalTimeoutMs: 300 }));
+    expect(error.message).toMatch(/trickle\/train-images-idx3-ubyte\.gz took more than 0\.3 s \(\d+ bytes so far\)/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('prints a progress line every interval when stderr is not a terminal', async () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
+    stream.isTTY = false;
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    await downloadFashionMnist(tempDir(), { mirror: `${base}/slow`, expectedChecksums, files: ['train-images-idx3-ubyte'], progress: stderrProgress(stream, { intervalMs: 100 }) });
+    const lines = text.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.slice(0, -1).every((l) => /^downloading train-images-idx3-ubyte\.gz: \d+\.\d\/\d+\.\d MB \d+%$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^downloaded train-images-idx3-ubyte\.gz \(\d+\.\d MB\) from .*\/slow\//);
   });
 
   it('reports a refused connection', async () => {

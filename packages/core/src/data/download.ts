@@ -22,6 +22,13 @@ export interface DownloadOptions {
   expectedChecksums?: FashionMnistChecksums;
   /** Give up when no bytes arrive for this many milliseconds (connecting included). Default 30000. */
   timeoutMs?: number;
+  /**
+   * Give up when fewer than this many bytes per second arrived over the last `timeoutMs` (a mirror that
+   * trickles a byte now and then never goes idle). Default 1024.
+   */
+  minBytesPerSecond?: number;
+  /** Give up on a file that takes longer than this in all. Default 600000 (10 minutes). */
+  totalTimeoutMs?: number;
   /** Progress listener, or false for none. Default: stderrProgress(). */
   progress?: DownloadProgressListener | false;
   /** Which files to fetch; default all four. */
@@ -40,13 +47,17 @@ const MIRROR_FIX = `retry, or set ${MIRROR_ENV_VAR} to another mirror, or instal
 export async function downloadFashionMnist(targetDir: string, options: DownloadOptions = {}): Promise<string[]> {
   const env = options.env ?? process.env;
   const mirror = mirrorBase(options.mirror ?? (env[MIRROR_ENV_VAR] || DEFAULT_FASHION_MNIST_MIRROR));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const limits: TransferLimits = {
+    idleMs: options.timeoutMs ?? 30_000,
+    minBytesPerSecond: options.minBytesPerSecond ?? 1024,
+    totalMs: options.totalTimeoutMs ?? 600_000,
+  };
   const progress = options.progress === false ? undefined : (options.progress ?? stderrProgress());
   ensureWritableDir(targetDir);
   const written: string[] = [];
   for (const file of options.files ?? FASHION_MNIST_FILES) {
     const url = new URL(`${file}.gz`, mirror).href;
-    const body = await fetchBytes(url, `${file}.gz`, timeoutMs, progress);
+    const body = await fetchBytes(url, `${file}.gz`, limits, progress);
     // A server may send Content-Encoding: gzip, which fetch undoes; then we hold the raw IDX bytes.
     const gzipped = isGzip(body);
     if (!gzipped && !(body[0] === 0 && body[1] === 0 && body[2] === 0x08)) {
@@ -87,19 +98,43 @@ function ensureWritableDir(dir: string): void {
   }
 }
 
-/** GETs a URL (following redirects) into memory, failing when the stream stalls or ends early. */
+/** When a transfer is given up: nothing for `idleMs`, too slow over each `idleMs`, or longer than `totalMs`. */
+interface TransferLimits {
+  readonly idleMs: number;
+  readonly minBytesPerSecond: number;
+  readonly totalMs: number;
+}
+
+/** GETs a URL (following redirects) into memory, failing when the stream stalls, trickles, takes too long or ends early. */
 async function fetchBytes(
   url: string,
   file: string,
-  timeoutMs: number,
+  limits: TransferLimits,
   progress: DownloadProgressListener | undefined,
 ): Promise<Uint8Array> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const rearm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), timeoutMs);
+  let why = '';
+  const abort = (reason: string) => {
+    why = reason;
+    controller.abort();
   };
+  let receivedBytes = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const rearm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => abort(`sent nothing for ${limits.idleMs / 1000} s`), limits.idleMs);
+  };
+  // Each window of idleMs must bring at least minBytesPerSecond on average.
+  let windowStart = 0;
+  const rate = setInterval(() => {
+    const got = receivedBytes - windowStart;
+    windowStart = receivedBytes;
+    // Nothing at all is the idle timer's to report.
+    if (got > 0 && got < (limits.minBytesPerSecond * limits.idleMs) / 1000) {
+      abort(`sent only ${got} bytes in ${limits.idleMs / 1000} s, slower than ${limits.minBytesPerSecond} bytes/s`);
+    }
+  }, limits.idleMs);
+  const total = setTimeout(() => abort(`took more than ${limits.totalMs / 1000} s (${receivedBytes} bytes so far)`), limits.totalMs);
   try {
     rearm();
     const response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
@@ -111,7 +146,6 @@ async function fetchBytes(
     const lengthHeader = response.headers.get('content-length');
     const totalBytes = lengthHeader !== null && !response.headers.has('content-encoding') ? Number(lengthHeader) : undefined;
     const chunks: Uint8Array[] = [];
-    let receivedBytes = 0;
     const reader = response.body.getReader();
     for (;;) {
       rearm();
@@ -132,12 +166,12 @@ async function fetchBytes(
     return Buffer.concat(chunks, receivedBytes);
   } catch (error) {
     if (error instanceof DataError) throw error;
-    if (controller.signal.aborted) {
-      throw new DataError('download', `${url} sent nothing for ${timeoutMs / 1000} s; ${MIRROR_FIX}`);
-    }
+    if (controller.signal.aborted) throw new DataError('download', `${url} ${why}; ${MIRROR_FIX}`);
     throw new DataError('download', `could not download ${url} (${describeFetchError(error)}); ${MIRROR_FIX}`);
   } finally {
-    clearTimeout(timer);
+    clearTimeout(idle);
+    clearTimeout(total);
+    clearInterval(rate);
   }
 }
 

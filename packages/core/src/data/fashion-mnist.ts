@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Dataset } from '../dataset.js';
@@ -13,6 +12,7 @@ import {
   verifySha256,
 } from './fashion-mnist-files.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
+import { FileTooLargeError, NotARegularFileError, readRegularFile } from '../node/file-kind.js';
 import { gunzipIdx, parseIdx } from './idx.js';
 
 /** One split: `count` 28x28 unsigned-byte images (row-major, sampleShape [28, 28, 1]) and labels 0..9; a core Dataset. */
@@ -148,7 +148,8 @@ function explicitLocation(
 function findFile(dir: string, file: FashionMnistFile): string | undefined {
   for (const path of [join(dir, file), join(dir, `${file}.gz`)]) {
     try {
-      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
+      // Anything there counts (a FIFO, a directory): reading it then says what it is, not "missing".
+      if (statSync(path, { throwIfNoEntry: false })) return path;
     } catch (error) {
       // A path through a regular file (ENOTDIR) holds nothing; throwIfNoEntry only covers ENOENT.
       if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
@@ -161,20 +162,43 @@ function missingFiles(dir: string): FashionMnistFile[] {
   return FASHION_MNIST_FILES.filter((file) => findFile(dir, file) === undefined);
 }
 
-async function loadFrom(location: Location, checksums: FashionMnistChecksums | undefined): Promise<FashionMnist> {
-  const train = await loadSplit(location, 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte', checksums);
-  const test = await loadSplit(location, 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', checksums);
-  return { train, test, source: location.dir, origin: location.origin, classNames: FASHION_MNIST_CLASS_NAMES };
+/** What the files are checked against: Fashion-MNIST's checksums (official or overridden), or nothing but their structure. */
+type Verification = { readonly checksums: FashionMnistChecksums | undefined } | 'structure-only';
+
+async function loadFrom(location: Location, checksums: FashionMnistChecksums | undefined | 'structure-only'): Promise<FashionMnist> {
+  const verify: Verification = checksums === 'structure-only' ? checksums : { checksums };
+  const train = await loadSplit(location, 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte', verify);
+  const test = await loadSplit(location, 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', verify);
+  const classNames = verify === 'structure-only' ? IDX_CLASS_NAMES : FASHION_MNIST_CLASS_NAMES;
+  return { train, test, source: location.dir, origin: location.origin, classNames };
+}
+
+/** Names for the classes of a data set that is not Fashion-MNIST: its labels are all it says. */
+const IDX_CLASS_NAMES: readonly string[] = Array.from({ length: CLASS_COUNT }, (_, i) => `class ${i}`);
+
+/**
+ * Loads another data set in Fashion-MNIST's layout (MNIST, KMNIST, your own): the four files under the
+ * same names (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+ * `t10k-labels-idx1-ubyte`, each optionally `.gz`) in `dir`, with every structural check (magic, dtype,
+ * dims, sizes, image and label counts, labels 0..9 for LeNet's ten outputs) and no checksum.
+ */
+export async function loadIdxDataSet(dir: string): Promise<FashionMnist> {
+  const location: Location = { dir, origin: 'data-dir', label: '--data-dir', fix: 'fix or replace the file' };
+  const missing = missingFiles(dir);
+  if (missing.length > 0) {
+    throw new DataError('not-found', `no IDX data set in ${dir}: missing ${missing.join(', ')} (.gz or not); name the four files as Fashion-MNIST does`);
+  }
+  return loadFrom(location, 'structure-only');
 }
 
 async function loadSplit(
   location: Location,
   imagesFile: FashionMnistFile,
   labelsFile: FashionMnistFile,
-  checksums: FashionMnistChecksums | undefined,
+  verify: Verification,
 ): Promise<FashionMnistSplit> {
-  const images = await readVerifiedIdx(location, imagesFile, checksums);
-  const labels = await readVerifiedIdx(location, labelsFile, checksums);
+  const images = await readVerifiedIdx(location, imagesFile, verify);
+  const labels = await readVerifiedIdx(location, labelsFile, verify);
   const bad = (problem: string) => new DataError('invalid', `${problem}; ${location.fix}`);
   const [count, rows, cols] = images.dims;
   if (images.dims.length !== 3 || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
@@ -191,30 +215,36 @@ async function loadSplit(
   return { images: images.data, labels: labels.data, count, sampleShape: [IMAGE_SIDE, IMAGE_SIDE, 1] };
 }
 
-/** Reads one file, checks the SHA-256 of its uncompressed bytes, and parses it (gunzipping once). */
+/** Largest data file read: an IDX payload of 1 GiB (parseIdx's own limit) plus its header. */
+const MAX_DATA_FILE_BYTES = 2 ** 30 + 4 + 4 * 8;
+
+/**
+ * Reads one regular file of bounded size (a FIFO or a multi-GB junk file is refused before reading),
+ * parses it (gunzipping once) with the structural checks, then checks the SHA-256 of its uncompressed
+ * bytes: structure first, so a raw file and its .gz get the same specific errors.
+ */
 async function readVerifiedIdx(
   location: Location,
   file: FashionMnistFile,
-  checksums: FashionMnistChecksums | undefined,
+  verify: Verification,
 ): Promise<{ path: string; dims: number[]; data: Uint8Array }> {
   const path = findFile(location.dir, file);
   if (path === undefined) {
     throw new DataError('not-found', `${file} vanished from ${location.dir} while loading; run again`);
   }
   let raw: Uint8Array;
+  let parsed: { dims: number[]; data: Uint8Array };
   try {
-    raw = gunzipIdx(await readFile(path), { name: path });
+    raw = gunzipIdx(readRegularFile(path, MAX_DATA_FILE_BYTES), { name: path });
+    parsed = parseIdx(raw, { name: path });
   } catch (error) {
+    if (error instanceof NotARegularFileError) throw new DataError('invalid', `${path} is ${error.kind}, not a regular file; ${location.fix}`);
+    if (error instanceof FileTooLargeError) throw new DataError('invalid', `${path} is ${error.size} bytes, more than any IDX data file (${MAX_DATA_FILE_BYTES}); ${location.fix}`);
     if (!(error instanceof DataError)) {
       throw new DataError('not-found', `cannot read ${path} (${(error as NodeJS.ErrnoException).code}); ${location.fix}`);
     }
     throw new DataError(error.code, `${error.message}; ${location.fix}`);
   }
-  verifySha256(raw, expectedSha256(file, checksums), path, location.fix);
-  try {
-    return { path, ...parseIdx(raw, { name: path }) };
-  } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-    throw new DataError(error.code, `${error.message}; ${location.fix}`);
-  }
+  if (verify !== 'structure-only') verifySha256(raw, expectedSha256(file, verify.checksums), path, location.fix);
+  return { path, ...parsed };
 }

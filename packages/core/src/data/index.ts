@@ -9,7 +9,7 @@ export {
   FASHION_MNIST_SHA256,
 } from './fashion-mnist-files.js';
 export type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
-export { DATA_DIR_ENV_VARS, defaultCacheDir, loadFashionMnist, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
+export { DATA_DIR_ENV_VARS, defaultCacheDir, loadFashionMnist, loadIdxDataSet, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
 export type { FashionMnist, FashionMnistOrigin, FashionMnistSplit, LoadFashionMnistOptions } from './fashion-mnist.js';
 export { DEFAULT_FASHION_MNIST_MIRROR, downloadFashionMnist, MIRROR_ENV_VAR } from './download.js';
 export type { DownloadOptions } from './download.js';

@@ -12,11 +12,14 @@ export interface DownloadProgress {
 export type DownloadProgressListener = (progress: DownloadProgress) => void;
 
 /**
- * The default progress display on stderr: a self-rewriting line on a TTY, else one line per finished
- * file (so CI logs stay short). The one place to swap in a progress-bar library.
+ * The default progress display on stderr: a self-rewriting line on a TTY, else a line every `intervalMs`
+ * (default 10 s) while a file downloads and one when it is done, so a CI log shows a slow mirror is alive
+ * and stays short. The one place to swap in a progress-bar library.
  */
-export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): DownloadProgressListener {
+export function stderrProgress(stream: NodeJS.WriteStream = process.stderr, options: { intervalMs?: number } = {}): DownloadProgressListener {
+  const intervalMs = options.intervalMs ?? 10_000;
   let lastDrawn = 0;
+  let lastLine: { file: string; at: number } | undefined;
   return (progress) => {
     const amount =
       progress.totalBytes === undefined
@@ -29,7 +32,15 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Dow
       lastDrawn = now;
       stream.write(`\r\x1b[Kdownloading ${progress.file} ${amount}${progress.done ? '\n' : ''}`);
     } else if (progress.done) {
+      lastLine = undefined;
       stream.write(`downloaded ${progress.file} (${megabytes(progress.receivedBytes)} MB) from ${progress.url}\n`);
+    } else {
+      const now = Date.now();
+      if (lastLine?.file !== progress.file) lastLine = { file: progress.file, at: now };
+      else if (now - lastLine.at >= intervalMs) {
+        lastLine.at = now;
+        stream.write(`downloading ${progress.file}: ${amount}\n`);
+      }
     }
   };
 }
