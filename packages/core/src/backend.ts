@@ -73,8 +73,13 @@ export interface Backend<H = unknown> {
   readonly name: string;
   /** The mode that actually runs (`wasm` when `auto` picked it); absent for a backend without modes. */
   readonly mode?: string;
-  /** What actually runs underneath, e.g. `headlessgl`, `wasm (tfjs-node failed to load: ...)`. */
+  /** What actually runs underneath, e.g. `SIMD, 1 thread; tfjs-node not used: ...`. */
   readonly description: string;
+  /**
+   * For a backend meant for a GPU: true on a hardware GPU, false when it runs on the CPU (a software
+   * renderer such as llvmpipe, or a CPU fallback), null when it cannot tell. Absent for CPU backends.
+   */
+  readonly hardware?: boolean | null;
 
   // Memory: the only places data crosses the device boundary.
   upload(data: Float32Array): H;

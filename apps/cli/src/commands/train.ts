@@ -8,7 +8,7 @@ import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings
 import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { assertWritable } from '../files.js';
 import { signalsDelivered, STOP_REASONS, stopCause, watchInterrupt } from '../interrupt.js';
-import { backendLine, lineWriter, type CliIo } from '../io.js';
+import { backendLine, lineWriter, noGpuNote, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
 import { announceClamp, assertFullBatch, assertOutputsFit, assertOwnCheckpoint, type OutputPaths } from '../preflight.js';
 import { writeTrainingReport } from '../report/report.js';
@@ -76,6 +76,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
   let stopWatching = () => {};
   try {
     out(backendLine(backend));
+    const note = noGpuNote(backend);
+    if (note) out(note);
     const engine = new Engine(backend);
     let settings: RunSettings;
     let resumeFrom: FitState | undefined;
