@@ -34,6 +34,6 @@ describe('tfjsProvider', () => {
     }
     const attempt = tfjsProvider.create({ mode: 'node' });
     await expect(attempt).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(attempt).rejects.toThrow(`tfjs runtime "node" is unavailable: ${availability.reason}; use --tf-runtime auto`);
+    await expect(attempt).rejects.toThrow(`tfjs runtime "node" is unavailable: ${availability.reason}; use runtime auto (tfjs:auto)`);
   });
 });
