@@ -2,6 +2,7 @@
 // (an op and its arguments) into the task block, and each thread runs the chunks it claims through
 // runChunk. Slot numbers are mirrored in src/task.ts.
 import { ConvGeometry, conv2dBackwardFilterSamples, conv2dBackwardInputRows, conv2dRows } from './conv2d';
+import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputPadded, conv2dPixelPairRows, conv2dSingleChannelRows } from './conv2d-lenet';
 import { activationBackwardRange, activationRange, columnSums, sgdRange } from './elementwise';
 import { matMul } from './gemm';
 import { maxPoolBackwardSamples, maxPoolRows, PoolGeometry } from './pool';
@@ -62,24 +63,32 @@ export function runChunk(chunk: i32, thread: i32): void {
   const from = chunk * size;
   const to = min(from + size, units);
   const act = load<i32>(task + ACT);
+  const flags = load<i32>(task + FLAGS);
+  const scratch = <usize>load<u32>(task + SCRATCH) + <usize>thread * load<u32>(task + SCRATCH_STRIDE);
   const conv = changetype<ConvGeometry>(task + GEOMETRY);
   const pool = changetype<PoolGeometry>(task + GEOMETRY);
   switch (op) {
     case OP_CONV2D:
-      conv2dRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
+      // Kernel variants as src/kernel-choice.ts picks them.
+      if (flags == 1) conv2dSingleChannelRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
+      else if (flags == 2) conv2dPixelPairRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
+      else conv2dRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
       break;
     case OP_CONV2D_BACKWARD_INPUT:
-      conv2dBackwardInputRows(pointer(0), pointer(1), pointer(2), conv, from, to);
+      if (flags == 1) conv2dBackwardInputPadded(pointer(0), pointer(1), pointer(2), conv, from, to, scratch);
+      else conv2dBackwardInputRows(pointer(0), pointer(1), pointer(2), conv, from, to);
       break;
     case OP_CONV2D_BACKWARD_FILTER: {
       const filterBytes = <usize>(conv.filterHeight * conv.filterWidth * conv.inChannels * conv.outChannels) << 2;
-      conv2dBackwardFilterSamples(pointer(0), pointer(1), pointer(2) + <usize>chunk * filterBytes, conv, from, to);
+      const partial = pointer(2) + <usize>chunk * filterBytes;
+      if (flags == 1) conv2dBackwardFilterChannelPairs(pointer(0), pointer(1), partial, conv, from, to);
+      else if (flags == 2) conv2dBackwardFilterSingleChannel(pointer(0), pointer(1), partial, conv, from, to);
+      else conv2dBackwardFilterSamples(pointer(0), pointer(1), partial, conv, from, to);
       break;
     }
     case OP_MATMUL: {
       const splitRows = geometry(7) != 0;
       const rowBlocks = geometry(8), colPanels = geometry(9);
-      const scratch = <usize>load<u32>(task + SCRATCH) + <usize>thread * load<u32>(task + SCRATCH_STRIDE);
       matMul(
         pointer(0), pointer(1), pointer(2), pointer(3),
         geometry(0), geometry(1), geometry(2), geometry(3), geometry(4), geometry(5), geometry(6), act,
@@ -100,7 +109,7 @@ export function runChunk(chunk: i32, thread: i32): void {
       activationBackwardRange(pointer(0), pointer(1), pointer(2), from, to, act);
       break;
     case OP_SGD:
-      sgdRange(pointer(0), pointer(1), pointer(2), from, to, load<f32>(task + LEARNING_RATE), load<f32>(task + MOMENTUM), load<i32>(task + FLAGS) != 0);
+      sgdRange(pointer(0), pointer(1), pointer(2), from, to, load<f32>(task + LEARNING_RATE), load<f32>(task + MOMENTUM), flags != 0);
       break;
     case OP_BIAS_GRAD: {
       const channels = geometry(0);

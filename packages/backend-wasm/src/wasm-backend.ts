@@ -14,6 +14,7 @@ import {
   type SgdResult,
 } from '@lenet-ts/core';
 import { Arena, HandleRegistry, MAXIMUM_PAGES, Scratch, WasmTensor } from './arena.js';
+import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel, paddedGradientFloats } from './kernel-choice.js';
 import { compileKernels, type KernelExports, type SimdMode, SIMD_MODES } from './kernels.js';
 import { ACTIVATION_CODES, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
 import { ThreadTeam } from './thread-team.js';
@@ -139,6 +140,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.begin(Op.conv2d, rows, convFlops(info));
     this.pointers(x.address, filter.address, bias === null ? 0 : bias.address, y.address);
     this.i32[this.task + Slot.activation] = act;
+    this.i32[this.task + Slot.flags] = convForwardKernel(info);
     this.writeConv(info);
     this.team.run(chunks, chunks > 1);
     return y;
@@ -156,14 +158,11 @@ export class WasmBackend implements Backend<WasmTensor> {
     // Split the side with more tiles; the other is walked whole by every chunk.
     const splitRows = rowBlocks > colPanels;
     const chunks = this.begin(Op.matMul, splitRows ? rowBlocks : colPanels, m * n * k);
-    const stride = k * TILE_COLUMNS * 4 + 64;
-    const scratch = this.threadScratch.reserve(stride * this.threads);
     this.pointers(a.address, b.address, bias === null ? 0 : bias.address, c.address);
+    this.threadScratchFor(k * TILE_COLUMNS * 4);
     const t = this.task;
     const i32 = this.i32;
     i32[t + Slot.activation] = act;
-    i32[t + Slot.scratch] = scratch;
-    i32[t + Slot.scratchStride] = stride;
     const g = t + Slot.geometry;
     i32[g] = m;
     i32[g + 1] = k;
@@ -220,8 +219,13 @@ export class WasmBackend implements Backend<WasmTensor> {
     const taps = info.filterHeight * info.filterWidth;
     const packed = this.packedFilter.reserve(sizeOf(info.filterShape) * 4);
     this.kernels.transposeTaps(filter.address, packed, taps, info.inChannels, info.outChannels);
-    const chunks = this.begin(Op.conv2dBackwardInput, info.batch * info.inHeight, convFlops(info));
+    const kernel = convBackwardInputKernel(info);
+    const padded = kernel === ConvBackwardInput.paddedSamples;
+    // The padded kernel works sample by sample in a per-thread scratch; the general one row by row.
+    const chunks = this.begin(Op.conv2dBackwardInput, padded ? info.batch : info.batch * info.inHeight, convFlops(info));
     this.pointers(dy.address, packed, dx.address);
+    this.i32[this.task + Slot.flags] = kernel;
+    if (padded) this.threadScratchFor(paddedGradientFloats(info) * 4);
     this.writeConv(info);
     this.team.run(chunks, chunks > 1);
     return dx;
@@ -236,6 +240,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const partials = this.partials.reserve(chunks * size * 4);
     this.begin(Op.conv2dBackwardFilter, info.batch, 0, FILTER_GRADIENT_SAMPLES);
     this.pointers(x.address, dy.address, partials);
+    this.i32[this.task + Slot.flags] = convBackwardFilterKernel(info);
     this.writeConv(info);
     this.team.run(chunks, chunks > 1 && convFlops(info) >= PARALLEL_MIN_FLOPS);
     this.kernels.sumPartials(partials, chunks, size, dfilter.address);
@@ -334,6 +339,14 @@ export class WasmBackend implements Backend<WasmTensor> {
     if (this.closed) return;
     this.closed = true;
     this.team.close();
+  }
+
+  /** Gives every thread `bytes` of scratch for the task being written. */
+  private threadScratchFor(bytes: number): void {
+    const stride = Math.ceil(bytes / 64) * 64 + 64;
+    const scratch = this.threadScratch.reserve(stride * this.threads);
+    this.i32[this.task + Slot.scratch] = scratch;
+    this.i32[this.task + Slot.scratchStride] = stride;
   }
 
   /** After the memory grew: views over the old, shorter buffer would miss the new blocks. */

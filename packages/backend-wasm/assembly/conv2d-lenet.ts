@@ -1,0 +1,251 @@
+// Convolution kernels shaped for LeNet's tensors (stride 1, 'valid' padding): conv1 has one input channel
+// and 6 filters, conv2 6 input channels and 16 filters. Each keeps 8 to 12 vector accumulators in
+// registers and reuses every load several times; conv2d.ts chooses them where the shapes fit.
+import { ConvGeometry } from './conv2d';
+import { activate4, madd, storeLanes } from './simd';
+
+/** Bias lane f splatted, or zero. */
+@inline function biasSplat(bias: usize, f: usize): v128 {
+  return bias == 0 ? f32x4.splat(0.0) : v128.load32_splat(bias + (f << 2));
+}
+
+/** Lanes 0..3 of v at p, p + stride, p + 2 stride, p + 3 stride. */
+@inline function scatter4(p: usize, v: v128, stride: usize): void {
+  v128.store32_lane(p, v, 0);
+  v128.store32_lane(p + stride, v, 1);
+  v128.store32_lane(p + stride * 2, v, 2);
+  v128.store32_lane(p + stride * 3, v, 3);
+}
+
+/**
+ * One input channel, 6 filters (conv1), output width a multiple of 8: vectorised over 8 output pixels
+ * (contiguous in x because C = 1), one accumulator pair per filter, 12 in all.
+ */
+export function conv2dSingleChannelRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, KH = g.filterHeight, KW = g.filterWidth;
+  const pixel: usize = 24;
+  for (let row = rowFrom; row < rowTo; row++) {
+    const nn = row / OH, oh = row % OH;
+    for (let ow0 = 0; ow0 < OW; ow0 += 8) {
+      let a0 = biasSplat(bias, 0), a1 = biasSplat(bias, 1), a2 = biasSplat(bias, 2);
+      let a3 = biasSplat(bias, 3), a4 = biasSplat(bias, 4), a5 = biasSplat(bias, 5);
+      let b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5;
+      for (let kh = 0; kh < KH; kh++) {
+        let xp = x + ((<usize>((nn * H + oh + kh) * W + ow0)) << 2);
+        let wp = w + ((<usize>(kh * KW * 6)) << 2);
+        for (let kw = 0; kw < KW; kw++) {
+          const xa = v128.load(xp);
+          const xb = v128.load(xp, 16);
+          let s = v128.load32_splat(wp);
+          a0 = madd(xa, s, a0); b0 = madd(xb, s, b0);
+          s = v128.load32_splat(wp, 4);
+          a1 = madd(xa, s, a1); b1 = madd(xb, s, b1);
+          s = v128.load32_splat(wp, 8);
+          a2 = madd(xa, s, a2); b2 = madd(xb, s, b2);
+          s = v128.load32_splat(wp, 12);
+          a3 = madd(xa, s, a3); b3 = madd(xb, s, b3);
+          s = v128.load32_splat(wp, 16);
+          a4 = madd(xa, s, a4); b4 = madd(xb, s, b4);
+          s = v128.load32_splat(wp, 20);
+          a5 = madd(xa, s, a5); b5 = madd(xb, s, b5);
+          xp += 4;
+          wp += 24;
+        }
+      }
+      const out = y + ((<usize>((row * OW + ow0) * 6)) << 2);
+      scatter4(out, activate4(a0, act), pixel);
+      scatter4(out + 4, activate4(a1, act), pixel);
+      scatter4(out + 8, activate4(a2, act), pixel);
+      scatter4(out + 12, activate4(a3, act), pixel);
+      scatter4(out + 16, activate4(a4, act), pixel);
+      scatter4(out + 20, activate4(a5, act), pixel);
+      const out4 = out + pixel * 4;
+      scatter4(out4, activate4(b0, act), pixel);
+      scatter4(out4 + 4, activate4(b1, act), pixel);
+      scatter4(out4 + 8, activate4(b2, act), pixel);
+      scatter4(out4 + 12, activate4(b3, act), pixel);
+      scatter4(out4 + 16, activate4(b4, act), pixel);
+      scatter4(out4 + 20, activate4(b5, act), pixel);
+    }
+  }
+}
+
+/**
+ * Filters a multiple of 16 (conv2), output width even: two neighbouring output pixels times 16 filters.
+ * With stride 1 a window row's (kw, c) values are contiguous in x, so the inner loop runs over KW*C.
+ */
+export function conv2dPixelPairRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
+  const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
+  const KH = g.filterHeight, KW = g.filterWidth;
+  const span = KW * C;
+  const filterRow = <usize>F << 2;
+  const nextPixel = <usize>C << 2;
+  for (let row = rowFrom; row < rowTo; row++) {
+    const nn = row / OH, oh = row % OH;
+    for (let ow = 0; ow < OW; ow += 2) {
+      const out = y + ((<usize>((row * OW + ow) * F)) << 2);
+      for (let f0 = 0; f0 < F; f0 += 16) {
+        const fo = <usize>f0 << 2;
+        let a0 = f32x4.splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+        if (bias != 0) {
+          a0 = v128.load(bias + fo); a1 = v128.load(bias + fo, 16); a2 = v128.load(bias + fo, 32); a3 = v128.load(bias + fo, 48);
+        }
+        let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+        for (let kh = 0; kh < KH; kh++) {
+          let xp = x + ((<usize>((nn * H + oh + kh) * W + ow) * C) << 2);
+          let wp = w + ((<usize>(kh * span) * F) << 2) + fo;
+          for (let j = 0; j < span; j++) {
+            const s = v128.load32_splat(xp);
+            const t = v128.load32_splat(xp + nextPixel);
+            const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+            a0 = madd(s, w0, a0); a1 = madd(s, w1, a1); a2 = madd(s, w2, a2); a3 = madd(s, w3, a3);
+            b0 = madd(t, w0, b0); b1 = madd(t, w1, b1); b2 = madd(t, w2, b2); b3 = madd(t, w3, b3);
+            xp += 4;
+            wp += filterRow;
+          }
+        }
+        const p = out + fo;
+        v128.store(p, activate4(a0, act)); v128.store(p, activate4(a1, act), 16);
+        v128.store(p, activate4(a2, act), 32); v128.store(p, activate4(a3, act), 48);
+        const q = p + filterRow;
+        v128.store(q, activate4(b0, act)); v128.store(q, activate4(b1, act), 16);
+        v128.store(q, activate4(b2, act), 32); v128.store(q, activate4(b3, act), 48);
+      }
+    }
+  }
+}
+
+/** Floats of per-thread scratch conv2dBackwardInputPadded needs: dy of one sample with KH-1, KW-1 zero borders. */
+export function paddedGradientFloats(g: ConvGeometry): i32 {
+  return (g.outHeight + 2 * (g.filterHeight - 1)) * (g.outWidth + 2 * (g.filterWidth - 1)) * g.outChannels;
+}
+
+/**
+ * dx for samples [sampleFrom, sampleTo), 5 to 8 input channels, input width a multiple of 4 (conv2's).
+ * Each sample's dy is first copied into a zero-bordered scratch, so that every dx pixel sums all KH*KW taps
+ * with no bounds tests; then 4 neighbouring dx pixels times 8 channels accumulate together. `wt` is the
+ * filter from transposeTaps ([KH,KW,F,C]).
+ */
+export function conv2dBackwardInputPadded(dy: usize, wt: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, scratch: usize): void {
+  const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
+  const KH = g.filterHeight, KW = g.filterWidth;
+  const PW = OW + 2 * (KW - 1);
+  const pixelBytes = <usize>F << 2;
+  const tapBytes = <usize>(F * C) << 2;
+  const channelBytes = <usize>C << 2;
+  memory.fill(scratch, 0, <usize>paddedGradientFloats(g) << 2);
+  for (let nn = sampleFrom; nn < sampleTo; nn++) {
+    for (let oh = 0; oh < OH; oh++) {
+      memory.copy(
+        scratch + ((<usize>(((oh + KH - 1) * PW + KW - 1) * F)) << 2),
+        dy + ((<usize>((nn * OH + oh) * OW * F)) << 2),
+        <usize>(OW * F) << 2,
+      );
+    }
+    for (let ih = 0; ih < H; ih++) {
+      for (let iw0 = 0; iw0 < W; iw0 += 4) {
+        let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        for (let kh = 0; kh < KH; kh++) {
+          for (let kw = 0; kw < KW; kw++) {
+            let dp = scratch + ((<usize>(((ih - kh + KH - 1) * PW + (iw0 - kw + KW - 1)) * F)) << 2);
+            let wp = wt + (<usize>(kh * KW + kw)) * tapBytes;
+            for (let f = 0; f < F; f++) {
+              const w0 = v128.load(wp);
+              const w1 = v128.load(wp, 16);
+              let s = v128.load32_splat(dp);
+              a0 = madd(s, w0, a0); a1 = madd(s, w1, a1);
+              s = v128.load32_splat(dp + pixelBytes);
+              b0 = madd(s, w0, b0); b1 = madd(s, w1, b1);
+              s = v128.load32_splat(dp + pixelBytes * 2);
+              c0 = madd(s, w0, c0); c1 = madd(s, w1, c1);
+              s = v128.load32_splat(dp + pixelBytes * 3);
+              d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
+              dp += 4;
+              wp += channelBytes;
+            }
+          }
+        }
+        const out = dx + ((<usize>(((nn * H + ih) * W + iw0) * C)) << 2);
+        v128.store(out, a0); storeLanes(out + 16, a1, C - 4);
+        v128.store(out + channelBytes, b0); storeLanes(out + channelBytes + 16, b1, C - 4);
+        v128.store(out + channelBytes * 2, c0); storeLanes(out + channelBytes * 2 + 16, c1, C - 4);
+        v128.store(out + channelBytes * 3, d0); storeLanes(out + channelBytes * 3 + 16, d1, C - 4);
+      }
+    }
+  }
+}
+
+/**
+ * Filter gradient of samples [sampleFrom, sampleTo), 16 filters, an even number of input channels
+ * (conv2): two input channels of one tap times 16 filters accumulate over every output pixel.
+ */
+export function conv2dBackwardFilterChannelPairs(x: usize, dy: usize, partial: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
+  const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth;
+  const KH = g.filterHeight, KW = g.filterWidth;
+  const nextPixel = <usize>C << 2;
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      for (let c = 0; c < C; c += 2) {
+        let a0 = f32x4.splat(0.0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (let nn = sampleFrom; nn < sampleTo; nn++) {
+          for (let oh = 0; oh < OH; oh++) {
+            let xp = x + ((<usize>(((nn * H + oh + kh) * W + kw) * C + c)) << 2);
+            let dp = dy + ((<usize>((nn * OH + oh) * OW * 16)) << 2);
+            for (let ow = 0; ow < OW; ow++) {
+              const s = v128.load32_splat(xp);
+              const t = v128.load32_splat(xp, 4);
+              const d0 = v128.load(dp), d1 = v128.load(dp, 16), d2 = v128.load(dp, 32), d3 = v128.load(dp, 48);
+              a0 = madd(s, d0, a0); a1 = madd(s, d1, a1); a2 = madd(s, d2, a2); a3 = madd(s, d3, a3);
+              b0 = madd(t, d0, b0); b1 = madd(t, d1, b1); b2 = madd(t, d2, b2); b3 = madd(t, d3, b3);
+              xp += nextPixel;
+              dp += 64;
+            }
+          }
+        }
+        const out = partial + ((<usize>(((kh * KW + kw) * C + c) * 16)) << 2);
+        v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+        v128.store(out, b0, 64); v128.store(out, b1, 80); v128.store(out, b2, 96); v128.store(out, b3, 112);
+      }
+    }
+  }
+}
+
+/**
+ * Filter gradient of samples [sampleFrom, sampleTo), one input channel, 5 filter columns, 5 to 8 filters
+ * (conv1): the 5 taps of a filter row times 8 filter lanes accumulate over every output pixel.
+ */
+export function conv2dBackwardFilterSingleChannel(x: usize, dy: usize, partial: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels, KH = g.filterHeight;
+  const pixelBytes = <usize>F << 2;
+  for (let kh = 0; kh < KH; kh++) {
+    let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
+    for (let nn = sampleFrom; nn < sampleTo; nn++) {
+      for (let oh = 0; oh < OH; oh++) {
+        let xp = x + ((<usize>((nn * H + oh + kh) * W)) << 2);
+        let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
+        for (let ow = 0; ow < OW; ow++) {
+          const g0 = v128.load(dp);
+          const g1 = v128.load(dp, 16);
+          let s = v128.load32_splat(xp);
+          a0 = madd(s, g0, a0); a1 = madd(s, g1, a1);
+          s = v128.load32_splat(xp, 4);
+          b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
+          s = v128.load32_splat(xp, 8);
+          c0 = madd(s, g0, c0); c1 = madd(s, g1, c1);
+          s = v128.load32_splat(xp, 12);
+          d0 = madd(s, g0, d0); d1 = madd(s, g1, d1);
+          s = v128.load32_splat(xp, 16);
+          e0 = madd(s, g0, e0); e1 = madd(s, g1, e1);
+          xp += 4;
+          dp += pixelBytes;
+        }
+      }
+    }
+    const out = partial + ((<usize>(kh * 5 * F)) << 2);
+    v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
+    v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
+    v128.store(out + pixelBytes * 2, c0); storeLanes(out + pixelBytes * 2 + 16, c1, F - 4);
+    v128.store(out + pixelBytes * 3, d0); storeLanes(out + pixelBytes * 3 + 16, d1, F - 4);
+    v128.store(out + pixelBytes * 4, e0); storeLanes(out + pixelBytes * 4 + 16, e1, F - 4);
+  }
+}
