@@ -2,7 +2,7 @@
 // and 6 filters, conv2 6 input channels and 16 filters. Each keeps 8 to 12 vector accumulators in
 // registers and reuses every load several times; conv2d.ts chooses them where the shapes fit.
 import { ConvGeometry } from './conv2d';
-import { activate4, madd, storeLanes } from './simd';
+import { activateRange, madd, storeLanes } from './simd';
 
 /** Bias lane f splatted, or zero. */
 @inline function biasSplat(bias: usize, f: usize): v128 {
@@ -53,21 +53,22 @@ export function conv2dSingleChannelRows(x: usize, w: usize, bias: usize, y: usiz
         }
       }
       const out = y + ((<usize>((row * OW + ow0) * 6)) << 2);
-      scatter4(out, activate4(a0, act), pixel);
-      scatter4(out + 4, activate4(a1, act), pixel);
-      scatter4(out + 8, activate4(a2, act), pixel);
-      scatter4(out + 12, activate4(a3, act), pixel);
-      scatter4(out + 16, activate4(a4, act), pixel);
-      scatter4(out + 20, activate4(a5, act), pixel);
+      scatter4(out, a0, pixel);
+      scatter4(out + 4, a1, pixel);
+      scatter4(out + 8, a2, pixel);
+      scatter4(out + 12, a3, pixel);
+      scatter4(out + 16, a4, pixel);
+      scatter4(out + 20, a5, pixel);
       const out4 = out + pixel * 4;
-      scatter4(out4, activate4(b0, act), pixel);
-      scatter4(out4 + 4, activate4(b1, act), pixel);
-      scatter4(out4 + 8, activate4(b2, act), pixel);
-      scatter4(out4 + 12, activate4(b3, act), pixel);
-      scatter4(out4 + 16, activate4(b4, act), pixel);
-      scatter4(out4 + 20, activate4(b5, act), pixel);
+      scatter4(out4, b0, pixel);
+      scatter4(out4 + 4, b1, pixel);
+      scatter4(out4 + 8, b2, pixel);
+      scatter4(out4 + 12, b3, pixel);
+      scatter4(out4 + 16, b4, pixel);
+      scatter4(out4 + 20, b5, pixel);
     }
   }
+  activateRange(y, y, rowFrom * OW * 6, rowTo * OW * 6, act);
 }
 
 /**
@@ -105,71 +106,69 @@ export function conv2dPixelPairRows(x: usize, w: usize, bias: usize, y: usize, g
           }
         }
         const p = out + fo;
-        v128.store(p, activate4(a0, act)); v128.store(p, activate4(a1, act), 16);
-        v128.store(p, activate4(a2, act), 32); v128.store(p, activate4(a3, act), 48);
+        v128.store(p, a0); v128.store(p, a1, 16);
+        v128.store(p, a2, 32); v128.store(p, a3, 48);
         const q = p + filterRow;
-        v128.store(q, activate4(b0, act)); v128.store(q, activate4(b1, act), 16);
-        v128.store(q, activate4(b2, act), 32); v128.store(q, activate4(b3, act), 48);
+        v128.store(q, b0); v128.store(q, b1, 16);
+        v128.store(q, b2, 32); v128.store(q, b3, 48);
       }
     }
   }
-}
-
-/** Floats of per-thread scratch conv2dBackwardInputPadded needs: dy of one sample with KH-1, KW-1 zero borders. */
-export function paddedGradientFloats(g: ConvGeometry): i32 {
-  return (g.outHeight + 2 * (g.filterHeight - 1)) * (g.outWidth + 2 * (g.filterWidth - 1)) * g.outChannels;
+  activateRange(y, y, rowFrom * OW * F, rowTo * OW * F, act);
 }
 
 /**
- * dx for samples [sampleFrom, sampleTo), 5 to 8 input channels, input width a multiple of 4 (conv2's).
- * Each sample's dy is first copied into a zero-bordered scratch, so that every dx pixel sums all KH*KW taps
- * with no bounds tests; then 4 neighbouring dx pixels times 8 channels accumulate together. `wt` is the
- * filter from transposeTaps ([KH,KW,F,C]).
+ * dx for samples [sampleFrom, sampleTo), 5 to 8 input channels, output width a multiple of 4 (conv2's),
+ * scattered: for 4 neighbouring output pixels and one tap, the 8 input channels of their dy . w sums
+ * accumulate in registers over the output channels, then add into dx. Every multiply-add is a real one
+ * (a gather over a zero-padded dy would do 2.25 times as many for conv2). Each dx element collects its
+ * terms in one fixed order: by output row, pixel block, tap. `wt` is the filter from transposeTaps.
  */
-export function conv2dBackwardInputPadded(dy: usize, wt: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, scratch: usize): void {
+export function conv2dBackwardInputScatter(dy: usize, wt: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
   const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
   const KH = g.filterHeight, KW = g.filterWidth;
-  const PW = OW + 2 * (KW - 1);
-  const pixelBytes = <usize>F << 2;
+  const dyPixel = <usize>F << 2;
+  const dxPixel = <usize>C << 2;
   const tapBytes = <usize>(F * C) << 2;
-  const channelBytes = <usize>C << 2;
-  memory.fill(scratch, 0, <usize>paddedGradientFloats(g) << 2);
+  const tail = C - 4;
+  memory.fill(dx + ((<usize>(sampleFrom * H * W * C)) << 2), 0, (<usize>((sampleTo - sampleFrom) * H * W * C)) << 2);
   for (let nn = sampleFrom; nn < sampleTo; nn++) {
     for (let oh = 0; oh < OH; oh++) {
-      memory.copy(
-        scratch + ((<usize>(((oh + KH - 1) * PW + KW - 1) * F)) << 2),
-        dy + ((<usize>((nn * OH + oh) * OW * F)) << 2),
-        <usize>(OW * F) << 2,
-      );
-    }
-    for (let ih = 0; ih < H; ih++) {
-      for (let iw0 = 0; iw0 < W; iw0 += 4) {
-        let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+      for (let ow0 = 0; ow0 < OW; ow0 += 4) {
+        const source = dy + ((<usize>(((nn * OH + oh) * OW + ow0) * F)) << 2);
         for (let kh = 0; kh < KH; kh++) {
           for (let kw = 0; kw < KW; kw++) {
-            let dp = scratch + ((<usize>(((ih - kh + KH - 1) * PW + (iw0 - kw + KW - 1)) * F)) << 2);
+            let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+            let dp = source;
             let wp = wt + (<usize>(kh * KW + kw)) * tapBytes;
             for (let f = 0; f < F; f++) {
               const w0 = v128.load(wp);
               const w1 = v128.load(wp, 16);
               let s = v128.load32_splat(dp);
               a0 = madd(s, w0, a0); a1 = madd(s, w1, a1);
-              s = v128.load32_splat(dp + pixelBytes);
+              s = v128.load32_splat(dp + dyPixel);
               b0 = madd(s, w0, b0); b1 = madd(s, w1, b1);
-              s = v128.load32_splat(dp + pixelBytes * 2);
+              s = v128.load32_splat(dp + dyPixel * 2);
               c0 = madd(s, w0, c0); c1 = madd(s, w1, c1);
-              s = v128.load32_splat(dp + pixelBytes * 3);
+              s = v128.load32_splat(dp + dyPixel * 3);
               d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
               dp += 4;
-              wp += channelBytes;
+              wp += dxPixel;
             }
+            const out = dx + ((<usize>(((nn * H + oh + kh) * W + ow0 + kw) * C)) << 2);
+            v128.store(out, f32x4.add(v128.load(out), a0));
+            storeLanes(out + 16, f32x4.add(v128.load(out + 16), a1), tail);
+            const out1 = out + dxPixel;
+            v128.store(out1, f32x4.add(v128.load(out1), b0));
+            storeLanes(out1 + 16, f32x4.add(v128.load(out1 + 16), b1), tail);
+            const out2 = out1 + dxPixel;
+            v128.store(out2, f32x4.add(v128.load(out2), c0));
+            storeLanes(out2 + 16, f32x4.add(v128.load(out2 + 16), c1), tail);
+            const out3 = out2 + dxPixel;
+            v128.store(out3, f32x4.add(v128.load(out3), d0));
+            storeLanes(out3 + 16, f32x4.add(v128.load(out3 + 16), d1), tail);
           }
         }
-        const out = dx + ((<usize>(((nn * H + ih) * W + iw0) * C)) << 2);
-        v128.store(out, a0); storeLanes(out + 16, a1, C - 4);
-        v128.store(out + channelBytes, b0); storeLanes(out + channelBytes + 16, b1, C - 4);
-        v128.store(out + channelBytes * 2, c0); storeLanes(out + channelBytes * 2 + 16, c1, C - 4);
-        v128.store(out + channelBytes * 3, d0); storeLanes(out + channelBytes * 3 + 16, d1, C - 4);
       }
     }
   }

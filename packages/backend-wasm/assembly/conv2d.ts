@@ -1,7 +1,7 @@
 // Direct NHWC convolutions, vectorised over the channel axis that is contiguous in memory (16 lanes at a
 // time), so they need no im2col buffer. Vector loads may run up to 15 floats past a row of filter or
 // gradient values; the lanes they fill are computed and never stored (every allocation has that slack).
-import { activate4, biasAt, madd, store16 } from './simd';
+import { activateRange, biasAt, madd, store16 } from './simd';
 
 /** Geometry of one convolution, as core's Conv2DInfo gives it. */
 @unmanaged export class ConvGeometry {
@@ -43,10 +43,12 @@ export function conv2dRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeo
             }
           }
         }
-        store16(out + fo, activate4(acc0, act), activate4(acc1, act), activate4(acc2, act), activate4(acc3, act), F - f0);
+        store16(out + fo, acc0, acc1, acc2, acc3, F - f0);
       }
     }
   }
+  // The activation runs over the chunk's rows while they are still in cache.
+  activateRange(y, y, rowFrom * OW * F, rowTo * OW * F, act);
 }
 
 /** Filter [KH,KW,C,F] to [KH,KW,F,C]: the backward-input kernel then reads input channels contiguously. */

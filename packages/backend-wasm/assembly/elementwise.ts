@@ -1,17 +1,10 @@
 // Element-wise kernels and the fixed-order sums. Ranges start at multiples of 4 and run as whole vectors;
 // the lanes of a last partial vector are computed and dropped, so every element takes the same path.
-import { activate4, SIGMOID, RELU, storeLanes } from './simd';
+import { activateRange, SIGMOID, RELU, storeLanes } from './simd';
 
+/** The activation primitive: the same vector code the fused activations of conv2d and matMul run. */
 export function activationRange(x: usize, y: usize, from: i32, to: i32, act: i32): void {
-  for (let i = from; i < to; i += 4) {
-    const o = <usize>i << 2;
-    storeLanes(y + o, activate4(v128.load(x + o), act), to - i);
-  }
-}
-
-/** In place over rows of an output just written (the fused activation of conv2d and matMul). */
-export function activateInPlace(y: usize, count: i32, act: i32): void {
-  activationRange(y, y, 0, count, act);
+  activateRange(x, y, from, to, act);
 }
 
 /** dx = dy * act'(via y): sigmoid y(1-y), relu y > 0, linear 1. */

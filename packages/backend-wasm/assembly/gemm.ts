@@ -1,7 +1,7 @@
 // C = act(op(A) op(B) + bias) on 4x8 register tiles. Element (i, k) of op(A) sits at a + 4 (i ars + k acs),
 // element (k, j) of op(B) at b + 4 (k brs + j bcs), so a transposed operand is only other strides. Every
 // element of C is one k-ordered sum in one tile, whichever thread computes which tiles.
-import { activate4, biasAt, madd, storeLanes } from './simd';
+import { activateRange, biasAt, LINEAR, madd, storeLanes } from './simd';
 
 export const TILE_ROWS: i32 = 4;
 export const TILE_COLUMNS: i32 = 8;
@@ -37,9 +37,14 @@ export function matMul(
     const biasOffset = <usize>j0 << 2;
     for (let q = rowFrom; q < rowTo; q++) {
       const i0 = q * TILE_ROWS;
-      tile(a, ars, acs, m, i0, k, panel, panelStride, bias, biasOffset, c + ((<usize>i0 * n + j0) << 2), n, width, act);
+      tile(a, ars, acs, m, i0, k, panel, panelStride, bias, biasOffset, c + ((<usize>i0 * n + j0) << 2), n, width);
     }
   }
+  // The activation runs over the chunk's part of each row while it is still in cache.
+  if (act == LINEAR) return;
+  const columnFrom = colFrom * TILE_COLUMNS, columnTo = min(n, colTo * TILE_COLUMNS);
+  const rowEnd = min(m, rowTo * TILE_ROWS);
+  for (let i = rowFrom * TILE_ROWS; i < rowEnd; i++) activateRange(c, c, i * n + columnFrom, i * n + columnTo, act);
 }
 
 function packPanel(b: usize, brs: i32, bcs: i32, k: i32, j0: i32, width: i32, out: usize): void {
@@ -56,7 +61,7 @@ function packPanel(b: usize, brs: i32, bcs: i32, k: i32, j0: i32, width: i32, ou
 @inline function tile(
   a: usize, ars: i32, acs: i32, m: i32, i0: i32, k: i32,
   panel: usize, panelStride: usize, bias: usize, biasOffset: usize,
-  c: usize, n: i32, width: i32, act: i32,
+  c: usize, n: i32, width: i32,
 ): void {
   const rows = min(TILE_ROWS, m - i0);
   // Rows past m repeat the last one; they are computed and dropped.
@@ -93,10 +98,10 @@ function packPanel(b: usize, brs: i32, bcs: i32, k: i32, j0: i32, width: i32, ou
     bp += panelStride;
   }
   const rowOut = <usize>n << 2;
-  storeRow(c, activate4(c00, act), activate4(c01, act), width);
-  if (rows > 1) storeRow(c + rowOut, activate4(c10, act), activate4(c11, act), width);
-  if (rows > 2) storeRow(c + rowOut * 2, activate4(c20, act), activate4(c21, act), width);
-  if (rows > 3) storeRow(c + rowOut * 3, activate4(c30, act), activate4(c31, act), width);
+  storeRow(c, c00, c01, width);
+  if (rows > 1) storeRow(c + rowOut, c10, c11, width);
+  if (rows > 2) storeRow(c + rowOut * 2, c20, c21, width);
+  if (rows > 3) storeRow(c + rowOut * 3, c30, c31, width);
 }
 
 @inline function storeRow(p: usize, v0: v128, v1: v128, width: i32): void {

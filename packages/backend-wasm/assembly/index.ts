@@ -2,9 +2,10 @@
 // (an op and its arguments) into the task block, and each thread runs the chunks it claims through
 // runChunk. Slot numbers are mirrored in src/task.ts.
 import { ConvGeometry, conv2dBackwardFilterSamples, conv2dBackwardInputRows, conv2dRows } from './conv2d';
-import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputPadded, conv2dPixelPairRows, conv2dSingleChannelRows } from './conv2d-lenet';
+import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputScatter, conv2dPixelPairRows, conv2dSingleChannelRows } from './conv2d-lenet';
 import { activationBackwardRange, activationRange, columnSums, sgdRange } from './elementwise';
 import { matMul } from './gemm';
+import { useConstants } from './simd';
 import { maxPoolBackwardSamples, maxPoolRows, PoolGeometry } from './pool';
 
 export { transposeTaps } from './conv2d';
@@ -40,6 +41,8 @@ let task: usize = 0;
 /** Where the task block is; every instance is told once, before its first chunk. */
 export function init(taskBlock: usize): void {
   task = taskBlock;
+  // The vector constants sit after the task's 128 bytes; every instance writes the same values.
+  useConstants(taskBlock + 128);
 }
 
 /** First byte the module itself does not use (nothing: it has no data), from where the host may allocate. */
@@ -75,7 +78,7 @@ export function runChunk(chunk: i32, thread: i32): void {
       else conv2dRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
       break;
     case OP_CONV2D_BACKWARD_INPUT:
-      if (flags == 1) conv2dBackwardInputPadded(pointer(0), pointer(1), pointer(2), conv, from, to, scratch);
+      if (flags == 1) conv2dBackwardInputScatter(pointer(0), pointer(1), pointer(2), conv, from, to);
       else conv2dBackwardInputRows(pointer(0), pointer(1), pointer(2), conv, from, to);
       break;
     case OP_CONV2D_BACKWARD_FILTER: {

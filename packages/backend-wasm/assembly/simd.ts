@@ -11,33 +11,88 @@ export const RELU: i32 = 2;
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/**
- * 1 / (1 + e^-x) for four lanes. e^-|x| by Cephes' expf reduction (x = n ln2 + r, |r| <= ln2/2, degree-7
- * polynomial), scaled by 2^(n+64) then 2^-64 so that results below the normal range round gradually to
- * zero instead of jumping; the positive half is q = 1/(1+e), the negative half e*q (no 1 - q cancellation).
- */
-@inline export function sigmoid4(x: v128): v128 {
-  const t = f32x4.max(f32x4.neg(f32x4.abs(x)), f32x4.splat(-120.0));
-  const n = f32x4.nearest(f32x4.mul(t, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  const z = f32x4.mul(r, r);
-  let p = madd(f32x4.splat(1.9875691500e-4), r, f32x4.splat(1.3981999507e-3));
-  p = madd(p, r, f32x4.splat(8.3334519073e-3));
-  p = madd(p, r, f32x4.splat(4.1665795894e-2));
-  p = madd(p, r, f32x4.splat(1.6666665459e-1));
-  p = madd(p, r, f32x4.splat(5.0000001201e-1));
-  p = madd(p, z, f32x4.add(r, f32x4.splat(1.0)));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127 + 64)), 23);
-  const e = f32x4.mul(f32x4.mul(p, scale), f32x4.splat(5.421010862427522e-20));
-  const q = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
-  return v128.bitselect(q, f32x4.mul(e, q), f32x4.ge(x, f32x4.splat(0.0)));
+/** Where this instance's constant table is (set once by `useConstants`). */
+export let constantTable: usize = 0;
+
+export function useConstants(p: usize): void {
+  writeConstants(p);
+  constantTable = p;
 }
 
-@inline export function activate4(v: v128, act: i32): v128 {
-  if (act == SIGMOID) return sigmoid4(v);
-  if (act == RELU) return f32x4.max(v, f32x4.splat(0.0));
-  return v;
+/** Bytes of the constant table `writeConstants` fills (15 vectors, rounded up). */
+export const CONSTANT_BYTES: usize = 256;
+
+/**
+ * Stores the sigmoid's constants at p, for the loops below to load once into locals: written inline,
+ * each v128.const is rebuilt in every iteration (V8 does not hoist it), which tripled the sigmoid's cost.
+ */
+export function writeConstants(p: usize): void {
+  v128.store(p, i32x4.splat(0x80000000), 0);
+  v128.store(p, f32x4.splat(-120.0), 16);
+  v128.store(p, f32x4.splat(1.44269504088896341), 32);
+  v128.store(p, f32x4.splat(12582912.0), 48);
+  v128.store(p, f32x4.splat(-0.693359375), 64);
+  v128.store(p, f32x4.splat(2.12194440e-4), 80);
+  v128.store(p, f32x4.splat(1.9875691500e-4), 96);
+  v128.store(p, f32x4.splat(1.3981999507e-3), 112);
+  v128.store(p, f32x4.splat(8.3334519073e-3), 128);
+  v128.store(p, f32x4.splat(4.1665795894e-2), 144);
+  v128.store(p, f32x4.splat(1.6666665459e-1), 160);
+  v128.store(p, f32x4.splat(5.0000001201e-1), 176);
+  v128.store(p, f32x4.splat(1.0), 192);
+  v128.store(p, i32x4.splat(0x4b400000 - (127 + 64)), 208);
+  v128.store(p, f32x4.splat(5.421010862427522e-20), 224);
+}
+
+/**
+ * y = 1 / (1 + e^-x) over [from, to) of x (y may be x), four lanes a step. e^-|x| by Cephes' expf
+ * reduction: n = round(-|x| log2 e) through the 1.5*2^23 trick (whose low bits are n itself), r = -|x| - n ln2
+ * in two parts, a degree-7 polynomial, scaled by 2^(n+64) then 2^-64 so that results below the normal range
+ * round gradually to zero. The positive half is q = 1/(1+e), the negative half e*q (no 1 - q cancellation).
+ */
+export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: usize): void {
+  const sign = v128.load(constants, 0), lowest = v128.load(constants, 16), log2e = v128.load(constants, 32);
+  const magic = v128.load(constants, 48), ln2hi = v128.load(constants, 64), ln2lo = v128.load(constants, 80);
+  const p0 = v128.load(constants, 96), p1 = v128.load(constants, 112), p2 = v128.load(constants, 128);
+  const p3 = v128.load(constants, 144), p4 = v128.load(constants, 160), p5 = v128.load(constants, 176);
+  const one = v128.load(constants, 192), bias = v128.load(constants, 208), down = v128.load(constants, 224);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const t = f32x4.pmax(v128.or(v, sign), lowest);
+    const shifted = madd(t, log2e, magic);
+    const n = f32x4.sub(shifted, magic);
+    let r = madd(n, ln2hi, t);
+    r = madd(n, ln2lo, r);
+    const z = f32x4.mul(r, r);
+    let p = madd(p0, r, p1);
+    p = madd(p, r, p2);
+    p = madd(p, r, p3);
+    p = madd(p, r, p4);
+    p = madd(p, r, p5);
+    p = madd(p, z, f32x4.add(r, one));
+    const scale = i32x4.shl(i32x4.sub(shifted, bias), 23);
+    const e = f32x4.mul(f32x4.mul(p, scale), down);
+    const q = f32x4.div(one, f32x4.add(one, e));
+    const negative = i32x4.shr_s(v, 31);
+    storeLanes(y + o, v128.bitselect(f32x4.mul(e, q), q, negative), to - i);
+  }
+}
+
+/** max(x, 0) over [from, to); y may be x. */
+export function reluRange(x: usize, y: usize, from: i32, to: i32): void {
+  const zero = f32x4.splat(0.0);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(y + o, f32x4.pmax(v128.load(x + o), zero), to - i);
+  }
+}
+
+/** act over [from, to) of x into y (in place when y == x); linear copies, or in place does nothing. */
+export function activateRange(x: usize, y: usize, from: i32, to: i32, act: i32): void {
+  if (act == SIGMOID) sigmoidRange(x, y, from, to, constantTable);
+  else if (act == RELU) reluRange(x, y, from, to);
+  else if (x != y) memory.copy(y + (<usize>from << 2), x + (<usize>from << 2), <usize>(to - from) << 2);
 }
 
 /** Stores the first `count` (1..4) lanes of v at p. */

@@ -12,7 +12,7 @@ function plainWindow(info: Conv2DInfo): boolean {
 }
 
 export const ConvForward = { general: 0, singleChannel: 1, pixelPairs: 2 } as const;
-export const ConvBackwardInput = { generalRows: 0, paddedSamples: 1 } as const;
+export const ConvBackwardInput = { generalRows: 0, scatterSamples: 1 } as const;
 export const ConvBackwardFilter = { general: 0, channelPairs: 1, singleChannel: 2 } as const;
 
 export function convForwardKernel(info: Conv2DInfo): number {
@@ -23,13 +23,8 @@ export function convForwardKernel(info: Conv2DInfo): number {
 }
 
 export function convBackwardInputKernel(info: Conv2DInfo): number {
-  if (plainWindow(info) && info.inChannels > 4 && info.inChannels <= 8 && info.inWidth % 4 === 0) return ConvBackwardInput.paddedSamples;
+  if (plainWindow(info) && info.inChannels > 4 && info.inChannels <= 8 && info.outWidth % 4 === 0) return ConvBackwardInput.scatterSamples;
   return ConvBackwardInput.generalRows;
-}
-
-/** Floats of per-thread scratch the padded backward-input kernel needs (one sample's dy with zero borders). */
-export function paddedGradientFloats(info: Conv2DInfo): number {
-  return (info.outHeight + 2 * (info.filterHeight - 1)) * (info.outWidth + 2 * (info.filterWidth - 1)) * info.outChannels;
 }
 
 export function convBackwardFilterKernel(info: Conv2DInfo): number {

@@ -35,7 +35,8 @@ export const Slot = {
   momentum: 27,
 } as const;
 
-export const TASK_BYTES = 128;
+/** The task's 128 bytes, then the kernels' vector constants (assembly/simd.ts, 256 bytes). */
+export const TASK_BYTES = 384;
 
 /** Int32 words of the control block. */
 export const Control = {

@@ -14,7 +14,7 @@ import {
   type SgdResult,
 } from '@lenet-ts/core';
 import { Arena, HandleRegistry, MAXIMUM_PAGES, Scratch, WasmTensor } from './arena.js';
-import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel, paddedGradientFloats } from './kernel-choice.js';
+import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel } from './kernel-choice.js';
 import { compileKernels, type KernelExports, type SimdMode, SIMD_MODES } from './kernels.js';
 import { ACTIVATION_CODES, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
 import { ThreadTeam } from './thread-team.js';
@@ -220,12 +220,11 @@ export class WasmBackend implements Backend<WasmTensor> {
     const packed = this.packedFilter.reserve(sizeOf(info.filterShape) * 4);
     this.kernels.transposeTaps(filter.address, packed, taps, info.inChannels, info.outChannels);
     const kernel = convBackwardInputKernel(info);
-    const padded = kernel === ConvBackwardInput.paddedSamples;
-    // The padded kernel works sample by sample in a per-thread scratch; the general one row by row.
-    const chunks = this.begin(Op.conv2dBackwardInput, padded ? info.batch : info.batch * info.inHeight, convFlops(info));
+    // The scatter kernel adds into a sample's dx from all over it, so it takes whole samples; the general one rows.
+    const bySample = kernel === ConvBackwardInput.scatterSamples;
+    const chunks = this.begin(Op.conv2dBackwardInput, bySample ? info.batch : info.batch * info.inHeight, convFlops(info));
     this.pointers(dy.address, packed, dx.address);
     this.i32[this.task + Slot.flags] = kernel;
-    if (padded) this.threadScratchFor(paddedGradientFloats(info) * 4);
     this.writeConv(info);
     this.team.run(chunks, chunks > 1);
     return dx;
