@@ -19,7 +19,8 @@ import { activateRange, madd, storeLanes } from './simd';
 
 /**
  * One input channel, 6 filters (conv1), output width a multiple of 8: vectorised over 8 output pixels
- * (contiguous in x because C = 1), one accumulator pair per filter, 12 in all.
+ * (contiguous in x because C = 1), in two passes of 3 filters, so that 6 accumulators, two input vectors
+ * and a weight fit V8's 15 vector registers with room to spare (12 accumulators in one pass spilled).
  */
 export function conv2dSingleChannelRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
   const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, KH = g.filterHeight, KW = g.filterWidth;
@@ -27,55 +28,46 @@ export function conv2dSingleChannelRows(x: usize, w: usize, bias: usize, y: usiz
   for (let row = rowFrom; row < rowTo; row++) {
     const nn = row / OH, oh = row % OH;
     for (let ow0 = 0; ow0 < OW; ow0 += 8) {
-      let a0 = biasSplat(bias, 0), a1 = biasSplat(bias, 1), a2 = biasSplat(bias, 2);
-      let a3 = biasSplat(bias, 3), a4 = biasSplat(bias, 4), a5 = biasSplat(bias, 5);
-      let b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5;
-      for (let kh = 0; kh < KH; kh++) {
-        let xp = x + ((<usize>((nn * H + oh + kh) * W + ow0)) << 2);
-        let wp = w + ((<usize>(kh * KW * 6)) << 2);
-        for (let kw = 0; kw < KW; kw++) {
-          const xa = v128.load(xp);
-          const xb = v128.load(xp, 16);
-          let s = v128.load32_splat(wp);
-          a0 = madd(xa, s, a0); b0 = madd(xb, s, b0);
-          s = v128.load32_splat(wp, 4);
-          a1 = madd(xa, s, a1); b1 = madd(xb, s, b1);
-          s = v128.load32_splat(wp, 8);
-          a2 = madd(xa, s, a2); b2 = madd(xb, s, b2);
-          s = v128.load32_splat(wp, 12);
-          a3 = madd(xa, s, a3); b3 = madd(xb, s, b3);
-          s = v128.load32_splat(wp, 16);
-          a4 = madd(xa, s, a4); b4 = madd(xb, s, b4);
-          s = v128.load32_splat(wp, 20);
-          a5 = madd(xa, s, a5); b5 = madd(xb, s, b5);
-          xp += 4;
-          wp += 24;
-        }
-      }
       const out = y + ((<usize>((row * OW + ow0) * 6)) << 2);
-      scatter4(out, a0, pixel);
-      scatter4(out + 4, a1, pixel);
-      scatter4(out + 8, a2, pixel);
-      scatter4(out + 12, a3, pixel);
-      scatter4(out + 16, a4, pixel);
-      scatter4(out + 20, a5, pixel);
-      const out4 = out + pixel * 4;
-      scatter4(out4, b0, pixel);
-      scatter4(out4 + 4, b1, pixel);
-      scatter4(out4 + 8, b2, pixel);
-      scatter4(out4 + 12, b3, pixel);
-      scatter4(out4 + 16, b4, pixel);
-      scatter4(out4 + 20, b5, pixel);
+      for (let f0: usize = 0; f0 < 6; f0 += 3) {
+        let a0 = biasSplat(bias, f0), a1 = biasSplat(bias, f0 + 1), a2 = biasSplat(bias, f0 + 2);
+        let b0 = a0, b1 = a1, b2 = a2;
+        for (let kh = 0; kh < KH; kh++) {
+          let xp = x + ((<usize>((nn * H + oh + kh) * W + ow0)) << 2);
+          let wp = w + ((<usize>(kh * KW * 6)) << 2) + (f0 << 2);
+          for (let kw = 0; kw < KW; kw++) {
+            const xa = v128.load(xp);
+            const xb = v128.load(xp, 16);
+            let s = v128.load32_splat(wp);
+            a0 = madd(xa, s, a0); b0 = madd(xb, s, b0);
+            s = v128.load32_splat(wp, 4);
+            a1 = madd(xa, s, a1); b1 = madd(xb, s, b1);
+            s = v128.load32_splat(wp, 8);
+            a2 = madd(xa, s, a2); b2 = madd(xb, s, b2);
+            xp += 4;
+            wp += 24;
+          }
+        }
+        const o = out + (f0 << 2);
+        scatter4(o, a0, pixel);
+        scatter4(o + 4, a1, pixel);
+        scatter4(o + 8, a2, pixel);
+        const o4 = o + pixel * 4;
+        scatter4(o4, b0, pixel);
+        scatter4(o4 + 4, b1, pixel);
+        scatter4(o4 + 8, b2, pixel);
+      }
     }
   }
   activateRange(y, y, rowFrom * OW * 6, rowTo * OW * 6, act);
 }
 
 /**
- * Filters a multiple of 16 (conv2), output width even: two neighbouring output pixels times 16 filters.
- * With stride 1 a window row's (kw, c) values are contiguous in x, so the inner loop runs over KW*C.
+ * Filters a multiple of 8 (conv2), output width a multiple of 4: four neighbouring output pixels times 8
+ * filters (8 accumulators; 16 filters at once spilled). With stride 1 a window row's (kw, c) values are
+ * contiguous in x, so the inner loop runs over KW*C.
  */
-export function conv2dPixelPairRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
+export function conv2dPixelQuadRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
   const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
   const KH = g.filterHeight, KW = g.filterWidth;
   const span = KW * C;
@@ -83,34 +75,38 @@ export function conv2dPixelPairRows(x: usize, w: usize, bias: usize, y: usize, g
   const nextPixel = <usize>C << 2;
   for (let row = rowFrom; row < rowTo; row++) {
     const nn = row / OH, oh = row % OH;
-    for (let ow = 0; ow < OW; ow += 2) {
+    for (let ow = 0; ow < OW; ow += 4) {
       const out = y + ((<usize>((row * OW + ow) * F)) << 2);
-      for (let f0 = 0; f0 < F; f0 += 16) {
+      for (let f0 = 0; f0 < F; f0 += 8) {
         const fo = <usize>f0 << 2;
-        let a0 = f32x4.splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+        let a0 = f32x4.splat(0.0), a1 = a0;
         if (bias != 0) {
-          a0 = v128.load(bias + fo); a1 = v128.load(bias + fo, 16); a2 = v128.load(bias + fo, 32); a3 = v128.load(bias + fo, 48);
+          a0 = v128.load(bias + fo);
+          a1 = v128.load(bias + fo, 16);
         }
-        let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+        let b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
         for (let kh = 0; kh < KH; kh++) {
           let xp = x + ((<usize>((nn * H + oh + kh) * W + ow) * C) << 2);
           let wp = w + ((<usize>(kh * span) * F) << 2) + fo;
           for (let j = 0; j < span; j++) {
-            const s = v128.load32_splat(xp);
-            const t = v128.load32_splat(xp + nextPixel);
-            const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
-            a0 = madd(s, w0, a0); a1 = madd(s, w1, a1); a2 = madd(s, w2, a2); a3 = madd(s, w3, a3);
-            b0 = madd(t, w0, b0); b1 = madd(t, w1, b1); b2 = madd(t, w2, b2); b3 = madd(t, w3, b3);
+            const w0 = v128.load(wp), w1 = v128.load(wp, 16);
+            let s = v128.load32_splat(xp);
+            a0 = madd(s, w0, a0); a1 = madd(s, w1, a1);
+            s = v128.load32_splat(xp + nextPixel);
+            b0 = madd(s, w0, b0); b1 = madd(s, w1, b1);
+            s = v128.load32_splat(xp + nextPixel * 2);
+            c0 = madd(s, w0, c0); c1 = madd(s, w1, c1);
+            s = v128.load32_splat(xp + nextPixel * 3);
+            d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
             xp += 4;
             wp += filterRow;
           }
         }
         const p = out + fo;
         v128.store(p, a0); v128.store(p, a1, 16);
-        v128.store(p, a2, 32); v128.store(p, a3, 48);
-        const q = p + filterRow;
-        v128.store(q, b0); v128.store(q, b1, 16);
-        v128.store(q, b2, 32); v128.store(q, b3, 48);
+        v128.store(p + filterRow, b0); v128.store(p + filterRow, b1, 16);
+        v128.store(p + filterRow * 2, c0); v128.store(p + filterRow * 2, c1, 16);
+        v128.store(p + filterRow * 3, d0); v128.store(p + filterRow * 3, d1, 16);
       }
     }
   }
@@ -211,40 +207,66 @@ export function conv2dBackwardFilterChannelPairs(x: usize, dy: usize, partial: u
 
 /**
  * Filter gradient of samples [sampleFrom, sampleTo), one input channel, 5 filter columns, 5 to 8 filters
- * (conv1): the 5 taps of a filter row times 8 filter lanes accumulate over every output pixel.
+ * (conv1): taps of a filter row times 8 filter lanes accumulate over every output pixel, in two passes
+ * (columns 0-2, then 3-4) that keep at most 6 accumulators live.
  */
 export function conv2dBackwardFilterSingleChannel(x: usize, dy: usize, partial: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
-  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels, KH = g.filterHeight;
+  const KH = g.filterHeight, F = g.outChannels;
   const pixelBytes = <usize>F << 2;
   for (let kh = 0; kh < KH; kh++) {
-    let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
-    for (let nn = sampleFrom; nn < sampleTo; nn++) {
-      for (let oh = 0; oh < OH; oh++) {
-        let xp = x + ((<usize>((nn * H + oh + kh) * W)) << 2);
-        let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
-        for (let ow = 0; ow < OW; ow++) {
-          const g0 = v128.load(dp);
-          const g1 = v128.load(dp, 16);
-          let s = v128.load32_splat(xp);
-          a0 = madd(s, g0, a0); a1 = madd(s, g1, a1);
-          s = v128.load32_splat(xp, 4);
-          b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
-          s = v128.load32_splat(xp, 8);
-          c0 = madd(s, g0, c0); c1 = madd(s, g1, c1);
-          s = v128.load32_splat(xp, 12);
-          d0 = madd(s, g0, d0); d1 = madd(s, g1, d1);
-          s = v128.load32_splat(xp, 16);
-          e0 = madd(s, g0, e0); e1 = madd(s, g1, e1);
-          xp += 4;
-          dp += pixelBytes;
-        }
+    const out = partial + ((<usize>(kh * 5 * F)) << 2);
+    filterColumns3(x, dy, out, g, sampleFrom, sampleTo, kh);
+    filterColumns2(x, dy, out + pixelBytes * 3, g, sampleFrom, sampleTo, kh);
+  }
+}
+
+function filterColumns3(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
+  const pixelBytes = <usize>F << 2;
+  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0;
+  for (let nn = sampleFrom; nn < sampleTo; nn++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let xp = x + ((<usize>((nn * H + oh + kh) * W)) << 2);
+      let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
+      for (let ow = 0; ow < OW; ow++) {
+        const g0 = v128.load(dp);
+        const g1 = v128.load(dp, 16);
+        let s = v128.load32_splat(xp);
+        a0 = madd(s, g0, a0); a1 = madd(s, g1, a1);
+        s = v128.load32_splat(xp, 4);
+        b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
+        s = v128.load32_splat(xp, 8);
+        c0 = madd(s, g0, c0); c1 = madd(s, g1, c1);
+        xp += 4;
+        dp += pixelBytes;
       }
     }
-    const out = partial + ((<usize>(kh * 5 * F)) << 2);
-    v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
-    v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
-    v128.store(out + pixelBytes * 2, c0); storeLanes(out + pixelBytes * 2 + 16, c1, F - 4);
-    v128.store(out + pixelBytes * 3, d0); storeLanes(out + pixelBytes * 3 + 16, d1, F - 4);
-    v128.store(out + pixelBytes * 4, e0); storeLanes(out + pixelBytes * 4 + 16, e1, F - 4);
   }
+  v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
+  v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
+  v128.store(out + pixelBytes * 2, c0); storeLanes(out + pixelBytes * 2 + 16, c1, F - 4);
+}
+
+function filterColumns2(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
+  const pixelBytes = <usize>F << 2;
+  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0;
+  for (let nn = sampleFrom; nn < sampleTo; nn++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let xp = x + ((<usize>((nn * H + oh + kh) * W + 3)) << 2);
+      let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
+      for (let ow = 0; ow < OW; ow++) {
+        const g0 = v128.load(dp);
+        const g1 = v128.load(dp, 16);
+        let s = v128.load32_splat(xp);
+        a0 = madd(s, g0, a0); a1 = madd(s, g1, a1);
+        s = v128.load32_splat(xp, 4);
+        b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
+        xp += 4;
+        dp += pixelBytes;
+      }
+    }
+  }
+  v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
+  v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
 }

@@ -2,7 +2,7 @@
 // (an op and its arguments) into the task block, and each thread runs the chunks it claims through
 // runChunk. Slot numbers are mirrored in src/task.ts.
 import { ConvGeometry, conv2dBackwardFilterSamples, conv2dBackwardInputRows, conv2dRows } from './conv2d';
-import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputScatter, conv2dPixelPairRows, conv2dSingleChannelRows } from './conv2d-lenet';
+import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputScatter, conv2dPixelQuadRows, conv2dSingleChannelRows } from './conv2d-lenet';
 import { activationBackwardRange, activationRange, columnSums, sgdRange } from './elementwise';
 import { matMul } from './gemm';
 import { useConstants } from './simd';
@@ -74,7 +74,7 @@ export function runChunk(chunk: i32, thread: i32): void {
     case OP_CONV2D:
       // Kernel variants as src/kernel-choice.ts picks them.
       if (flags == 1) conv2dSingleChannelRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
-      else if (flags == 2) conv2dPixelPairRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
+      else if (flags == 2) conv2dPixelQuadRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
       else conv2dRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
       break;
     case OP_CONV2D_BACKWARD_INPUT:

@@ -11,14 +11,14 @@ function plainWindow(info: Conv2DInfo): boolean {
     && info.inHeight === info.outHeight + info.filterHeight - 1 && info.inWidth === info.outWidth + info.filterWidth - 1;
 }
 
-export const ConvForward = { general: 0, singleChannel: 1, pixelPairs: 2 } as const;
+export const ConvForward = { general: 0, singleChannel: 1, pixelQuads: 2 } as const;
 export const ConvBackwardInput = { generalRows: 0, scatterSamples: 1 } as const;
 export const ConvBackwardFilter = { general: 0, channelPairs: 1, singleChannel: 2 } as const;
 
 export function convForwardKernel(info: Conv2DInfo): number {
   if (!plainWindow(info)) return ConvForward.general;
   if (info.inChannels === 1 && info.outChannels === 6 && info.outWidth % 8 === 0) return ConvForward.singleChannel;
-  if (info.outChannels % 16 === 0 && info.outWidth % 2 === 0) return ConvForward.pixelPairs;
+  if (info.outChannels % 8 === 0 && info.outWidth % 4 === 0) return ConvForward.pixelQuads;
   return ConvForward.general;
 }
 
