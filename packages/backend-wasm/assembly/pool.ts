@@ -12,6 +12,10 @@ import { storeLanes } from './simd';
 
 /** Output rows [rowFrom, rowTo) of the N*OH rows. */
 export function maxPoolRows(x: usize, y: usize, argmax: usize, g: PoolGeometry, rowFrom: i32, rowTo: i32): void {
+  if (g.poolHeight == 2 && g.poolWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 && g.padTop == 0 && g.padLeft == 0) {
+    maxPool2x2Rows(x, y, argmax, g, rowFrom, rowTo);
+    return;
+  }
   const H = g.inHeight, W = g.inWidth, C = g.channels, OH = g.outHeight, OW = g.outWidth;
   const lanes = i32x4(0, 1, 2, 3);
   for (let row = rowFrom; row < rowTo; row++) {
@@ -51,5 +55,53 @@ export function maxPoolBackwardSamples(dy: usize, argmax: usize, dx: usize, g: P
   for (let o = sampleFrom * outSample; o < end; o++) {
     const target = dx + (<usize>(<i32>load<f32>(argmax + (<usize>o << 2))) << 2);
     store<f32>(target, load<f32>(target) + load<f32>(dy + (<usize>o << 2)));
+  }
+}
+
+/**
+ * LeNet's pooling (2x2 windows, stride 2, no padding) with the window unrolled: four loads, four
+ * compares; indices are float vectors stepped by exact integer adds.
+ */
+function maxPool2x2Rows(x: usize, y: usize, argmax: usize, g: PoolGeometry, rowFrom: i32, rowTo: i32): void {
+  const H = g.inHeight, W = g.inWidth, C = g.channels, OH = g.outHeight, OW = g.outWidth;
+  const lanes = i32x4(0, 1, 2, 3);
+  const right = <usize>C << 2;
+  const down = <usize>(W * C) << 2;
+  const rightIndex = f32x4.splat(<f32>C);
+  const downIndex = f32x4.splat(<f32>(W * C));
+  for (let row = rowFrom; row < rowTo; row++) {
+    const nn = row / OH, oh = row % OH;
+    for (let ow = 0; ow < OW; ow++) {
+      const out = (<usize>(row * OW + ow) * C) << 2;
+      for (let c0 = 0; c0 < C; c0 += 4) {
+        const flat = ((nn * H + 2 * oh) * W + 2 * ow) * C + c0;
+        const p = x + (<usize>flat << 2);
+        const i00 = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(flat), lanes));
+        const i01 = f32x4.add(i00, rightIndex);
+        const i10 = f32x4.add(i00, downIndex);
+        const i11 = f32x4.add(i10, rightIndex);
+        let best = f32x4.splat(-Infinity);
+        let index = f32x4.splat(-1.0);
+        let v = v128.load(p);
+        let greater = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, greater);
+        index = v128.bitselect(i00, index, greater);
+        v = v128.load(p + right);
+        greater = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, greater);
+        index = v128.bitselect(i01, index, greater);
+        v = v128.load(p + down);
+        greater = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, greater);
+        index = v128.bitselect(i10, index, greater);
+        v = v128.load(p + down + right);
+        greater = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, greater);
+        index = v128.bitselect(i11, index, greater);
+        const count = min(4, C - c0);
+        storeLanes(y + out + (<usize>c0 << 2), best, count);
+        storeLanes(argmax + out + (<usize>c0 << 2), index, count);
+      }
+    }
   }
 }
