@@ -81,7 +81,7 @@ async function measure(label, backend) {
     trainRates.push(await timed(trainStep, 200, 32));
     inferRates.push(await timed(inferStep, 20, 256));
   }
-  console.log(`${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)})`);
+  console.log(`${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`);
   if (probe.times) {
     const steps = rounds * 200;
     const total = [...probe.times.values()].reduce((a, b) => a + b, 0);

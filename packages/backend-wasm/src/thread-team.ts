@@ -9,6 +9,11 @@ import { claimChunk, Control } from './task.js';
  */
 const SPIN = 200_000;
 
+/** Parallel tasks over which the calling thread weighs its waiting against its working. */
+const BACKOFF_WINDOW = 64;
+/** Tasks run on the calling thread alone after a window in which the hand-offs cost more than they saved. */
+const BACKOFF_TASKS = 1024;
+
 /** Thrown when a worker thread fails; the backend cannot continue after it. */
 export class WasmWorkerError extends Error {
   override readonly name = 'WasmWorkerError';
@@ -75,6 +80,11 @@ export class ThreadTeam {
   private seq = 0;
   private failure: string | null = null;
   private closed = false;
+  private windowTasks = 0;
+  private windowWorking = 0;
+  private windowWaiting = 0;
+  private serialTasks = 0;
+  private backoffCount = 0;
 
   private constructor(
     readonly threads: number,
@@ -116,10 +126,12 @@ export class ThreadTeam {
   run(chunks: number, parallel: boolean): void {
     this.assertHealthy();
     const kernels = this.kernels;
-    if (!parallel || chunks < 2 || this.threads < 2) {
+    if (!parallel || chunks < 2 || this.threads < 2 || this.serialTasks > 0) {
+      if (parallel && this.serialTasks > 0) this.serialTasks--;
       for (let chunk = 0; chunk < chunks; chunk++) kernels.runChunk(chunk, 0);
       return;
     }
+    const started = performance.now();
     const control = this.control;
     const seq = (this.seq = (this.seq + 1) & 0xffff);
     Atomics.store(control, Control.done, 0);
@@ -136,14 +148,40 @@ export class ThreadTeam {
       }
       finished = Atomics.add(control, Control.done, 1) + 1;
     }
+    const worked = performance.now();
     // The task block must outlive every chunk a worker is still running, so wait even after a failure.
     for (let i = 0; finished < chunks && i < SPIN; i++) finished = Atomics.load(control, Control.done);
     while (finished < chunks) {
       Atomics.wait(control, Control.done, finished);
       finished = Atomics.load(control, Control.done);
     }
+    this.weigh(worked - started, performance.now() - worked);
     if (failed !== null) throw failed;
     this.assertHealthy();
+  }
+
+  /**
+   * On a machine whose cores are busy with other work, a worker can be descheduled holding a chunk, and the
+   * calling thread then waits milliseconds for microseconds of work. When, over a window of parallel tasks,
+   * it waited more than half as long as it worked, the next BACKOFF_TASKS tasks run on the calling thread
+   * alone (which thread runs a chunk never changes a result), then the workers are tried again.
+   */
+  private weigh(working: number, waiting: number): void {
+    this.windowWorking += working;
+    this.windowWaiting += waiting;
+    if (++this.windowTasks < BACKOFF_WINDOW) return;
+    if (this.windowWaiting * 2 > this.windowWorking) {
+      this.serialTasks = BACKOFF_TASKS;
+      this.backoffCount++;
+    }
+    this.windowTasks = 0;
+    this.windowWorking = 0;
+    this.windowWaiting = 0;
+  }
+
+  /** How many times the team fell back to the calling thread alone because hand-offs were waiting on busy cores. */
+  get backoffs(): number {
+    return this.backoffCount;
   }
 
   /** Chunks the workers (not the calling thread) have run so far. */

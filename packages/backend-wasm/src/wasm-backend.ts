@@ -334,6 +334,11 @@ export class WasmBackend implements Backend<WasmTensor> {
     return this.team.workerChunks;
   }
 
+  /** How many times the threads fell back to the calling thread alone (see ThreadTeam): 0 on idle cores. */
+  get threadBackoffs(): number {
+    return this.team.backoffs;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
