@@ -67,9 +67,15 @@ async function measure(label, backend) {
     await out.data();
     out.dispose();
   };
+  // Samples per second of wall time, and per second of this process's CPU time (all its threads): on a
+  // shared machine the second drops the time other processes held the cores.
+  const cpuRates = [];
   const timed = async (fn, steps, samples) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < steps; i++) await fn();
+    const cpu = process.cpuUsage(c0);
+    cpuRates.push((steps * samples) / ((cpu.user + cpu.system) / 1e6));
     return (steps * samples) / ((performance.now() - t0) / 1000);
   };
   await timed(trainStep, 100, 32);
@@ -77,11 +83,13 @@ async function measure(label, backend) {
   probe.times?.clear();
   const trainRates = [];
   const inferRates = [];
+  const trainCpu = [];
   for (let r = 0; r < rounds; r++) {
     trainRates.push(await timed(trainStep, 200, 32));
+    trainCpu.push(cpuRates.at(-1));
     inferRates.push(await timed(inferStep, 20, 256));
   }
-  console.log(`${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`);
+  console.log(`${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)}; train per CPU-second ${median(trainCpu).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`);
   if (probe.times) {
     const steps = rounds * 200;
     const total = [...probe.times.values()].reduce((a, b) => a + b, 0);
