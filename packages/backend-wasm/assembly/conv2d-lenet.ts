@@ -113,30 +113,57 @@ export function conv2dPixelQuadRows(x: usize, w: usize, bias: usize, y: usize, g
   activateRange(y, y, rowFrom * OW * F, rowTo * OW * F, act);
 }
 
+/** Floats of the packed filter conv2dBackwardInputFilterRows reads: [KH][F][KW*C rounded up to 8]. */
+export function filterRowsFloats(g: ConvGeometry): i32 {
+  return g.filterHeight * g.outChannels * filterRowLength(g);
+}
+
+@inline function filterRowLength(g: ConvGeometry): i32 {
+  return (g.filterWidth * g.inChannels + 7) & ~7;
+}
+
+/** Filter [KH,KW,C,F] to [KH][F][KW*C, zero-padded to a multiple of 8]. */
+export function packFilterRows(w: usize, out: usize, g: ConvGeometry): void {
+  const KH = g.filterHeight, KW = g.filterWidth, C = g.inChannels, F = g.outChannels;
+  const length = filterRowLength(g);
+  memory.fill(out, 0, <usize>filterRowsFloats(g) << 2);
+  for (let kh = 0; kh < KH; kh++) {
+    for (let f = 0; f < F; f++) {
+      const row = out + ((<usize>((kh * F + f) * length)) << 2);
+      for (let j = 0; j < KW * C; j++) store<f32>(row + (<usize>j << 2), load<f32>(w + ((<usize>((kh * KW * C + j) * F + f)) << 2)));
+    }
+  }
+}
+
 /**
- * dx for samples [sampleFrom, sampleTo), 5 to 8 input channels, output width a multiple of 4 (conv2's),
- * scattered: for 4 neighbouring output pixels and one tap, the 8 input channels of their dy . w sums
- * accumulate in registers over the output channels, then add into dx. Every multiply-add is a real one
- * (a gather over a zero-padded dy would do 2.25 times as many for conv2). Each dx element collects its
- * terms in one fixed order: by output row, pixel block, tap. `wt` is the filter from transposeTaps.
+ * dx for samples [sampleFrom, sampleTo), output width a multiple of 4 (conv2's), scattered by filter rows:
+ * with stride 1, the KW*C input values one output pixel reaches through filter row kh are contiguous in
+ * dx, so 4 neighbouring output pixels times 8 of those positions accumulate over the output channels in
+ * registers, then add into dx. Every multiply-add is a real one (a gather over a zero-padded dy does 2.25
+ * times as many for conv2), 30 of 32 lanes work for conv2 (8-lane channel vectors per tap: 6 of 8), and it
+ * ran 17% faster than that per-tap version. Pixels 0 and 2 are added before 1 and 3: their ranges do not
+ * overlap, so a load rarely waits on the store just before it. Each dx element collects its terms in one
+ * fixed order. `rows` is the filter from packFilterRows.
  */
-export function conv2dBackwardInputScatter(dy: usize, wt: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
+export function conv2dBackwardInputFilterRows(dy: usize, rows: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
   const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
-  const KH = g.filterHeight, KW = g.filterWidth;
+  const KH = g.filterHeight, span = g.filterWidth * C;
+  const length = filterRowLength(g);
   const dyPixel = <usize>F << 2;
   const dxPixel = <usize>C << 2;
-  const tapBytes = <usize>(F * C) << 2;
-  const tail = C - 4;
+  const rowStride = <usize>length << 2;
   memory.fill(dx + ((<usize>(sampleFrom * H * W * C)) << 2), 0, (<usize>((sampleTo - sampleFrom) * H * W * C)) << 2);
   for (let nn = sampleFrom; nn < sampleTo; nn++) {
     for (let oh = 0; oh < OH; oh++) {
-      for (let ow0 = 0; ow0 < OW; ow0 += 4) {
-        const source = dy + ((<usize>(((nn * OH + oh) * OW + ow0) * F)) << 2);
-        for (let kh = 0; kh < KH; kh++) {
-          for (let kw = 0; kw < KW; kw++) {
+      for (let kh = 0; kh < KH; kh++) {
+        const dxRow = dx + ((<usize>((nn * H + oh + kh) * W * C)) << 2);
+        const filterRow = rows + ((<usize>(kh * F * length)) << 2);
+        for (let ow0 = 0; ow0 < OW; ow0 += 4) {
+          const source = dy + ((<usize>(((nn * OH + oh) * OW + ow0) * F)) << 2);
+          for (let j0 = 0; j0 < span; j0 += 8) {
             let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
             let dp = source;
-            let wp = wt + (<usize>(kh * KW + kw)) * tapBytes;
+            let wp = filterRow + (<usize>j0 << 2);
             for (let f = 0; f < F; f++) {
               const w0 = v128.load(wp);
               const w1 = v128.load(wp, 16);
@@ -149,25 +176,29 @@ export function conv2dBackwardInputScatter(dy: usize, wt: usize, dx: usize, g: C
               s = v128.load32_splat(dp + dyPixel * 3);
               d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
               dp += 4;
-              wp += dxPixel;
+              wp += rowStride;
             }
-            const out = dx + ((<usize>(((nn * H + oh + kh) * W + ow0 + kw) * C)) << 2);
-            v128.store(out, f32x4.add(v128.load(out), a0));
-            storeLanes(out + 16, f32x4.add(v128.load(out + 16), a1), tail);
-            const out1 = out + dxPixel;
-            v128.store(out1, f32x4.add(v128.load(out1), b0));
-            storeLanes(out1 + 16, f32x4.add(v128.load(out1 + 16), b1), tail);
-            const out2 = out1 + dxPixel;
-            v128.store(out2, f32x4.add(v128.load(out2), c0));
-            storeLanes(out2 + 16, f32x4.add(v128.load(out2 + 16), c1), tail);
-            const out3 = out2 + dxPixel;
-            v128.store(out3, f32x4.add(v128.load(out3), d0));
-            storeLanes(out3 + 16, f32x4.add(v128.load(out3 + 16), d1), tail);
+            const valid = min(8, span - j0);
+            const out = dxRow + ((<usize>(ow0 * C + j0)) << 2);
+            addLanes8(out, a0, a1, valid);
+            addLanes8(out + dxPixel * 2, c0, c1, valid);
+            addLanes8(out + dxPixel, b0, b1, valid);
+            addLanes8(out + dxPixel * 3, d0, d1, valid);
           }
         }
       }
     }
   }
+}
+
+@inline function addLanes8(p: usize, v0: v128, v1: v128, count: i32): void {
+  if (count >= 8) {
+    v128.store(p, f32x4.add(v128.load(p), v0));
+    v128.store(p, f32x4.add(v128.load(p, 16), v1), 16);
+    return;
+  }
+  storeLanes(p, f32x4.add(v128.load(p), v0), count);
+  if (count > 4) storeLanes(p + 16, f32x4.add(v128.load(p, 16), v1), count - 4);
 }
 
 /**

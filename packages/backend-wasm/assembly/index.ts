@@ -2,13 +2,14 @@
 // (an op and its arguments) into the task block, and each thread runs the chunks it claims through
 // runChunk. Slot numbers are mirrored in src/task.ts.
 import { ConvGeometry, conv2dBackwardFilterSamples, conv2dBackwardInputRows, conv2dRows } from './conv2d';
-import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputScatter, conv2dPixelQuadRows, conv2dSingleChannelRows } from './conv2d-lenet';
+import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputFilterRows, conv2dPixelQuadRows, conv2dSingleChannelRows } from './conv2d-lenet';
 import { activationBackwardRange, activationRange, columnSums, sgdRange } from './elementwise';
 import { matMul } from './gemm';
 import { useConstants } from './simd';
 import { maxPoolBackwardSamples, maxPoolRows, PoolGeometry } from './pool';
 
 export { transposeTaps } from './conv2d';
+export { packFilterRows } from './conv2d-lenet';
 export { sumPartials } from './elementwise';
 export { lossRows, softmaxRows } from './loss';
 
@@ -78,7 +79,7 @@ export function runChunk(chunk: i32, thread: i32): void {
       else conv2dRows(pointer(0), pointer(1), pointer(2), pointer(3), conv, act, from, to);
       break;
     case OP_CONV2D_BACKWARD_INPUT:
-      if (flags == 1) conv2dBackwardInputScatter(pointer(0), pointer(1), pointer(2), conv, from, to);
+      if (flags == 1) conv2dBackwardInputFilterRows(pointer(0), pointer(1), pointer(2), conv, from, to);
       else conv2dBackwardInputRows(pointer(0), pointer(1), pointer(2), conv, from, to);
       break;
     case OP_CONV2D_BACKWARD_FILTER: {

@@ -12,7 +12,7 @@ function plainWindow(info: Conv2DInfo): boolean {
 }
 
 export const ConvForward = { general: 0, singleChannel: 1, pixelQuads: 2 } as const;
-export const ConvBackwardInput = { generalRows: 0, scatterSamples: 1 } as const;
+export const ConvBackwardInput = { generalRows: 0, filterRowSamples: 1 } as const;
 export const ConvBackwardFilter = { general: 0, channelPairs: 1, singleChannel: 2 } as const;
 
 export function convForwardKernel(info: Conv2DInfo): number {
@@ -23,8 +23,13 @@ export function convForwardKernel(info: Conv2DInfo): number {
 }
 
 export function convBackwardInputKernel(info: Conv2DInfo): number {
-  if (plainWindow(info) && info.inChannels > 4 && info.inChannels <= 8 && info.outWidth % 4 === 0) return ConvBackwardInput.scatterSamples;
+  if (plainWindow(info) && info.outWidth % 4 === 0) return ConvBackwardInput.filterRowSamples;
   return ConvBackwardInput.generalRows;
+}
+
+/** Floats of the filter packed for the filter-row kernel: [KH][F][KW*C rounded up to 8] (as assembly/ computes it). */
+export function filterRowsFloats(info: Conv2DInfo): number {
+  return info.filterHeight * info.outChannels * Math.ceil((info.filterWidth * info.inChannels) / 8) * 8;
 }
 
 export function convBackwardFilterKernel(info: Conv2DInfo): number {

@@ -14,7 +14,7 @@ import {
   type SgdResult,
 } from '@lenet-ts/core';
 import { Arena, HandleRegistry, MAXIMUM_PAGES, Scratch, WasmTensor } from './arena.js';
-import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel } from './kernel-choice.js';
+import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel, filterRowsFloats } from './kernel-choice.js';
 import { compileKernels, type KernelExports, type SimdMode, SIMD_MODES } from './kernels.js';
 import { ACTIVATION_CODES, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
 import { ThreadTeam } from './thread-team.js';
@@ -216,16 +216,21 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.input(dy, sizeOf(info.outShape), 'conv2dBackwardInput dy');
     this.input(filter, sizeOf(info.filterShape), 'conv2dBackwardInput filter');
     const dx = this.output(sizeOf(info.inShape));
-    const taps = info.filterHeight * info.filterWidth;
-    const packed = this.packedFilter.reserve(sizeOf(info.filterShape) * 4);
-    this.kernels.transposeTaps(filter.address, packed, taps, info.inChannels, info.outChannels);
     const kernel = convBackwardInputKernel(info);
-    // The scatter kernel adds into a sample's dx from all over it, so it takes whole samples; the general one rows.
-    const bySample = kernel === ConvBackwardInput.scatterSamples;
+    // The filter-row kernel adds into a sample's dx from all over it, so it takes whole samples; the general one rows.
+    const bySample = kernel === ConvBackwardInput.filterRowSamples;
     const chunks = this.begin(Op.conv2dBackwardInput, bySample ? info.batch : info.batch * info.inHeight, convFlops(info));
+    this.writeConv(info);
+    let packed: number;
+    if (bySample) {
+      packed = this.packedFilter.reserve(filterRowsFloats(info) * 4);
+      this.kernels.packFilterRows(filter.address, packed, (this.task + Slot.geometry) * 4);
+    } else {
+      packed = this.packedFilter.reserve(sizeOf(info.filterShape) * 4);
+      this.kernels.transposeTaps(filter.address, packed, info.filterHeight * info.filterWidth, info.inChannels, info.outChannels);
+    }
     this.pointers(dy.address, packed, dx.address);
     this.i32[this.task + Slot.flags] = kernel;
-    this.writeConv(info);
     this.team.run(chunks, chunks > 1);
     return dx;
   }
