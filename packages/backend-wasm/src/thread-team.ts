@@ -9,10 +9,12 @@ import { claimChunk, Control } from './task.js';
  */
 const SPIN = 200_000;
 
-/** Parallel tasks over which the calling thread weighs its waiting against its working. */
-const BACKOFF_WINDOW = 64;
-/** Tasks run on the calling thread alone after a window in which the hand-offs cost more than they saved. */
-const BACKOFF_TASKS = 1024;
+/** Parallel-eligible tasks timed with the workers, then as many without, before choosing. */
+const PROBE_TASKS = 64;
+/** How much faster the parallel runs must be to be chosen. */
+const PARALLEL_MARGIN = 0.9;
+/** Tasks run in the chosen way before both are timed again. */
+const CHOSEN_TASKS = 2048;
 
 /** Thrown when a worker thread fails; the backend cannot continue after it. */
 export class WasmWorkerError extends Error {
@@ -80,10 +82,12 @@ export class ThreadTeam {
   private seq = 0;
   private failure: string | null = null;
   private closed = false;
-  private windowTasks = 0;
-  private windowWorking = 0;
-  private windowWaiting = 0;
-  private serialTasks = 0;
+  /** Where the team is in its cycle: timing parallel runs, timing serial runs, or running the choice. */
+  private phase: 'probe-parallel' | 'probe-serial' | 'chosen' = 'probe-parallel';
+  private phaseTasks = 0;
+  private parallelTime = 0;
+  private serialTime = 0;
+  private chosenParallel = true;
   private backoffCount = 0;
 
   private constructor(
@@ -126,12 +130,16 @@ export class ThreadTeam {
   run(chunks: number, parallel: boolean): void {
     this.assertHealthy();
     const kernels = this.kernels;
-    if (!parallel || chunks < 2 || this.threads < 2 || this.serialTasks > 0) {
-      if (parallel && this.serialTasks > 0) this.serialTasks--;
+    if (!parallel || chunks < 2 || this.threads < 2) {
       for (let chunk = 0; chunk < chunks; chunk++) kernels.runChunk(chunk, 0);
       return;
     }
     const started = performance.now();
+    if (!this.useWorkers()) {
+      for (let chunk = 0; chunk < chunks; chunk++) kernels.runChunk(chunk, 0);
+      this.timed(performance.now() - started);
+      return;
+    }
     const control = this.control;
     const seq = (this.seq = (this.seq + 1) & 0xffff);
     Atomics.store(control, Control.done, 0);
@@ -148,38 +156,58 @@ export class ThreadTeam {
       }
       finished = Atomics.add(control, Control.done, 1) + 1;
     }
-    const worked = performance.now();
     // The task block must outlive every chunk a worker is still running, so wait even after a failure.
     for (let i = 0; finished < chunks && i < SPIN; i++) finished = Atomics.load(control, Control.done);
     while (finished < chunks) {
       Atomics.wait(control, Control.done, finished);
       finished = Atomics.load(control, Control.done);
     }
-    this.weigh(worked - started, performance.now() - worked);
+    this.timed(performance.now() - started);
     if (failed !== null) throw failed;
     this.assertHealthy();
   }
 
   /**
-   * On a machine whose cores are busy with other work, a worker can be descheduled holding a chunk, and the
-   * calling thread then waits milliseconds for microseconds of work. When, over a window of parallel tasks,
-   * it waited more than half as long as it worked, the next BACKOFF_TASKS tasks run on the calling thread
-   * alone (which thread runs a chunk never changes a result), then the workers are tried again.
+   * Whether this parallel-eligible task goes to the workers. Threads pay only where the cores are free: on
+   * a machine whose two vCPUs are one physical core, or busy with other work, a worker runs at half speed
+   * or is descheduled holding a chunk, and a spinning worker slows the calling thread it shares a core
+   * with. So the team times PROBE_TASKS tasks with the workers and as many without, runs the faster way
+   * for CHOSEN_TASKS tasks (the workers only when at least 10% faster), and measures again. Which thread runs a chunk never changes a result.
    */
-  private weigh(working: number, waiting: number): void {
-    this.windowWorking += working;
-    this.windowWaiting += waiting;
-    if (++this.windowTasks < BACKOFF_WINDOW) return;
-    if (this.windowWaiting * 2 > this.windowWorking) {
-      this.serialTasks = BACKOFF_TASKS;
-      this.backoffCount++;
-    }
-    this.windowTasks = 0;
-    this.windowWorking = 0;
-    this.windowWaiting = 0;
+  private useWorkers(): boolean {
+    if (this.phase === 'probe-parallel') return true;
+    if (this.phase === 'probe-serial') return false;
+    return this.chosenParallel;
   }
 
-  /** How many times the team fell back to the calling thread alone because hand-offs were waiting on busy cores. */
+  private timed(milliseconds: number): void {
+    this.phaseTasks++;
+    if (this.phase === 'probe-parallel') {
+      this.parallelTime += milliseconds;
+      if (this.phaseTasks === PROBE_TASKS) this.next('probe-serial');
+    } else if (this.phase === 'probe-serial') {
+      this.serialTime += milliseconds;
+      if (this.phaseTasks === PROBE_TASKS) {
+        // Timings are noisy where other work shares the cores: the workers must win clearly.
+        this.chosenParallel = this.parallelTime < PARALLEL_MARGIN * this.serialTime;
+        if (!this.chosenParallel) this.backoffCount++;
+        this.next('chosen');
+      }
+    } else if (this.phaseTasks === CHOSEN_TASKS) {
+      this.next('probe-parallel');
+    }
+  }
+
+  private next(phase: 'probe-parallel' | 'probe-serial' | 'chosen'): void {
+    this.phase = phase;
+    this.phaseTasks = 0;
+    if (phase === 'probe-parallel') {
+      this.parallelTime = 0;
+      this.serialTime = 0;
+    }
+  }
+
+  /** How many times timing chose the calling thread alone over the workers (0 where the cores are free). */
   get backoffs(): number {
     return this.backoffCount;
   }
