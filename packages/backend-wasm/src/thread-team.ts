@@ -102,7 +102,13 @@ export class ThreadTeam {
   static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports, control: number, task: number): Promise<ThreadTeam> {
     const words = new Int32Array(memory.buffer, control, 16);
     if (threads < 2) return new ThreadTeam(1, kernels, words, [], null);
-    const { Worker, MessageChannel, receiveMessageOnPort } = await import('node:worker_threads');
+    let workerThreads: typeof import('node:worker_threads');
+    try {
+      workerThreads = await import('node:worker_threads');
+    } catch {
+      throw new WasmWorkerError(`wasm backend: ${threads} threads need Node's worker_threads, which this engine lacks; pass threads: 1`);
+    }
+    const { Worker, MessageChannel, receiveMessageOnPort } = workerThreads;
     const source = `(${serve.toString()})(require('node:worker_threads'))`;
     const workers = [];
     for (let thread = 1; thread < threads; thread++) {

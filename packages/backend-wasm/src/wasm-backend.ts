@@ -463,13 +463,13 @@ function convFlops(info: Conv2DInfo): number {
   return sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
 }
 
+/** The machine's cores in Node; 1 elsewhere (worker threads here are Node's; Web Workers are not wired yet). */
 async function defaultThreads(): Promise<number> {
   try {
     const os = await import('node:os');
     return os.availableParallelism();
   } catch {
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-    return cores !== undefined && cores > 0 ? cores : 1;
+    return 1;
   }
 }
 
