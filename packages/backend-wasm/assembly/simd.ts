@@ -41,21 +41,24 @@ export function writeConstants(p: usize): void {
   v128.store(p, f32x4.splat(5.0000001201e-1), 176);
   v128.store(p, f32x4.splat(1.0), 192);
   v128.store(p, i32x4.splat(0x4b400000 - 127), 208);
+  v128.store(p, f32x4.splat(87.33654), 224);
 }
 
 /**
  * y = 1 / (1 + e^-x) over [from, to) of x (y may be x), four lanes a step. e^t for t = -x clamped to
  * [-88, 88] by Cephes' expf reduction: n = round(t log2 e) through the 1.5*2^23 trick (whose low bits are n
  * itself), r = t - n ln2 in two parts, a degree-7 polynomial, times 2^n built in the exponent bits. For
- * x < 0, e is large and y = 1/(1+e) keeps e's relative accuracy; past the clamp (|x| > 88) y is 1 or about
- * 6e-39, within a float32 subnormal of the true value. 19 vector operations an element group.
+ * x < 0, e is large and y = 1/(1+e) keeps e's relative accuracy. Where the true y is below float32's normal
+ * range (x < -ln 2^126) it is flushed to 0: subnormal activations would reach every later multiply, which
+ * x86 cores run in microcode, and saturated conv1 outputs are common in the seed recipe. 21 vector
+ * operations a group of four.
  */
 export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: usize): void {
   const lowest = v128.load(constants, 0), highest = v128.load(constants, 16), log2e = v128.load(constants, 32);
   const magic = v128.load(constants, 48), ln2hi = v128.load(constants, 64), ln2lo = v128.load(constants, 80);
   const p0 = v128.load(constants, 96), p1 = v128.load(constants, 112), p2 = v128.load(constants, 128);
   const p3 = v128.load(constants, 144), p4 = v128.load(constants, 160), p5 = v128.load(constants, 176);
-  const one = v128.load(constants, 192), bias = v128.load(constants, 208);
+  const one = v128.load(constants, 192), bias = v128.load(constants, 208), tiny = v128.load(constants, 224);
   for (let i = from; i < to; i += 4) {
     const o = <usize>i << 2;
     const t = f32x4.pmin(f32x4.pmax(f32x4.neg(v128.load(x + o)), lowest), highest);
@@ -71,7 +74,8 @@ export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: 
     p = madd(p, r, p5);
     p = madd(p, z, f32x4.add(r, one));
     const e = f32x4.mul(p, i32x4.shl(i32x4.sub(shifted, bias), 23));
-    storeLanes(y + o, f32x4.div(one, f32x4.add(one, e)), to - i);
+    const q = f32x4.div(one, f32x4.add(one, e));
+    storeLanes(y + o, v128.andnot(q, f32x4.gt(t, tiny)), to - i);
   }
 }
 
