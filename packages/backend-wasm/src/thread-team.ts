@@ -11,6 +11,8 @@ const SPIN = 200_000;
 
 /** Parallel-eligible tasks timed with the workers, then as many without, before choosing. */
 const PROBE_TASKS = 64;
+/** Parallel tasks not timed at the start of a probe: the workers may have gone to sleep and must wake first. */
+const PROBE_WARMUP = 8;
 /** How much faster the parallel runs must be to be chosen. */
 const PARALLEL_MARGIN = 0.9;
 /** Tasks run in the chosen way before both are timed again. */
@@ -189,8 +191,8 @@ export class ThreadTeam {
   private timed(milliseconds: number): void {
     this.phaseTasks++;
     if (this.phase === 'probe-parallel') {
-      this.parallelTime += milliseconds;
-      if (this.phaseTasks === PROBE_TASKS) this.next('probe-serial');
+      if (this.phaseTasks > PROBE_WARMUP) this.parallelTime += milliseconds;
+      if (this.phaseTasks === PROBE_WARMUP + PROBE_TASKS) this.next('probe-serial');
     } else if (this.phase === 'probe-serial') {
       this.serialTime += milliseconds;
       if (this.phaseTasks === PROBE_TASKS) {
