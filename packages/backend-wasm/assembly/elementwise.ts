@@ -1,0 +1,73 @@
+// Element-wise kernels and the fixed-order sums. Ranges start at multiples of 4 and run as whole vectors;
+// the lanes of a last partial vector are computed and dropped, so every element takes the same path.
+import { activateRange, SIGMOID, RELU, storeLanes } from './simd';
+
+/** The activation primitive: the same vector code the fused activations of conv2d and matMul run. */
+export function activationRange(x: usize, y: usize, from: i32, to: i32, act: i32): void {
+  activateRange(x, y, from, to, act);
+}
+
+/** dx = dy * act'(via y): sigmoid y(1-y), relu y > 0, linear 1. */
+export function activationBackwardRange(dy: usize, y: usize, dx: usize, from: i32, to: i32, act: i32): void {
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0.0);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    const d = v128.load(dy + o);
+    const v = v128.load(y + o);
+    let r = d;
+    if (act == SIGMOID) r = f32x4.mul(d, f32x4.mul(v, f32x4.sub(one, v)));
+    else if (act == RELU) r = v128.and(d, f32x4.gt(v, zero));
+    storeLanes(dx + o, r, to - i);
+  }
+}
+
+/**
+ * Keras SGD in place, every operation rounded to float32 as TF does: plain p -= lr g; momentum
+ * v = m v - lr g, p += v; Nesterov p += m v - lr g with the new v.
+ */
+export function sgdRange(param: usize, grad: usize, velocity: usize, from: i32, to: i32, lr: f32, momentum: f32, nesterov: bool): void {
+  const rate = f32x4.splat(lr);
+  const m = f32x4.splat(momentum);
+  for (let i = from; i < to; i += 4) {
+    const o = <usize>i << 2;
+    const p = v128.load(param + o);
+    const step = f32x4.mul(rate, v128.load(grad + o));
+    if (velocity == 0) {
+      storeLanes(param + o, f32x4.sub(p, step), to - i);
+      continue;
+    }
+    const v = f32x4.sub(f32x4.mul(m, v128.load(velocity + o)), step);
+    storeLanes(velocity + o, v, to - i);
+    const delta = nesterov ? f32x4.sub(f32x4.mul(m, v), step) : v;
+    storeLanes(param + o, f32x4.add(p, delta), to - i);
+  }
+}
+
+/** Column sums of rows [from, to) of dy [rows, channels] into partial [channels]. */
+export function columnSums(dy: usize, partial: usize, channels: i32, from: i32, to: i32): void {
+  const rowBytes = <usize>channels << 2;
+  for (let c0 = 0; c0 < channels; c0 += 4) {
+    let acc = f32x4.splat(0.0);
+    let p = dy + ((<usize>from * channels + c0) << 2);
+    for (let r = from; r < to; r++) {
+      acc = f32x4.add(acc, v128.load(p));
+      p += rowBytes;
+    }
+    storeLanes(partial + (<usize>c0 << 2), acc, channels - c0);
+  }
+}
+
+/** out = partial[0] + partial[1] + ... in chunk order: the same sum whatever thread made each partial. */
+export function sumPartials(partials: usize, count: i32, size: i32, out: usize): void {
+  const stride = <usize>size << 2;
+  for (let i = 0; i < size; i += 4) {
+    let p = partials + (<usize>i << 2);
+    let acc = v128.load(p);
+    for (let c = 1; c < count; c++) {
+      p += stride;
+      acc = f32x4.add(acc, v128.load(p));
+    }
+    storeLanes(out + (<usize>i << 2), acc, size - i);
+  }
+}

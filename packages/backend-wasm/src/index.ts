@@ -1,0 +1,5 @@
+export { createWasmBackend, WasmBackend, WasmHandleError, type WasmBackendOptions } from './wasm-backend.js';
+export { WasmTensor } from './arena.js';
+export { WasmUnavailableError, type SimdMode } from './kernels.js';
+export { WasmWorkerError } from './thread-team.js';
+export { wasmProvider } from './provider.js';

@@ -1,0 +1,100 @@
+import { Conv2D, Dense, Engine, Flatten, lossByKind, MaxPooling2D, SGD, Sequential, type Dataset } from '@lenet-ts/core';
+import { backendLenetStep, LENET_PARAMETERS, randomLenetWeights, SeededRandom } from '@lenet-ts/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWasmBackend, type SimdMode, type WasmBackend } from './index.js';
+
+const backends: WasmBackend[] = [];
+
+async function started(threads: number, simd: SimdMode = 'auto'): Promise<WasmBackend> {
+  const backend = await createWasmBackend({ threads, simd });
+  backends.push(backend);
+  return backend;
+}
+
+afterEach(() => {
+  for (const b of backends.splice(0)) b.close();
+});
+
+/** Bit patterns, so that -0 vs 0 and NaN payloads count as differences too. */
+function bits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+function images(random: SeededRandom, batch: number): { images: Float32Array; labels: Float32Array } {
+  const pixels = Float32Array.from({ length: batch * 784 }, () => Math.floor(random.next() * 256));
+  const labels = Float32Array.from({ length: batch }, () => Math.floor(random.next() * 10));
+  return { images: pixels, labels };
+}
+
+describe('worker threads', () => {
+  for (const simd of ['auto', 'plain'] as const) {
+    it(`give bit-identical LeNet gradients, outputs and updates for 1, 2 and 3 threads (${simd} SIMD)`, async () => {
+      const random = new SeededRandom(7);
+      // Batch 64: every primitive of the step is large enough to be split into chunks.
+      const input = { weights: randomLenetWeights(random), ...images(random, 64), batch: 64, learningRate: 0.1 };
+      const single = await backendLenetStep(await started(1, simd), input);
+      for (const threads of [2, 3]) {
+        const backend = await started(threads, simd);
+        const result = await backendLenetStep(backend, input);
+        expect(backend.workerChunks, `${threads} threads: the workers ran no chunk`).toBeGreaterThan(0);
+        expect(result.loss).toBe(single.loss);
+        expect(result.correct).toBe(single.correct);
+        expect(bits(result.outputs)).toEqual(bits(single.outputs));
+        for (const name of LENET_PARAMETERS) {
+          expect(bits(result.grads[name]), `${name} gradient, ${threads} threads`).toEqual(bits(single.grads[name]));
+          expect(bits(result.updated[name]), `${name} update, ${threads} threads`).toEqual(bits(single.updated[name]));
+        }
+      }
+    });
+  }
+
+  it('train a ReLU LeNet with softmax cross-entropy and Nesterov momentum to the same weights on 1 and 2 threads', async () => {
+    const random = new SeededRandom(11);
+    const batch = images(random, 96);
+    const data: Dataset = { images: Uint8Array.from(batch.images), labels: Uint8Array.from(batch.labels), count: 96, sampleShape: [28, 28, 1] };
+    const weights: Float32Array[][] = [];
+    for (const threads of [1, 2]) {
+      // The lenet package's modern preset, built here from core (lenet's tests would depend on this package).
+      const model = new Sequential(
+        new Engine(await started(threads)),
+        [
+          new Conv2D({ filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: 'he_uniform' }),
+          new MaxPooling2D({ poolSize: 2 }),
+          new Conv2D({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: 'he_uniform' }),
+          new MaxPooling2D({ poolSize: 2 }),
+          new Flatten(),
+          new Dense({ units: 120, activation: 'relu', kernelInitializer: 'he_uniform' }),
+          new Dense({ units: 84, activation: 'relu', kernelInitializer: 'he_uniform' }),
+          new Dense({ units: 10, activation: 'linear' }),
+        ],
+        { inputShape: [28, 28, 1], inputScale: 1 / 255 },
+      );
+      model.build(3).compile({ loss: lossByKind('softmax-cross-entropy'), optimizer: new SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true }) });
+      await model.fit(data, { batchSize: 32, epochs: 2, verbose: 0, seed: 5 });
+      weights.push(await model.getWeights());
+    }
+    weights[1]!.forEach((w, i) => expect(bits(w), `weight ${i}`).toEqual(bits(weights[0]![i]!)));
+  });
+
+  it('stop when closed, and refuse a thread count that is not a positive integer', async () => {
+    const backend = await started(2);
+    const big = backend.upload(Float32Array.from({ length: 100_000 }, (_, i) => i - 50_000));
+    const y = await backend.read(backend.activation(big, 100_000, 'relu'));
+    expect(y[0]).toBe(0);
+    expect(y[99_999]).toBe(49_999);
+    backend.close();
+    expect(() => backend.upload(Float32Array.of(1))).toThrow(/after close/);
+    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(/threads must be a positive integer/);
+  });
+});
+
+describe('description', () => {
+  it('says which instruction set and how many threads ran', async () => {
+    const plain = await started(1, 'plain');
+    expect(plain.description).toBe('WebAssembly SIMD (plain, 1 thread)');
+    expect(plain.relaxed).toBe(false);
+    const auto = await started(2);
+    expect(auto.description).toBe(`WebAssembly SIMD (${auto.relaxed ? 'relaxed FMA' : 'plain'}, 2 threads)`);
+  });
+});
