@@ -1,9 +1,8 @@
 import { PLAIN_KERNELS, RELAXED_KERNELS } from './generated/kernels.js';
 
-/** Which instruction set the kernels use: `auto` takes relaxed SIMD where the engine validates it. */
-export type SimdMode = 'auto' | 'relaxed' | 'plain';
+import { SIMD_MODES, type SimdMode } from './simd-modes.js';
 
-export const SIMD_MODES: readonly SimdMode[] = ['auto', 'relaxed', 'plain'];
+export { SIMD_MODES, type SimdMode };
 
 /** What the kernel module exports (assembly/index.ts). */
 export interface KernelExports {

@@ -1,6 +1,5 @@
 import { BACKEND_PROVIDER_VERSION, BackendUnavailableError, type Availability, type BackendProvider } from '@lenet-ts/core';
-import { simdModeAvailability, SIMD_MODES, type SimdMode, WasmUnavailableError } from './kernels.js';
-import { createWasmBackend } from './wasm-backend.js';
+import { SIMD_MODES, type SimdMode } from './simd-modes.js';
 
 /**
  * The wasm backend for tools that list backends. Modes are the instruction sets: `wasm:relaxed` fails
@@ -13,16 +12,22 @@ export const wasmProvider: BackendProvider = {
   description: 'WebAssembly SIMD kernels on worker threads (relaxed-SIMD FMA where the engine has it)',
   modes: SIMD_MODES,
   defaultMode: 'auto',
+  packageName: '@lenet-ts/backend-wasm',
+  libraries: [],
+  threaded: true,
+  displayModes: [],
   async create(options = {}) {
     const mode = modeOf(options.mode);
+    const [{ createWasmBackend }, { WasmUnavailableError }] = await Promise.all([import('./wasm-backend.js'), import('./kernels.js')]);
     try {
-      return await createWasmBackend({ simd: mode });
+      return await createWasmBackend({ simd: mode, threads: options.threads });
     } catch (error) {
       if (error instanceof WasmUnavailableError) throw new BackendUnavailableError(mode === 'auto' ? 'wasm' : `wasm:${mode}`, error.message);
       throw error;
     }
   },
   async availability(mode?: string): Promise<Availability> {
+    const { simdModeAvailability } = await import('./kernels.js');
     return simdModeAvailability(modeOf(mode));
   },
 };

@@ -12,6 +12,7 @@ import {
   type Pool2DInfo,
   type SgdInfo,
   type SgdResult,
+  HandleError,
 } from '@lenet-ts/core';
 import { Arena, HandleRegistry, MAXIMUM_PAGES, Scratch, WasmTensor } from './arena.js';
 import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel, filterRowsFloats } from './kernel-choice.js';
@@ -27,11 +28,6 @@ export interface WasmBackendOptions {
   readonly threads?: number;
   /** `auto` (default) runs relaxed-SIMD FMA where the engine validates it, plain SIMD128 otherwise. */
   readonly simd?: SimdMode;
-}
-
-/** Thrown when a handle is used after dispose, after close, or was never made by this backend. */
-export class WasmHandleError extends Error {
-  override readonly name = 'WasmHandleError';
 }
 
 /** Multiply-adds below which a primitive stays on the calling thread: handing it out costs more. */
@@ -59,6 +55,8 @@ export class WasmBackend implements Backend<WasmTensor> {
 
   private f32: Float32Array;
   private i32: Int32Array;
+  /** The instruction set that runs: `relaxed` (FMA) or `plain` SIMD128. */
+  readonly mode: 'relaxed' | 'plain';
   private closed = false;
   private readonly registry: HandleRegistry;
   private readonly partials: Scratch;
@@ -76,6 +74,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     private readonly task: number,
     arena: Arena,
   ) {
+    this.mode = relaxed ? 'relaxed' : 'plain';
     this.description = `WebAssembly SIMD (${relaxed ? 'relaxed FMA' : 'plain'}, ${threads} thread${threads === 1 ? '' : 's'})`;
     this.f32 = new Float32Array(wasmMemory.buffer);
     this.i32 = new Int32Array(wasmMemory.buffer);
@@ -443,12 +442,12 @@ export class WasmBackend implements Backend<WasmTensor> {
 
   private assertLive(handle: WasmTensor, what: string): void {
     if (!this.registry.owns(handle) || !handle.live) {
-      throw new WasmHandleError(`wasm backend: ${what} is disposed or was not made by this backend; keep handles alive until their last use`);
+      throw HandleError.disposed('wasm', what);
     }
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new WasmHandleError('wasm backend: used after close(); create a new backend');
+    if (this.closed) throw HandleError.closed('wasm');
   }
 }
 

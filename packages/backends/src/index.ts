@@ -11,13 +11,14 @@ import {
 import { cpuProvider } from '@lenet-ts/backend-cpu/provider';
 import { gpujsProvider } from '@lenet-ts/backend-gpujs/provider';
 import { tfjsProvider } from '@lenet-ts/backend-tfjs/provider';
+import { wasmProvider } from '@lenet-ts/backend-wasm/provider';
 
 /**
  * The one list of installed backends, in the order tools show them (the first is the default). Everything
  * that offers a backend (CLI, crosscheck, bench, package checks) reads this list; a new backend is its
  * package plus one line here. Providers load their backend only on `create`.
  */
-export const providers: readonly BackendProvider[] = [cpuProvider, tfjsProvider, gpujsProvider];
+export const providers: readonly BackendProvider[] = [cpuProvider, wasmProvider, tfjsProvider, gpujsProvider];
 
 for (const provider of providers) assertProviderVersion(provider);
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { backendId, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
@@ -126,7 +126,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
 
     const metadata = (history: readonly EpochLogs[]) => ({
       createdAt: new Date().toISOString(),
-      backend: { name: backend.name, description: backend.description },
+      backend: { name: backend.name, id: backendId(backend), description: backend.description },
       ...settings,
       epochsDone: history.length,
       history,
@@ -205,7 +205,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     const seconds = (performance.now() - started) / 1000;
     out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
     const last = history[history.length - 1];
-    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
+    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backendId(backend)} (${backend.description})`);
     if (paths.save) {
       await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
       written.push(`the model ${paths.save}`);
@@ -213,9 +213,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     }
     if (paths.report) {
       await writeTrainingReport(paths.report, model, test, {
-        title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backend.name} backend`,
+        title: `LeNet on Fashion-MNIST: ${settings.preset} preset, ${backendId(backend)} backend`,
         facts: [
-          ['backend', `${backend.name} (${backend.description})`],
+          ['backend', `${backendId(backend)} (${backend.description})`],
           ['preset', settings.preset],
           ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
           ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],

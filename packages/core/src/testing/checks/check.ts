@@ -5,7 +5,7 @@ import { SeededRandom, seedFor } from '../prng.js';
 import type { Numbers } from '../reference.js';
 
 /** A Backend method name: what a check exercises. */
-export type Primitive = Exclude<keyof Backend, 'apiVersion' | 'name' | 'mode' | 'description' | 'close'>;
+export type Primitive = Exclude<keyof Backend, 'apiVersion' | 'name' | 'mode' | 'description' | 'hardware' | 'close'>;
 
 export type CheckGroup = 'contract' | 'primitives' | 'gradients' | 'training step' | 'fixture' | 'memory';
 
