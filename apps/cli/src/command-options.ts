@@ -4,6 +4,7 @@ import { formatBackendId, parseBackendId } from '@lenet-ts/core';
 import { presets } from '@lenet-ts/lenet';
 import { resolveBackend, UsageError } from './backends.js';
 import { nonNegativeInt } from './options.js';
+import { userPath } from './paths.js';
 
 /** The options that pick a backend: `--backend name[:mode]`, plus each backend's own mode flag (an alias). */
 export interface BackendOptions {
@@ -41,7 +42,7 @@ export function addBackendOptions(command: Command): Command {
 
 /** `--data-dir`, for commands that read Fashion-MNIST (found as `loadData` in data.ts describes). */
 export function addDataDirOption(command: Command): Command {
-  return command.option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)');
+  return command.option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)', userPath);
 }
 
 /**

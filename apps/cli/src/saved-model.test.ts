@@ -31,7 +31,7 @@ afterAll(removeTempDirs);
 async function predictions(backend: Backend, count: number): Promise<Float32Array> {
   const { model } = loadModel(new Engine(backend), modelPath);
   try {
-    return await model.predict(sliceDataset(data.test, 0, count));
+    return await model.predictProbabilities(sliceDataset(data.test, 0, count));
   } finally {
     model.dispose();
     backend.close?.();

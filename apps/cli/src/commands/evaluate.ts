@@ -6,6 +6,7 @@ import { loadData, type DataLocations } from '../data.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { loadModel } from '../model-io.js';
 import { positiveInt } from '../options.js';
+import { userPath } from '../paths.js';
 
 export interface EvaluateOptions extends BackendOptions {
   model: string;
@@ -17,7 +18,7 @@ export interface EvaluateOptions extends BackendOptions {
 export function registerEvaluate(program: Command, io: CliIo): void {
   addDataDirOption(
     addBackendSelection(program.command('evaluate').description('evaluate a saved model on the Fashion-MNIST test set'))
-      .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)')
+      .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)', userPath)
       .option('--batch-size <n>', 'batch size', positiveInt, 256)
       .option('--limit <n>', 'evaluate on the first N test images only', positiveInt),
   ).action(async (options: EvaluateOptions) => evaluate(options, { out: lineWriter(io.stdout), output: io.stdout, data: io.data }));

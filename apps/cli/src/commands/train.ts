@@ -10,6 +10,7 @@ import { assertWritable } from '../files.js';
 import { watchInterrupt } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
+import { userPath } from '../paths.js';
 import { writeTrainingReport } from '../report/report.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
@@ -49,10 +50,10 @@ export function registerTrain(program: Command, io: CliIo): void {
       .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
       .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt),
   )
-    .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet')
-    .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)')
-    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)')
-    .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images')
+    .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet', userPath)
+    .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)', userPath)
+    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)', userPath)
+    .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images', userPath)
     .action(async (options: TrainOptions, command: Command) =>
       train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
     );
