@@ -222,7 +222,7 @@ describe('bad model and checkpoint files', () => {
     const path = join(tempDir(), 'done.ckpt');
     writeFileSync(path, await checkpointBytes({ epochs: 1 }));
     const result = await runInProcess(['train', '--resume', path]);
-    expectOneLineError(result, 2, /done\.ckpt has finished all 1 epochs; pass --epochs with more than 1 to train further/);
+    expectOneLineError(result, 2, /done\.ckpt has finished all 1 epoch; pass --epochs with more than 1 to train further/);
   });
 
   it('--resume with no checkpoint named anywhere', async () => {

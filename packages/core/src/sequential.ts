@@ -7,14 +7,14 @@ import { formatModelSummary } from './model-summary.js';
 import * as ops from './ops.js';
 import type { SGD } from './optimizers.js';
 import { consoleLines } from './output-stream.js';
-import { formatEvaluateLine } from './progress.js';
+import { formatEvaluateLine, KerasProgbar } from './progress.js';
 import { Random } from './random.js';
 import type { Tensor } from './tensor.js';
 import { fitEpochs } from './training/epoch-loop.js';
 import type { EvaluateOptions, FitOptions } from './training/fit-options.js';
 import type { EpochLogs, EvaluateResult } from './training/logs.js';
 import { RunningTotals } from './training/running-totals.js';
-import { StepReadback } from './training/step-readback.js';
+import { StepReadback, type StepValues } from './training/step-readback.js';
 
 /** Rows to predict: a Dataset without labels. */
 export type PredictInput = Pick<Dataset, 'images' | 'count' | 'sampleShape'>;
@@ -211,6 +211,15 @@ export class Sequential {
     const batches = new BatchUploader(this.engine, data, this.inputScale);
     const readback = new StepReadback(this.engine, options.stepsPerRead);
     const totals = new RunningTotals();
+    const output = options.output ?? consoleLines();
+    // On a terminal a live bar shows the pass moving (a full test set takes minutes on slow backends); it
+    // is cleared before the one evaluate line, so logs and pipes see only that line.
+    const progbar = new KerasProgbar(data.count, output, options.verbose ? undefined : false);
+    progbar.start();
+    const add = (values: StepValues) => {
+      totals.add(values);
+      progbar.update(totals.seen, { loss: totals.loss, accuracy: totals.accuracy });
+    };
     const started = performance.now();
     try {
       for (const range of batchRanges(data.count, options.batchSize ?? 32)) {
@@ -220,16 +229,17 @@ export class Sequential {
           const r = ops.loss(this.engine, outputs, labels, lossInfo(loss, range.size, outputs.shape[1]!));
           return { loss: r.loss, correct: r.correct };
         });
-        for (const values of await readback.record(range.step, range.size, step.loss, step.correct)) totals.add(values);
+        for (const values of await readback.record(range.step, range.size, step.loss, step.correct)) add(values);
       }
-      for (const values of await readback.flush()) totals.add(values);
+      for (const values of await readback.flush()) add(values);
     } finally {
+      progbar.abort();
       readback.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
     const result = { loss: totals.lossSum / data.count, accuracy: totals.correctSum / data.count, count: data.count, seconds };
     if (options.verbose) {
-      (options.output ?? consoleLines()).write(`${formatEvaluateLine(data.count, seconds, { loss: result.loss, accuracy: result.accuracy })}\n`);
+      output.write(`${formatEvaluateLine(data.count, seconds, { loss: result.loss, accuracy: result.accuracy })}\n`);
     }
     return result;
   }

@@ -7,6 +7,7 @@ import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { loadModel } from '../model-io.js';
 import { positiveInt } from '../options.js';
 import { userPath } from '../paths.js';
+import { plural } from '../plural.js';
 
 export interface EvaluateOptions extends BackendOptions {
   model: string;
@@ -48,7 +49,7 @@ export async function evaluate(options: EvaluateOptions, context: { out: (line: 
 export function describe(metadata: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
   if (typeof metadata.preset === 'string') parts.push(`${metadata.preset} preset`);
-  if (typeof metadata.epochsDone === 'number') parts.push(`${metadata.epochsDone} epochs`);
+  if (typeof metadata.epochsDone === 'number') parts.push(plural(metadata.epochsDone, 'epoch'));
   const backend = (metadata.backend as { name?: unknown } | undefined)?.name;
   if (typeof backend === 'string') parts.push(`trained on ${backend}`);
   return parts.join(', ') || 'no metadata';

@@ -11,6 +11,8 @@ import { watchInterrupt } from '../interrupt.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
 import { userPath } from '../paths.js';
+import { plural } from '../plural.js';
+import { stallHint } from '../stall-hint.js';
 import { writeTrainingReport } from '../report/report.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
@@ -85,7 +87,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
       settings = { ...checkpoint.settings, epochs: options.epochs ?? checkpoint.settings.epochs };
       resumeFrom = checkpoint.state;
       if (resumeFrom.epoch > settings.epochs) {
-        throw new UsageError(`${resumePath} has finished all ${settings.epochs} epochs; pass --epochs with more than ${settings.epochs} to train further`);
+        throw new UsageError(`${resumePath} has finished all ${plural(settings.epochs, 'epoch')}; pass --epochs with more than ${settings.epochs} to train further`);
       }
     } else {
       const preset = presets[options.preset]!;
@@ -112,9 +114,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     }
     settings = { ...settings, rows: rows.count };
     const test = firstRows(data.test, options.testLimit);
-    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
+    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`);
     if (resumeFrom) {
-      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
+      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${plural(resumeFrom.history.length, 'epoch')} done`);
     }
 
     const metadata = (history: readonly EpochLogs[]) => ({
@@ -186,6 +188,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
     const seconds = (performance.now() - started) / 1000;
     out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
+    const hint = stallHint({ ...settings, epochs: history.length, testAccuracy: result.accuracy });
+    if (hint) out(hint);
     const last = history[history.length - 1];
     out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backend.name} (${backend.description})`);
     if (paths.save) {
