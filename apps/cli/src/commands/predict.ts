@@ -71,7 +71,8 @@ export async function predict(images: readonly string[], options: PredictOptions
         try {
           batch = await readImageFile(path, options);
         } catch (error) {
-          if (!(error instanceof RunError)) throw error;
+          // A single input's error is the command's error: one line, printed once by the CLI.
+          if (!(error instanceof RunError) || images.length === 1) throw error;
           err(`error: ${error.message}`);
           failed++;
           continue;
@@ -110,7 +111,7 @@ export async function predict(images: readonly string[], options: PredictOptions
         out(JSON.stringify({ backend: backendLine(backend).replace(/^Backend: /, ''), model: options.model, predictions: documents, ...accuracy }, null, 2));
       }
       if (failed > 0) {
-        throw new RunError(`${failed} of ${images.length} input${images.length === 1 ? '' : 's'} could not be read (above); the others were classified`);
+        throw new RunError(`${failed} of ${images.length} inputs could not be read (above); the others were classified`);
       }
     } finally {
       model.dispose();
