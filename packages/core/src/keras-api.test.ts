@@ -180,3 +180,29 @@ describe('evaluate progress', () => {
     expect(chunks[0]).toMatch(/^50\/50 - \d+s - loss: [\d.]+ - accuracy: [\d.]+\n$/);
   });
 });
+
+describe('computeGradients', () => {
+  it('gives the gradient a finite difference of the loss measures, and changes no weight', async () => {
+    const m = model();
+    const data = quadrantData(16, 8);
+    const before = await m.getLayerWeights('dense');
+    const grads = await m.computeGradients(data);
+    expect(grads.map((g) => [g.name, g.shape])).toEqual([
+      ['conv2d/kernel', [3, 3, 1, 4]],
+      ['conv2d/bias', [4]],
+      ['dense/kernel', [36, 4]],
+      ['dense/bias', [4]],
+    ]);
+    expect(await m.getLayerWeights('dense')).toEqual(before);
+    // d loss / d bias[0] of the last layer, by central difference on the real loss.
+    const h = 1e-2;
+    const lossWith = async (delta: number) => {
+      const bias = Float32Array.from(before[1]!.values);
+      bias[0]! += delta;
+      m.setLayerWeights('dense', [before[0]!, { shape: [4], values: bias }]);
+      return (await m.evaluate(data, { batchSize: 16 })).loss;
+    };
+    const numeric = ((await lossWith(h)) - (await lossWith(-h))) / (2 * h);
+    expect(grads[3]!.values[0]).toBeCloseTo(numeric, 3);
+  });
+});

@@ -164,6 +164,29 @@ export class Sequential {
     return { loss: loss[0]!, accuracy: correct[0]! / data.count };
   }
 
+  /**
+   * The gradient of the batch's mean loss with respect to every weight, for these rows (all of `data`),
+   * without updating anything: for inspection (Keras: `tape.gradient(loss, model.trainable_weights)`).
+   */
+  async computeGradients(data: Dataset): Promise<LayerWeight[]> {
+    const { loss } = this.assertCompiled();
+    this.assertInput(data);
+    const params = this.params();
+    const batches = new BatchUploader(this.engine, data, this.inputScale);
+    const grads = this.engine.scope(() => {
+      const { images, labels } = batches.upload(null, { start: 0, size: data.count, step: 1 });
+      const outputs = this.forward(images, true);
+      this.backward(ops.loss(this.engine, outputs, labels, lossInfo(loss, data.count, outputs.shape[1]!)).gradient);
+      return params.map((p) => p.grad!);
+    });
+    try {
+      return await Promise.all(params.map(async (p, i) => ({ name: p.name, shape: p.value.shape, values: await grads[i]!.data() })));
+    } finally {
+      for (const g of grads) g.dispose();
+      for (const p of params) p.grad = null;
+    }
+  }
+
   /** Forward pass; returns the output and, if asked, every layer's output (for summaries and cross-checks). */
   forward(x: Tensor, training: boolean, trace?: Tensor[]): Tensor {
     this.assertBuilt();
