@@ -29,6 +29,9 @@ function pnpmStart(cwd: string, args: readonly string[]): Promise<CliResult> {
 
 afterAll(removeTempDirs);
 
+/** The start script first builds the CLI and whatever it depends on that changed: minutes on a cold tree. */
+const BUILD_AND_RUN_MS = 600_000;
+
 describe('pnpm --filter cli start', () => {
   it('saves and reads relative paths in the directory pnpm was run from, names them absolutely, and echoes no script line', async () => {
     const work = tempDir('lenet-pnpm-');
@@ -49,12 +52,12 @@ describe('pnpm --filter cli start', () => {
     expect(document.model).toBe(join(work, 'rel.lenet'));
     expect(document.predictions.map((p) => p.input)).toEqual([0, 1, 2, 3, 4].map((i) => `${join(work, images)}#${i}`));
     expect(document.predictions[0]!.top[0]).toEqual({ class: expect.any(Number), name: expect.any(String), probability: expect.any(Number) });
-  });
+  }, BUILD_AND_RUN_MS);
 
   it('still shows the error of a failing command, without the script line', async () => {
     const result = await pnpmStart(tempDir('lenet-pnpm-'), ['evaluate', '--model', 'nowhere.lenet']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/^error: cannot read the model file \/.*nowhere\.lenet \(ENOENT/);
     expect(result.stderr).not.toMatch(/turbo run|\$ node/);
-  });
+  }, BUILD_AND_RUN_MS);
 });
