@@ -44,8 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
     outcomes,
   };
   const section = toMarkdown(run);
-  writeMarkdown(options.markdown, section);
-  log(`wrote ${options.markdown}`);
+  if (options.markdown) {
+    writeMarkdown(options.markdown, section);
+    log(`wrote ${options.markdown}`);
+  } else {
+    log('BENCHMARKS.md left unchanged (pass --write to update it)');
+  }
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(toJson(run), null, 2)}\n`);
     log(`wrote ${options.json}`);

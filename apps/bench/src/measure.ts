@@ -63,11 +63,11 @@ export class Trainer {
   };
 }
 
-/** Sequential.predict over the data: upload, forward pass and read-back of the outputs, batch by batch. */
+/** Sequential.predictProbabilities over the data: upload, forward pass, read-back and softmax, batch by batch (as predict measured before it returned raw outputs). */
 export function inferPass(model: Sequential): Pass {
   return async (data, batchSize) => {
     const started = performance.now();
-    await model.predict(data, { batchSize });
+    await model.predictProbabilities(data, { batchSize });
     return (performance.now() - started) / 1000;
   };
 }

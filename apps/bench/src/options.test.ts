@@ -6,7 +6,13 @@ import { median } from './stats.js';
 describe('options', () => {
   it('resolves paths against the directory pnpm was started from', () => {
     const options = parseOptions(['--quick', '--json', 'out.json', '--only', 'cpu,peer'], '/repo/BENCHMARKS.md', '/home/me');
-    expect(options).toEqual({ quick: true, json: '/home/me/out.json', markdown: '/repo/BENCHMARKS.md', only: ['cpu', 'peer'], noSweeps: false });
+    expect(options).toEqual({ quick: true, json: '/home/me/out.json', markdown: null, only: ['cpu', 'peer'], noSweeps: false });
+  });
+
+  it('writes BENCHMARKS.md only with --write, or the file --markdown names', () => {
+    expect(parseOptions([], '/repo/BENCHMARKS.md', '/home/me').markdown).toBeNull();
+    expect(parseOptions(['--write'], '/repo/BENCHMARKS.md', '/home/me').markdown).toBe('/repo/BENCHMARKS.md');
+    expect(parseOptions(['--markdown', 'b.md'], '/repo/BENCHMARKS.md', '/home/me').markdown).toBe('/home/me/b.md');
   });
 
   it('rejects unknown options and missing values', () => {

@@ -6,8 +6,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Also write the results as JSON here. */
   readonly json: string | null;
-  /** The Markdown file whose generated section is replaced (created if missing). */
-  readonly markdown: string;
+  /** The Markdown file whose generated section is replaced (created if missing); null: print only (no --write). */
+  readonly markdown: string | null;
   /** Only these targets (backend ids such as `cpu` or `name:mode`, or `peer`); all when empty. */
   readonly only: readonly string[];
   /** Skip the batch-size and thread-count sweeps. */
@@ -18,15 +18,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--markdown FILE] [--only TARGET[,TARGET...]] [--no-sweeps]
+export const USAGE = `usage: pnpm bench [--quick] [--write] [--json FILE] [--markdown FILE] [--only TARGET[,TARGET...]] [--no-sweeps]
 
 Measures training (batch 32 and 256) and inference throughput and peak RSS of every backend and mode,
-beside the peer (the same LeNet in another library), and writes the tables into BENCHMARKS.md (between its
-<!-- bench:start --> and <!-- bench:end --> markers).
+beside the peer (the same LeNet in another library), and prints the tables. With --write it also puts them
+into BENCHMARKS.md (between its <!-- bench:start --> and <!-- bench:end --> markers), a tracked file.
 
   --quick           shorter runs and fewer repeats; the sweeps shrink (a few minutes in all)
   --json FILE       also write { "results": [...] } to FILE
-  --markdown FILE   the Markdown file to update (default: BENCHMARKS.md at the repository root)
+  --write           update BENCHMARKS.md at the repository root
+  --markdown FILE   update this Markdown file instead (implies --write)
   --only LIST       only these targets, comma separated: backend ids or peer
                     (${installedBackendIds().join(', ')})
   --no-sweeps       skip the batch-size and thread-count sweeps`;
@@ -38,7 +39,8 @@ beside the peer (the same LeNet in another library), and writes the tables into 
 export function parseOptions(argv: readonly string[], defaultMarkdown: string, cwd = process.env.INIT_CWD ?? process.cwd()): BenchOptions {
   let quick = false;
   let json: string | null = null;
-  let markdown = defaultMarkdown;
+  let markdown: string | null = null;
+  let write = false;
   let noSweeps = false;
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -50,11 +52,12 @@ export function parseOptions(argv: readonly string[], defaultMarkdown: string, c
     };
     if (arg === '--quick') quick = true;
     else if (arg === '--json') json = resolve(cwd, value());
+    else if (arg === '--write') write = true;
     else if (arg === '--markdown') markdown = resolve(cwd, value());
     else if (arg === '--only') only.push(...value().split(',').map((s) => s.trim()).filter(Boolean));
     else if (arg === '--no-sweeps') noSweeps = true;
     else if (arg === '--') continue;
     else throw new UsageError(`unknown option ${arg}`);
   }
-  return { quick, json, markdown, only, noSweeps };
+  return { quick, json, markdown: markdown ?? (write ? defaultMarkdown : null), only, noSweeps };
 }

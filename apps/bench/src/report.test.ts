@@ -47,6 +47,12 @@ describe('the Markdown report', () => {
     expect(md).toContain('inference 12,000 samples/s against ≥ 10,000 (met)');
   });
 
+  it('does not judge the peer ratio when the peer did not run', () => {
+    const md = toMarkdown({ ...run, outcomes: run.outcomes.slice(0, 2) });
+    expect(md).toContain('the peer ratio (≥ 150×) not judged: the peer did not run');
+    expect(md).not.toMatch(/not met/);
+  });
+
   it('replaces only the section between the markers', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'bench-')), 'BENCHMARKS.md');
     writeFileSync(path, `# Benchmarks\n\nintro\n\n${START_MARKER}\nold\n${END_MARKER}\n\n## Full CLI training runs\n\nlead's notes\n`);

@@ -222,7 +222,7 @@ describe('bad model and checkpoint files', () => {
     const path = join(tempDir(), 'done.ckpt');
     writeFileSync(path, await checkpointBytes({ epochs: 1 }));
     const result = await runInProcess(['train', '--resume', path]);
-    expectOneLineError(result, 2, /done\.ckpt has finished all 1 epochs; pass --epochs with more than 1 to train further/);
+    expectOneLineError(result, 2, /done\.ckpt has finished all 1 epoch; pass --epochs with more than 1 to train further/);
   });
 
   it('--resume with no checkpoint named anywhere', async () => {
@@ -240,18 +240,18 @@ describe('bad images to predict', () => {
   it('a PNG of the wrong size', async () => {
     const path = join(tempDir(), 'big.png');
     writeFileSync(path, png(64, 48));
-    expectOneLineError(await runInProcess(['predict', '--model', goodModel, path]), 1, /big\.png is 64x48; LeNet takes 28x28 grayscale images, white on black like Fashion-MNIST; resize it to 28x28/);
+    expectOneLineError(await runInProcess(['predict', '--model', goodModel, path]), 1, /big\.png is 64x48; LeNet takes 28x28 grayscale images, white on black like Fashion-MNIST; pass --resize to scale it/);
   });
 
   it('a truncated PNG', async () => {
     const path = join(tempDir(), 'cut.png');
     const bytes = png(28, 28);
     writeFileSync(path, bytes.subarray(0, bytes.length - 30));
-    expectOneLineError(await runInProcess(['predict', '--model', goodModel, path]), 1, /cut\.png is not a readable PNG \(.+\); pass a complete 28x28 PNG/);
+    expectOneLineError(await runInProcess(['predict', '--model', goodModel, path]), 1, /cut\.png is not a readable PNG \(.+\); pass a complete PNG/);
   });
 
   it('a file that is neither PNG nor IDX', async () => {
-    expectOneLineError(await runInProcess(['predict', '--model', goodModel, regularFile]), 1, /a-file is neither a PNG nor an IDX image file; pass 28x28 PNG files/);
+    expectOneLineError(await runInProcess(['predict', '--model', goodModel, regularFile]), 1, /a-file is neither a PNG, a JPEG nor an IDX image file; pass PNG or JPEG files/);
   });
 
   it('an IDX file of labels instead of images', async () => {

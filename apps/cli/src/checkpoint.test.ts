@@ -39,7 +39,7 @@ describe('checkpoints', () => {
 
     const resumed = await runInProcess(['train', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toContain(`Resuming from ${checkpoint}: epoch 2/2, 0 samples into it, 1 epochs done`);
+    expect(resumed.stdout).toContain(`Resuming from ${checkpoint}: epoch 2/2, 0 samples into it, 1 epoch done`);
     expect(resumed.stdout).not.toContain('Epoch 1/2');
     const model = readModel(join(dir, 'resumed.lenet'));
     expect(model.history).toEqual(reference.history);

@@ -9,9 +9,11 @@ import { registerPredict } from './commands/predict.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { CrosscheckFailed, registerCrosscheck } from './crosscheck/command.js';
+import { defaultCommandHelp } from './default-command-help.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import type { CliIo } from './io.js';
 import { Interrupted, RunError } from './run-error.js';
+import { cliVersion } from './version.js';
 
 export type { CliIo } from './io.js';
 
@@ -40,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
     // Read by runCli before parsing (it may come anywhere); declared here for --help.
     .option('--debug', 'on an internal error, print its stack trace');
   for (const register of COMMANDS) register(program, io);
+  program.version(cliVersion(), '-V, --version', 'print the version').addHelpText('after', () => defaultCommandHelp(program, 'train'));
   return program;
 }
 

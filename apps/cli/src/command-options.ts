@@ -5,6 +5,7 @@ import { presets } from '@lenet-ts/lenet';
 import { resolveBackend, UsageError } from './backends.js';
 import { DATASETS } from './data.js';
 import { seed } from './options.js';
+import { userPath } from './paths.js';
 
 /** The options that pick a backend: `--backend name[:mode]`, plus each backend's own mode flag (an alias). */
 export interface BackendOptions {
@@ -43,7 +44,7 @@ export function addBackendOptions(command: Command): Command {
 /** `--data-dir` and `--dataset`, for commands that read Fashion-MNIST or another IDX set (see `loadData` in data.ts). */
 export function addDataDirOption(command: Command): Command {
   return command
-    .option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)')
+    .option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)', userPath)
     .addOption(
       new Option('--dataset <name>', 'fashion-mnist (checksummed), or idx: any 28x28, 10-class IDX set in --data-dir under the same four file names, structure-checked only')
         .choices(DATASETS)

@@ -31,7 +31,7 @@ afterAll(removeTempDirs);
 async function predictions(backend: Backend, count: number): Promise<Float32Array> {
   const { model } = loadModel(new Engine(backend), modelPath);
   try {
-    return await model.predict(sliceDataset(data.test, 0, count));
+    return await model.predictProbabilities(sliceDataset(data.test, 0, count));
   } finally {
     model.dispose();
     backend.close?.();
@@ -76,7 +76,7 @@ describe('evaluate --model', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Model: ');
-    expect(result.stdout).toContain('modern preset, 1 epochs, trained on cpu');
+    expect(result.stdout).toContain('modern preset, 1 epoch, trained on cpu');
     const testLine = (text: string) => /Test loss: [\d.]+ - test accuracy: [\d.]+/.exec(text)![0];
     expect(testLine(result.stdout)).toBe(testLine(trainOutput));
   });

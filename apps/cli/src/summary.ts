@@ -2,7 +2,7 @@ import type { Sequential, Tensor } from '@lenet-ts/core';
 
 /**
  * Runs one random 28x28x1 sample through the model on its backend and prints each layer's output shape,
- * in the form of the d2l seed: `conv2d output shape\t (1, 24, 24, 6)`.
+ * in the form of the d2l seed: `conv2d output shape\t (1, 24, 24, 6)`; then Keras's `model.summary()` table.
  */
 export async function printSummary(model: Sequential, write: (line: string) => void): Promise<void> {
   const engine = model.engine;
@@ -13,4 +13,6 @@ export async function printSummary(model: Sequential, write: (line: string) => v
     model.forward(engine.upload(input, [1, ...model.options.inputShape]), false, trace);
     model.layers.forEach((layer, i) => write(`${layer.name} output shape\t (${trace[i]!.shape.join(', ')})`));
   });
+  write('');
+  for (const line of model.summary()) write(line);
 }

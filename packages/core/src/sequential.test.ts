@@ -117,8 +117,8 @@ describe('Sequential', () => {
     const b = smallModel(new Engine(createReferenceBackend()), 2);
     b.setWeights(await a.getWeights());
     const data = quadrantData(10, 1);
-    const pa = await a.predict(data);
-    expect(await b.predict(data)).toEqual(pa);
+    const pa = await a.predictProbabilities(data);
+    expect(await b.predictProbabilities(data)).toEqual(pa);
     for (let r = 0; r < 10; r++) expect(pa.slice(r * 4, r * 4 + 4).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
     expect(() => b.setWeights([new Float32Array(3)])).toThrow(/expected 4 weight arrays/);
   });

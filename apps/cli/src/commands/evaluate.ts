@@ -6,6 +6,8 @@ import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { backendLine, lineWriter, type CliIo } from '../io.js';
 import { loadModel } from '../model-io.js';
 import { positiveInt } from '../options.js';
+import { userPath } from '../paths.js';
+import { plural } from '../plural.js';
 
 export interface EvaluateOptions extends BackendOptions {
   model: string;
@@ -18,7 +20,7 @@ export interface EvaluateOptions extends BackendOptions {
 export function registerEvaluate(program: Command, io: CliIo): void {
   addDataDirOption(
     addBackendSelection(program.command('evaluate').description('evaluate a saved model on the Fashion-MNIST test set'))
-      .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)')
+      .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)', userPath)
       .option('--batch-size <n>', 'batch size', positiveInt, 256)
       .option('--limit <n>', 'evaluate on the first N test images only', positiveInt),
   ).action(async (options: EvaluateOptions) => evaluate(options, { out: lineWriter(io.stdout), output: io.stdout, data: io.data }));
@@ -49,7 +51,7 @@ export async function evaluate(options: EvaluateOptions, context: { out: (line: 
 export function describe(metadata: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
   if (typeof metadata.preset === 'string') parts.push(`${metadata.preset} preset`);
-  if (typeof metadata.epochsDone === 'number') parts.push(`${metadata.epochsDone} epochs`);
+  if (typeof metadata.epochsDone === 'number') parts.push(plural(metadata.epochsDone, 'epoch'));
   const backend = (metadata.backend as { name?: unknown } | undefined)?.name;
   if (typeof backend === 'string') parts.push(`trained on ${backend}`);
   return parts.join(', ') || 'no metadata';

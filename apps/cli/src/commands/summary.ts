@@ -6,7 +6,7 @@ import { lineWriter, type CliIo } from '../io.js';
 import { printSummary } from '../summary.js';
 
 export function registerSummary(program: Command, io: CliIo): void {
-  addBackendOptions(program.command('summary').description('print each layer\'s output shape for a batch of one, as the seed does')).action(
+  addBackendOptions(program.command('summary').description('print each layer\'s output shape for a batch of one, as the seed does, then Keras\'s model.summary() table')).action(
     async (options: BackendOptions & { preset: string; seed: number }) => {
       const backend = await createBackend(backendChoice(options));
       try {

@@ -11,6 +11,9 @@ import { signalsDelivered, STOP_REASONS, stopCause, watchInterrupt } from '../in
 import { backendLine, lineWriter, noGpuNote, type CliIo } from '../io.js';
 import { saveModel } from '../model-io.js';
 import { announceClamp, assertFullBatch, assertOutputsFit, assertOwnCheckpoint, type OutputPaths } from '../preflight.js';
+import { userPath } from '../paths.js';
+import { plural } from '../plural.js';
+import { stallHint } from '../stall-hint.js';
 import { writeTrainingReport } from '../report/report.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { Interrupted, RunError } from '../run-error.js';
@@ -53,11 +56,11 @@ export function registerTrain(program: Command, io: CliIo): void {
       .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
       .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt),
   )
-    .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet')
-    .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)')
-    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)')
+    .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet', userPath)
+    .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)', userPath)
+    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)', userPath)
     .option('--overwrite', 'let --checkpoint replace an existing file this run does not resume from')
-    .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images')
+    .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images', userPath)
     .action(async (options: TrainOptions, command: Command) =>
       train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
     );
@@ -88,7 +91,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
       settings = { ...checkpoint.settings, epochs: options.epochs ?? checkpoint.settings.epochs };
       resumeFrom = checkpoint.state;
       if (resumeFrom.epoch > settings.epochs) {
-        throw new UsageError(`${resumePath} has finished all ${settings.epochs} epochs; pass --epochs with more than ${settings.epochs} to train further`);
+        throw new UsageError(`${resumePath} has finished all ${plural(settings.epochs, 'epoch')}; pass --epochs with more than ${settings.epochs} to train further`);
       }
     } else {
       const preset = presets[options.preset]!;
@@ -119,9 +122,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
     assertFullBatch(settings, data.train.count);
     await assertOutputsFit(paths, model, settings);
-    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${settings.epochs} epochs, seed ${settings.seed}`);
+    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`);
     if (resumeFrom) {
-      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${resumeFrom.history.length} epochs done`);
+      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${plural(resumeFrom.history.length, 'epoch')} done`);
     }
 
     const metadata = (history: readonly EpochLogs[]) => ({
@@ -204,6 +207,8 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     await signalsDelivered();
     const seconds = (performance.now() - started) / 1000;
     out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
+    const hint = stallHint({ ...settings, epochs: history.length, testAccuracy: result.accuracy });
+    if (hint) out(hint);
     const last = history[history.length - 1];
     out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backendId(backend)} (${backend.description})`);
     if (paths.save) {

@@ -8,6 +8,7 @@ import { loadData, type DatasetName } from '../data.js';
 import { writeFileAtomically } from '../files.js';
 import { lineWriter, type CliIo } from '../io.js';
 import { positiveInt, positiveNumber } from '../options.js';
+import { userPath } from '../paths.js';
 import { formatRunComparison, formatStepReport, type RunComparison } from './format.js';
 import { stepCrosscheck, type Participant } from './step-crosscheck.js';
 
@@ -39,7 +40,7 @@ export function registerCrosscheck(program: Command, io: CliIo): void {
     .option('--reference <backend>', 'backend the others are compared against', 'cpu')
     .option('--steps <n>', 'training steps to compare layer by layer', positiveInt, 20)
     .option('--tolerance <x>', 'largest allowed max|a-b|/max|b| for any tensor', positiveNumber, 1e-3)
-    .option('--json <file>', 'also write the full report as JSON')
+    .option('--json <file>', 'also write the full report as JSON', userPath)
     .option('--epochs <n>', 'instead: train N epochs on each backend and compare loss, accuracy and speed', positiveInt)
     .option('--limit <n>', 'with --epochs: train on the first N rows', positiveInt);
   addDataDirOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order').option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt))

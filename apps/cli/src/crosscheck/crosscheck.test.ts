@@ -45,7 +45,11 @@ describe('step cross-check', async () => {
     expect(worst.gradients!.scaled).toBeLessThan(1e-4);
     // 8 activations + 10 gradients + loss + 10 weights per step.
     expect(report.details).toHaveLength(5 * 29);
-    expect(formatStepReport(report)).toMatch(/PASS: every backend within 0\.001/);
+    const text = formatStepReport(report);
+    expect(text).toMatch(/PASS: every backend within 0\.001/);
+    // Every column has a heading, and one line says which error decides.
+    expect(text).toMatch(/^backend\s+quantity\s+max abs err\s+max rel err\s+scaled err\s+worst layer\s+step\s+verdict$/m);
+    expect(text).toContain('Only the scaled error (max|a-b| / max|b| over a tensor) is judged against --tolerance 0.001; max abs and max rel err are for reading.');
   });
 
   it('catches a 1% error in one primitive and names the layer', async () => {

@@ -13,7 +13,7 @@ export interface TrainingReport {
 
 /** Predicts the test images, tallies the confusion matrix and mistakes, and writes the HTML page atomically. */
 export async function writeTrainingReport(path: string, model: Sequential, test: Dataset & { images: Uint8Array }, report: TrainingReport): Promise<void> {
-  const probabilities = await model.predict(test);
+  const probabilities = await model.predictProbabilities(test);
   const results = tallyPredictions(probabilities, test, report.classNames.length);
   const html = renderReport({ ...report, results, images: { images: test.images, side: test.sampleShape[0]! } });
   writeFileAtomically(path, html, 'report');

@@ -34,7 +34,9 @@ export async function fitEpochs(model: TrainableModel, data: Dataset, options: F
   const epochs = options.epochs ?? 1;
   const verbose = options.verbose ?? 1;
   const output = options.output ?? consoleLines();
-  const { train, validation } = splitValidation(data, options.validationSplit ?? 0);
+  const { train, validation } = options.validationData
+    ? { train: data, validation: options.validationData }
+    : splitValidation(data, options.validationSplit ?? 0);
   const progress = new FitProgress(train.count, options.seed ?? 0, options.resumeFrom);
   const history = progress.history;
   const batches = new BatchUploader(model.engine, train, model.inputScale);
@@ -51,32 +53,35 @@ export async function fitEpochs(model: TrainableModel, data: Dataset, options: F
       if (verbose) progbar.start();
       const started = performance.now();
       const resumedAt = totals.seen;
-      const take = (steps: StepValues[]) => {
+      await options.onEpochBegin?.(epoch);
+      const take = async (steps: StepValues[]) => {
         for (const step of steps) {
           if (!Number.isFinite(step.loss)) throw new NonFiniteLossError(epoch, step.step, step.loss);
           totals.add(step);
           progbar.update(totals.seen, { loss: totals.loss, accuracy: totals.accuracy });
+          await options.onBatchEnd?.(step.step - 1, { batch: step.step - 1, size: step.size, loss: totals.loss, accuracy: totals.accuracy });
         }
       };
       for (const range of batchRanges(train.count, batchSize, resumedAt)) {
+        await options.onBatchBegin?.(range.step - 1, { batch: range.step - 1, size: range.size });
         const { images, labels } = batches.upload(progress.order, range);
         const step = model.trainStep(images, labels);
         images.dispose();
         labels.dispose();
-        take(await readback.record(range.step, range.size, step.loss, step.correct));
+        await take(await readback.record(range.step, range.size, step.loss, step.correct));
         // Signal handlers (Ctrl-C) and timers only run when the loop yields to the event loop.
         if (performance.now() - lastYield > 50) {
           await yieldToEventLoop();
           lastYield = performance.now();
         }
         if (options.shouldStop?.() && range.start + range.size < train.count) {
-          take(await readback.flush());
+          await take(await readback.flush());
           progbar.abort();
           await options.onInterrupt?.(progress.snapshot(epoch, totals));
           return history;
         }
       }
-      take(await readback.flush());
+      await take(await readback.flush());
       const trainSeconds = (performance.now() - started) / 1000;
       const logs: Record<string, number> = { loss: totals.loss, accuracy: totals.accuracy };
       let val: EvaluateResult | null = null;
