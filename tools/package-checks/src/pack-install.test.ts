@@ -23,7 +23,7 @@ import { readManifest, WORKSPACE_ROOT } from './workspace.js';
 const packed = inject('packed');
 const CONSUMER_FILES = fileURLToPath(new URL('../consumer/', import.meta.url));
 // Backend ids the consumer trains on; the native ones (tfjs-node, headless-gl) are not installed there.
-const BACKENDS = ['cpu', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:webasm', 'gpujs:cpu'] as const;
+const BACKENDS = ['cpu', 'wasm', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:webasm', 'gpujs:cpu'] as const;
 const SHAPES = ['(1, 24, 24, 6)', '(1, 12, 12, 6)', '(1, 8, 8, 16)', '(1, 4, 4, 16)', '(1, 256)', '(1, 120)', '(1, 84)', '(1, 10)'];
 
 interface TrainReport {

@@ -7,7 +7,7 @@ import { formatStepReport } from './format.js';
 import { stepCrosscheck, type Participant } from './step-crosscheck.js';
 
 /** Every backend and mode CI can run (headlessgl needs the X display that `xvfb-run` gives the test script). */
-const SPECS = ['cpu', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:headlessgl', 'gpujs:webasm', 'gpujs:cpu'];
+const SPECS = ['cpu', 'wasm', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:headlessgl', 'gpujs:webasm', 'gpujs:cpu'];
 
 describe('cross-backend conformance', async () => {
   const participants: Participant[] = [];
