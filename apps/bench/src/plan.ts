@@ -48,10 +48,10 @@ export function plan(options: BenchOptions): Job[] {
     if (!selected(target, options.only)) continue;
     jobs.push({ table: 'main', timeoutSeconds, request: { target, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: budgetFor(options.quick) } });
   }
-  // The sweeps vary the batch and the thread count of the default backend when it runs on threads.
-  const swept = providers[0]!;
+  // The sweeps vary the batch and the thread count of the first backend whose mode column is a thread count.
+  const swept = providers.find(threadedWithoutModes)!;
   const sweptSelected = options.only.length === 0 || options.only.some((o) => o === swept.name || o.startsWith(`${swept.name}:`));
-  if (options.noSweeps || !sweptSelected || !threadedWithoutModes(swept)) return jobs;
+  if (options.noSweeps || !sweptSelected) return jobs;
   const cores = availableParallelism();
   const batches = options.quick ? [1, 8, 32, 128, 512] : [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
   const sweepBudget: Budget = options.quick

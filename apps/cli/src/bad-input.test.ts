@@ -297,7 +297,7 @@ describe('bad command-line values', () => {
   });
 
   it('an unknown backend mode', async () => {
-    expectOneLineError(await runInProcess(['train', '--backend', 'tfjs', '--tf-runtime', 'tpu']), 2, /unknown tfjs mode "tpu"; choose one of: auto, node, wasm, cpu/);
+    expectOneLineError(await runInProcess(['train', '--backend', 'tfjs', '--tf-runtime', 'tpu']), 2, /unknown tfjs mode "tpu"; choose one of: auto, node, webgpu, wasm, cpu/);
   });
 
   it('a mode for another backend', async () => {

@@ -8,7 +8,7 @@ import { checkpointBytes, expectOneLineError, lenet, listDir, removeTempDirs, te
 import { runInProcess, spawnCli, waitForOutput } from './test-support/run-cli.js';
 
 /** A short modern-preset run: momentum and the decaying learning rate both carry state across a resume. */
-const RUN = ['train', '--preset', 'modern', '--limit', '1000', '--epochs', '2', '--test-limit', '100'];
+const RUN = ['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '1000', '--epochs', '2', '--test-limit', '100'];
 let reference: { weights: Float32Array[]; history: { loss: number; accuracy: number }[] };
 
 /** Weights and per-epoch metrics of a saved model. */
@@ -37,7 +37,7 @@ describe('checkpoints', () => {
     expect(header.kind).toBe('checkpoint');
     expect((header.training as { state: { epoch: number; offset: number } }).state).toMatchObject({ epoch: 2, offset: 0 });
 
-    const resumed = await runInProcess(['train', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
+    const resumed = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Resuming from ${checkpoint}: epoch 2/2, 0 samples into it, 1 epoch done`);
     expect(resumed.stdout).not.toContain('Epoch 1/2');
@@ -70,7 +70,7 @@ describe('checkpoints', () => {
     const stoppedAt = /sample (\d+) of/.exec(lines[1]!);
     if (stoppedAt) expect(state).toMatchObject({ epoch: 1, offset: Number(stoppedAt[1]) });
 
-    const resumed = await runInProcess(['train', '--resume', checkpoint, '--test-limit', '100', '--save', join(dir, 'model.lenet')]);
+    const resumed = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--test-limit', '100', '--save', join(dir, 'model.lenet')]);
     expect(resumed.code, resumed.stderr).toBe(0);
     const model = readModel(join(dir, 'model.lenet'));
     expect(model.history).toEqual(reference.history);
@@ -104,7 +104,7 @@ describe('checkpoints', () => {
 describe('divergence', () => {
   it('a NaN loss (modern preset, --lr 1000) stops training with one line and exit 1, writing no model and no checkpoint', async () => {
     const dir = tempDir();
-    const result = await runInProcess(['train', '--preset', 'modern', '--lr', '1000', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
+    const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--lr', '1000', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
     expectOneLineError(result, 1, /^error: loss became (NaN|-?Infinity) at epoch 1, step \d+: training diverged; lower --lr or change the preset; no checkpoint was written$/);
     expect(listDir(dir)).toEqual([]);
   });
@@ -112,11 +112,11 @@ describe('divergence', () => {
   it('after a good epoch keeps that epoch\'s checkpoint unchanged and says how to go on from it', async () => {
     const dir = tempDir();
     const checkpoint = join(dir, 'good.ckpt');
-    const good = await runInProcess(['train', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '50', '--checkpoint', checkpoint]);
+    const good = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '50', '--checkpoint', checkpoint]);
     expect(good.code, good.stderr).toBe(0);
     const before = readFileSync(checkpoint);
 
-    const diverged = await runInProcess(['train', '--resume', checkpoint, '--epochs', '3', '--lr', '1000', '--save', join(dir, 'm.lenet')]);
+    const diverged = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '3', '--lr', '1000', '--save', join(dir, 'm.lenet')]);
     expectOneLineError(diverged, 1, new RegExp(`loss became (NaN|-?Infinity) at epoch 2, step \\d+: training diverged; lower --lr or change the preset; ${checkpoint} is unchanged: continue with --resume ${checkpoint} --lr <smaller>$`));
     expect(readFileSync(checkpoint).equals(before)).toBe(true);
     expect(listDir(dir)).toEqual(['good.ckpt']);

@@ -47,7 +47,7 @@ describe('lenet CLI', () => {
     const { code, stdout, stderr } = await run('--limit', '6000', '--epochs', '1', '--batch-size', '32', '--preset', 'modern');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('Backend: cpu (');
+    expect(stdout).toContain('Backend: wasm:');
     expect(stdout).toContain('Train on 5400 samples, validate on 600 samples');
     expect(stdout).toMatch(/Epoch 1\/1\n5400\/5400 \[=+\] - \d+s \d+(us|ms)\/sample - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+\n/);
     expect(stdout).toMatch(/10000\/10000 - \d+s - loss: [\d.]+ - accuracy: [\d.]+/);

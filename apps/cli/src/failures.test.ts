@@ -48,7 +48,7 @@ describe('numbers: one parser for every option', () => {
   it('decimal forms are accepted alike: 2^32-1 as a seed, 1e-3 as a rate', async () => {
     const result = await runInProcess(['train', '--data-dir', dataDir, '--seed', '4294967295', '--lr', '1e-3', '--epochs', '1', '--batch-size', '10', '--test-limit', '4'], { data });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/lr 0\.001, 1 epochs, seed 4294967295/);
+    expect(result.stdout).toMatch(/lr 0\.001, 1 epoch, seed 4294967295/);
   });
 });
 
@@ -102,7 +102,7 @@ describe('inputs that are not regular files get one line and never block', () =>
   });
 
   it('a directory and a device as images', async () => {
-    expectOneLineError(await runInProcess(['predict', '--model', model, work]), 1, /the image file .* is a directory; pass 28x28 PNG files/);
+    expectOneLineError(await runInProcess(['predict', '--model', model, work]), 1, /the image file .* is a directory; pass PNG or JPEG files or an IDX image file/);
     expectOneLineError(await runInProcess(['predict', '--model', model, '/dev/null']), 1, /the image file \/dev\/null is a character device, not a regular file/);
   });
 });

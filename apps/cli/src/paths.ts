@@ -6,5 +6,6 @@ import { resolve } from 'node:path';
  * start` sets to where pnpm was run (scripts/start.mjs), not apps/cli.
  */
 export function userPath(value: string): string {
-  return resolve(value);
+  // resolve() drops a trailing slash, which says "a directory" and must reach the output checks.
+  return /[/\\]$/.test(value) ? `${resolve(value)}/` : resolve(value);
 }

@@ -38,7 +38,7 @@ describe('pnpm --filter cli start', () => {
     const train = await pnpmStart(work, ['--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '200', '--save', 'rel.lenet']);
     expect(train.stderr).toBe('');
     expect(train.code).toBe(0);
-    expect(train.stdout.split('\n')[0]).toMatch(/^Backend: cpu \(/);
+    expect(train.stdout.split('\n')[0]).toMatch(/^Backend: wasm:/);
     expect(train.stdout).toContain(`Saved the model to ${join(work, 'rel.lenet')}\n`);
     expect(existsSync(join(work, 'rel.lenet'))).toBe(true);
 

@@ -19,7 +19,7 @@ let data: FashionMnist;
 beforeAll(async () => {
   dir = tempDir();
   modelPath = join(dir, 'model.lenet');
-  const run = await runInProcess(['train', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '300', '--save', modelPath]);
+  const run = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '300', '--save', modelPath]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   trainOutput = run.stdout;
@@ -131,7 +131,7 @@ describe('predict --model', () => {
 
   it('prints the top classes and probabilities of PNG and IDX images, as the model predicts them', async () => {
     const { pngs, idx } = writeImages();
-    const result = await runInProcess(['predict', '--model', modelPath, '--top', '2', ...pngs, idx]);
+    const result = await runInProcess(['predict', '--backend', 'cpu', '--model', modelPath, '--top', '2', ...pngs, idx]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').slice(2);
@@ -151,7 +151,7 @@ describe('predict --model', () => {
     const { idx } = writeImages();
     const parse = (stdout: string) =>
       stdout.trim().split('\n').slice(2).map((line) => [...line.matchAll(/([A-Za-z/ -]+) (\d\.\d{4})/g)].map((m) => [m[1]!.trim(), Number(m[2])] as const));
-    const onCpu = parse((await runInProcess(['predict', '--model', modelPath, idx])).stdout);
+    const onCpu = parse((await runInProcess(['predict', '--backend', 'cpu', '--model', modelPath, idx])).stdout);
     const other = await runInProcess(['predict', '--model', modelPath, '--backend', name, idx]);
     expect(other.code, other.stderr).toBe(0);
     const onOther = parse(other.stdout);

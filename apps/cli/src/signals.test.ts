@@ -10,7 +10,7 @@ import { spawnCli, waitForOutput } from './test-support/run-cli.js';
 
 afterAll(removeTempDirs);
 
-const RUN = ['train', '--limit', '1000', '--epochs', '2'];
+const RUN = ['train', '--backend', 'cpu', '--limit', '1000', '--epochs', '2'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const STACK = /\n\s+at .+:\d+/;
 
@@ -47,7 +47,7 @@ describe('a signal during the final evaluation (10000 test images, seconds long)
   it('lets the evaluation finish and the model be written, then exits 143 saying what was written', async () => {
     const dir = tempDir();
     const model = join(dir, 'm.lenet');
-    const child = spawnCli(['train', '--limit', '640', '--epochs', '1', '--save', model]);
+    const child = spawnCli(['train', '--backend', 'cpu', '--limit', '640', '--epochs', '1', '--save', model]);
     await evaluationStarted(child, `${model}.ckpt`);
     child.kill('SIGTERM');
     const result = await child.result;
@@ -64,7 +64,7 @@ describe('a signal during the final evaluation (10000 test images, seconds long)
 
   it('a second signal quits at once and names what is kept', async () => {
     const dir = tempDir();
-    const child = spawnCli(['train', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
+    const child = spawnCli(['train', '--backend', 'cpu', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
     await evaluationStarted(child, join(dir, 'm.lenet.ckpt'));
     child.kill('SIGINT');
     await sleep(200);

@@ -14,11 +14,12 @@ import { tfjsProvider } from '@lenet-ts/backend-tfjs/provider';
 import { wasmProvider } from '@lenet-ts/backend-wasm/provider';
 
 /**
- * The one list of installed backends, in the order tools show them (the first is the default). Everything
- * that offers a backend (CLI, crosscheck, bench, package checks) reads this list; a new backend is its
- * package plus one line here. Providers load their backend only on `create`.
+ * The one list of installed backends, in the order tools show them. Everything that offers a backend (CLI,
+ * crosscheck, bench, package checks) reads this list; a new backend is its package plus one line here.
+ * Providers load their backend only on `create`. The first is the default: the fastest on a CPU here
+ * (BENCHMARKS.md: wasm trains several times faster than cpu), and WebAssembly SIMD runs wherever Node 20 does.
  */
-export const providers: readonly BackendProvider[] = [cpuProvider, wasmProvider, tfjsProvider, gpujsProvider];
+export const providers: readonly BackendProvider[] = [wasmProvider, cpuProvider, tfjsProvider, gpujsProvider];
 
 for (const provider of providers) assertProviderVersion(provider);
 
