@@ -287,7 +287,7 @@ describe('bad command-line values', () => {
     ['a negative learning rate', ['train', '--lr', '-0.1'], /option '--lr <rate>' argument '-0\.1' is invalid\. must be a positive number/],
     ['batch size 0', ['train', '--batch-size', '0'], /option '--batch-size <n>' argument '0' is invalid\. must be a positive integer/],
     ['non-numeric epochs', ['train', '--epochs', 'five'], /option '--epochs <n>' argument 'five' is invalid\. must be a positive integer/],
-    ['an unknown backend', ['evaluate', '--model', 'm', '--backend', 'quantum'], /option '-b, --backend <name>' argument 'quantum' is invalid\. Allowed choices are cpu/],
+    ['an unknown backend', ['evaluate', '--model', 'm', '--backend', 'quantum'], /option '-b, --backend <name>' argument 'quantum' is invalid\. Allowed choices are wasm, wasm:auto/],
     ['an unknown preset', ['train', '--preset', 'fancy'], /option '-p, --preset <name>' argument 'fancy' is invalid\. Allowed choices are d2l, modern/],
     ['top 0 classes', ['predict', '--model', 'm', 'x.png', '--top', '0'], /option '--top <k>' argument '0' is invalid/],
     ['evaluate without --model', ['evaluate'], /required option '-m, --model <file>' not specified/],
@@ -301,7 +301,7 @@ describe('bad command-line values', () => {
   });
 
   it('a mode for another backend', async () => {
-    expectOneLineError(await runInProcess(['evaluate', '--model', goodModel, '--tf-runtime', 'wasm']), 2, /--tf-runtime applies to --backend tfjs, not cpu/, { usage: true });
+    expectOneLineError(await runInProcess(['evaluate', '--model', goodModel, '--tf-runtime', 'wasm']), 2, /--tf-runtime applies to --backend tfjs, not wasm/, { usage: true });
   });
 });
 

@@ -64,7 +64,7 @@ describe('lenet CLI', () => {
     [['--backend', 'quantum'], /--backend.*'quantum' is invalid\. Allowed choices are/],
     [['--preset', 'fancy'], /--preset.*'fancy' is invalid/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
-    [['--tf-runtime', 'wasm'], /--tf-runtime applies to --backend tfjs, not cpu/],
+    [['--tf-runtime', 'wasm'], /--tf-runtime applies to --backend tfjs, not wasm/],
   ])('rejects %j with one line and exit code 2', async (argv, message) => {
     const { code, stdout, stderr } = await run(...argv);
     expect(code).toBe(2);
