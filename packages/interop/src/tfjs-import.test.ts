@@ -85,7 +85,7 @@ describe('a LeNet built, trained and saved by tfjs-layers itself (model.save)', 
     try {
       const { model } = decodeModel(new Engine(backend), bytes, 'imported.lenet');
       const images = await testImages(200);
-      const ours = await model.predict(images);
+      const ours = await model.predictProbabilities(images);
       const diff = maxAbsDiff(ours, expected);
       console.log(`tfjs-trained LeNet imported, on ${name} (${backend.description}): max abs diff to tfjs-layers' predictions ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(1e-5);
@@ -121,7 +121,7 @@ describe('geometry beyond the LeNet presets', () => {
     const { model } = decodeModel(new Engine(createCpuBackend({ threads: 1 })), encodePortableModel(imported), 'geometry.lenet');
     const images = await testImages(50);
     // Raw pixels in both (no Rescaling): the sigmoid saturates less with these small random weights anyway.
-    const diff = maxAbsDiff(await model.predict(images), await tfjsOutputs(tfModel, rawPixels(images), [28, 28, 1]));
+    const diff = maxAbsDiff(await model.predictProbabilities(images), await tfjsOutputs(tfModel, rawPixels(images), [28, 28, 1]));
     expect(diff).toBeLessThanOrEqual(1e-5);
   });
 
