@@ -11,6 +11,7 @@ import { Random } from '@lenet-ts/core';
 import { createLeNet } from '@lenet-ts/lenet';
 import { runCheck } from '../../core/src/testing/checks/check.js';
 import { conformanceChecks } from '../../core/src/testing/checks/index.js';
+import { resolveOptions } from '../../core/src/testing/run-conformance.js';
 import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../src/index.js';
 
 const GPU_MODES: readonly GpujsMode[] = ['webgpu', 'headlessgl'];
@@ -41,7 +42,7 @@ async function conformance(backend: GpujsBackend, fixture: string | undefined): 
   const failed: string[] = [];
   let passed = 0;
   for (const check of conformanceChecks) {
-    const report = await runCheck(check, backend, { toleranceScale: 1, seed: 20240601, fixturePath: fixture });
+    const report = await runCheck(check, backend, resolveOptions({ fixturePath: fixture }));
     if (report.passed) passed++;
     else failed.push(`${check.id}: ${report.failures.slice(0, 3).join(' | ')}`);
   }

@@ -11,13 +11,13 @@ export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategor
 export * as ops from './ops.js';
 export { exponentialDecay, type LearningRateSchedule } from './learning-rate.js';
 export { SGD, type SgdOptions } from './optimizers.js';
-export { consoleLines, type OutputStream } from './output-stream.js';
+export { consoleLines, type LiveBar, type OutputStream } from './output-stream.js';
 export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs } from './progress.js';
 export { Random, type RandomState } from './random.js';
 export { Sequential, type CompileOptions, type SequentialOptions } from './sequential.js';
 export type { EvaluateOptions, FitOptions } from './training/fit-options.js';
 export type { FitState } from './training/fit-state.js';
-export type { EpochLogs, EvaluateResult } from './training/logs.js';
+export type { BatchLogs, EpochLogs, EvaluateResult } from './training/logs.js';
 export { NonFiniteLossError } from './training/non-finite-loss-error.js';
 export { STEPS_PER_READ } from './training/step-readback.js';
 export { Tensor } from './tensor.js';
@@ -46,3 +46,4 @@ export {
   type LoadedModel,
   type ModelMetadata,
 } from './serialization.js';
+export { sha256, sha256Hex } from './sha256.js';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { Dataset } from '../dataset.js';
+import type { FashionMnistSplit } from './split.js';
 import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import type { DownloadOptions } from './download.js';
@@ -10,15 +10,11 @@ import {
   expectedSha256,
   FASHION_MNIST_CLASS_NAMES,
   FASHION_MNIST_FILES,
-  verifySha256,
 } from './fashion-mnist-files.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
-import { gunzipIdx, parseIdx } from './idx.js';
-
-/** One split: `count` 28x28 unsigned-byte images (row-major, sampleShape [28, 28, 1]) and labels 0..9; a core Dataset. */
-export interface FashionMnistSplit extends Dataset {
-  readonly images: Uint8Array;
-}
+import { gunzipIdx, parseIdx } from './gunzip-idx.js';
+import { fashionMnistSplit } from './split.js';
+import { verifySha256 } from './verify-sha256.js';
 
 /** Where the files were found: --data-dir, an env var, the user cache, the Debian package, or a fresh download. */
 export type FashionMnistOrigin = 'data-dir' | 'env' | 'cache' | 'system' | 'download';
@@ -55,8 +51,6 @@ export const SYSTEM_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 /** Environment variables naming a directory that holds the four files, in priority order. */
 export const DATA_DIR_ENV_VARS = ['LENET_DATA_DIR', 'FASHION_MNIST_DIR'] as const;
 
-const IMAGE_SIDE = 28;
-const CLASS_COUNT = FASHION_MNIST_CLASS_NAMES.length;
 
 interface Location {
   dir: string;
@@ -175,20 +169,7 @@ async function loadSplit(
 ): Promise<FashionMnistSplit> {
   const images = await readVerifiedIdx(location, imagesFile, checksums);
   const labels = await readVerifiedIdx(location, labelsFile, checksums);
-  const bad = (problem: string) => new DataError('invalid', `${problem}; ${location.fix}`);
-  const [count, rows, cols] = images.dims;
-  if (images.dims.length !== 3 || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
-    throw bad(`${images.path} holds images of shape [${images.dims.join(', ')}], expected [N, 28, 28]`);
-  }
-  if (labels.dims.length !== 1 || labels.dims[0] !== count) {
-    throw bad(`${labels.path} holds ${labels.dims.join('x')} labels for ${count} images in ${images.path}`);
-  }
-  if (count === 0) throw bad(`${images.path} holds no images`);
-  const outOfRange = labels.data.findIndex((label) => label >= CLASS_COUNT);
-  if (outOfRange >= 0) {
-    throw bad(`${labels.path} has label ${labels.data[outOfRange]} at index ${outOfRange}; labels must be 0..${CLASS_COUNT - 1}`);
-  }
-  return { images: images.data, labels: labels.data, count, sampleShape: [IMAGE_SIDE, IMAGE_SIDE, 1] };
+  return fashionMnistSplit(images, labels, location.fix);
 }
 
 /** Reads one file, checks the SHA-256 of its uncompressed bytes, and parses it (gunzipping once). */

@@ -1,6 +1,6 @@
 import type { OutputStream } from '../output-stream.js';
 import type { FitState } from './fit-state.js';
-import type { EpochLogs } from './logs.js';
+import type { BatchLogs, EpochLogs } from './logs.js';
 
 export interface FitOptions {
   readonly batchSize?: number;
@@ -19,6 +19,8 @@ export interface FitOptions {
    * progress bar moves and a NaN loss is noticed at that pace, and always at an epoch's end or a stop.
    */
   readonly stepsPerRead?: number;
+  /** Called for every step, in order, once its loss and accuracy are read back (for live charts). */
+  readonly onBatchEnd?: (logs: BatchLogs) => void;
   /** Called after each epoch with its logs and the state a checkpoint needs to continue from there. */
   readonly onEpochEnd?: (logs: EpochLogs, state: FitState) => void | Promise<void>;
   /**

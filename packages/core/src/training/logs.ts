@@ -16,3 +16,21 @@ export interface EvaluateResult {
   readonly count: number;
   readonly seconds: number;
 }
+
+/**
+ * What `fit` reports after each step, in step order (delivered when the step's values are read back,
+ * every `stepsPerRead` steps): the batch's own loss and accuracy and the epoch's running means so far.
+ */
+export interface BatchLogs {
+  readonly epoch: number;
+  /** The step's number within its epoch (1-based). */
+  readonly step: number;
+  readonly batchLoss: number;
+  readonly batchAccuracy: number;
+  /** Running sample-weighted means over the epoch so far (what the Keras bar shows). */
+  readonly loss: number;
+  readonly accuracy: number;
+  /** Samples trained in this epoch so far, and in the epoch. */
+  readonly seen: number;
+  readonly total: number;
+}
