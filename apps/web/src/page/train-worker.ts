@@ -71,7 +71,7 @@ async function train(settings: RunSettings): Promise<void> {
         samplesPerSecond: logs.samplesPerSecond,
       }),
   });
-  const test = await model.evaluate(testSet, { batchSize: preset.batchSize, output: lineOutput() });
+  const test = await model.evaluate(testSet, { batchSize: preset.batchSize, verbose: 1, output: lineOutput() });
   const bytes = await encodeModel(model, {
     metadata: {
       createdAt: new Date().toISOString(),
@@ -119,7 +119,7 @@ async function openModel(bytes: Uint8Array, name: string, backendChoice: string,
   current = { backend, model: loaded.model, classNames };
   post({ type: 'line', text: `Model: ${name} (${loaded.architecture.layers?.length ?? '?'} layers)` });
   const testSet = sliceDataset(set.test, 0, Math.min(testLimit, set.test.count));
-  const test = await loaded.model.evaluate(testSet, { batchSize: 32, output: lineOutput() });
+  const test = await loaded.model.evaluate(testSet, { batchSize: 32, verbose: 1, output: lineOutput() });
   await finish(loaded.model, testSet, classNames, { loss: test.loss, accuracy: test.accuracy }, null);
 }
 
