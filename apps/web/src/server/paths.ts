@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-/** apps/web/dist/public: what build-page writes and the server serves. */
-export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+/** apps/web/dist/public: what build-page writes and the server serves (this file is two levels below apps/web in src and dist). */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../dist/public', import.meta.url));
 
 /** The folder of an installed package, found from its package.json (every package here exports it). */
 export function packageDir(name: string, from = import.meta.url): string {
