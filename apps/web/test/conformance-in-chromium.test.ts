@@ -7,8 +7,8 @@ import { servePlayground } from './playground-server.js';
 
 /**
  * The browser modes whose suite passes in Debian's headless Chromium here. Not listed (README, "what runs
- * where"): gpujs:webasm (runs out of WebAssembly memory after 82 checks), tfjs:webgl (no step finishes in
- * a minute on SwiftShader), gpujs:webgl2/webgl (not built).
+ * where"): gpujs:webasm (runs out of WebAssembly memory after 82 checks), tfjs:webgl (passes, but takes
+ * 173 s on SwiftShader), gpujs:webgl2/webgl (not built).
  */
 const MODES: readonly { id: string; description: RegExp; timeoutMs: number }[] = [
   { id: 'cpu', description: /1 thread, in the browser: cross-origin isolated/, timeoutMs: 60_000 },
