@@ -31,7 +31,9 @@ export function workspaceEntries(folders = ['packages', 'apps']) {
         if (subpath.endsWith('.json')) continue;
         const source = sourceOf(dir, subpath);
         const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
-        entries.push({ specifier, source, subpath, folder: relative(WORKSPACE_ROOT, join(source, '..')), private: manifest.private === true });
+        // A folder's index.ts is named by its folder; a file like src/data/browser.ts by its path without .ts (as TypeDoc names modules).
+        const folder = relative(WORKSPACE_ROOT, source.endsWith('index.ts') ? join(source, '..') : source.slice(0, -3));
+        entries.push({ specifier, source, subpath, folder, private: manifest.private === true });
       }
     }
   }

@@ -11,6 +11,15 @@ export default defineConfig([
     target: 'node20',
   },
   {
+    // Browser entries: ESM only, no Node built-ins (scripts/check-browser-bundles.mjs bundles them to prove it).
+    entry: { 'data-browser': 'src/data/browser.ts', 'testing-portable': 'src/testing/portable.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+  },
+  {
     // The conformance suite runs inside vitest, which cannot be require()d: ESM only.
     entry: { testing: 'src/testing/index.ts' },
     format: ['esm'],

@@ -20,7 +20,6 @@
  * loss                 | - (calling thread)     | assertLossInputs lossAndGradient (loss.ts)
  * upload read dispose memory | - (calling thread) | PooledHandles (memory.ts), SharedMemory (shared-memory.ts)
  */
-import { availableParallelism } from 'node:os';
 import {
   BACKEND_API_VERSION,
   ShapeError,
@@ -48,7 +47,7 @@ import { PooledHandles } from './memory.js';
 import { MAX_POOL_INPUT } from './pool.js';
 import { SharedMemory } from './shared-memory.js';
 import { activationCode, Task, TaskBlock } from './task.js';
-import { ThreadPool } from './thread-pool.js';
+import type { CpuRuntime, TaskRunner } from './task-runner.js';
 
 export interface CpuBackendOptions {
   /**
@@ -74,20 +73,23 @@ export class CpuBackend implements Backend<Float32Array> {
   private readonly registry: PooledHandles;
   private readonly block = new TaskBlock();
   private readonly scheduler: ChunkScheduler;
-  private readonly pool: ThreadPool;
+  private readonly pool: TaskRunner;
   /** Shared float64 memory for partial sums; grows, never shrinks. */
   private partialId = -1;
   private closed = false;
 
-  constructor(options: CpuBackendOptions = {}) {
-    const threads = options.threads ?? availableParallelism();
+  /** `runtime` says where the other threads come from: Node's worker_threads, or none in a page (see create-*.ts). */
+  constructor(options: CpuBackendOptions, runtime: CpuRuntime) {
+    const threads = options.threads ?? runtime.defaultThreads();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`cpu backend: threads must be a positive integer, got ${threads}`);
+    const limit = runtime.maxThreads();
+    if (threads > limit.threads) throw new RangeError(`cpu backend: ${threads} threads asked, but ${limit.reason}; use threads: ${limit.threads}`);
     this.threads = threads;
-    this.description = `pure TypeScript (${threads} thread${threads === 1 ? '' : 's'})`;
+    this.description = `pure TypeScript (${threads} thread${threads === 1 ? '' : 's'}${runtime.where(threads)})`;
     this.shared = new SharedMemory((id, buffer) => this.pool.announce(id, buffer));
     this.registry = new PooledHandles(this.shared);
     this.scheduler = new ChunkScheduler(threads);
-    this.pool = new ThreadPool(threads, new Executor(this.block, this.shared), this.shared, this.block.shared);
+    this.pool = runtime.createRunner(threads, new Executor(this.block, this.shared), this.shared, this.block.shared);
   }
 
   upload(data: Float32Array): Float32Array {
@@ -321,8 +323,4 @@ export class CpuBackend implements Backend<Float32Array> {
   private assertOpen(): void {
     if (this.closed) throw HandleError.closed('cpu');
   }
-}
-
-export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
-  return new CpuBackend(options);
 }

@@ -12,7 +12,7 @@ export const cpuProvider: BackendProvider = {
   threaded: true,
   displayModes: [],
   async create(options = {}) {
-    const { createCpuBackend } = await import('./cpu-backend.js');
+    const { createCpuBackend } = await import('./create-node.js');
     return createCpuBackend({ threads: options.threads });
   },
   // Plain TypeScript and worker_threads: it runs wherever Node does.

@@ -1,3 +1,4 @@
+import { shareableBuffer } from './task-runner.js';
 /**
  * Every handle's memory is a SharedArrayBuffer, so that worker threads compute on it in place. Buffers
  * are recycled by size: once a training step has run, later steps allocate nothing. Each buffer has a
@@ -21,7 +22,7 @@ export class SharedMemory {
       this.pooledBytes -= bytes;
       return id;
     }
-    const buffer = new SharedArrayBuffer(bytes);
+    const buffer = shareableBuffer(bytes);
     const fresh = this.buffers.length;
     this.buffers.push(buffer);
     this.ids.set(buffer, fresh);

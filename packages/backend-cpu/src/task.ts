@@ -2,6 +2,7 @@ import type { ActivationKind, Backend } from '@lenet-ts/core';
 import type { ChunkPlan } from './chunk-scheduler.js';
 import type { ConvGeometry } from './conv2d.js';
 import type { PoolGeometry } from './pool.js';
+import { shareableBuffer } from './task-runner.js';
 
 /**
  * A task is one primitive call cut into chunks that any thread may run, described in a small shared
@@ -71,7 +72,7 @@ export class TaskBlock {
   readonly ints: Int32Array;
   readonly floats: Float64Array;
 
-  constructor(readonly shared: SharedArrayBuffer = new SharedArrayBuffer(TASK_INTS * 4 + TASK_FLOATS * 8)) {
+  constructor(readonly shared: SharedArrayBuffer = shareableBuffer(TASK_INTS * 4 + TASK_FLOATS * 8)) {
     this.ints = new Int32Array(shared, 0, TASK_INTS);
     this.floats = new Float64Array(shared, TASK_INTS * 4, TASK_FLOATS);
   }

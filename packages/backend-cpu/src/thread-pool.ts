@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Executor } from './executor.js';
+import type { TaskRunner } from './task-runner.js';
 import type { SharedMemory } from './shared-memory.js';
 import { claimChunk, Control, CONTROL_INTS, publishChunks } from './chunk-claims.js';
 import type { ChunkPlan } from './chunk-scheduler.js';
@@ -32,7 +33,7 @@ interface Helper {
  * chunk never changes its result. Workers start on the first parallel task, are unref'd (a forgotten
  * backend does not keep the process alive) and end with `close`.
  */
-export class ThreadPool {
+export class ThreadPool implements TaskRunner {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
   private helpers: Helper[] = [];
   private seq = 0;

@@ -18,8 +18,9 @@ import { Random, type Backend } from '@lenet-ts/core';
 import { createLeNet } from '@lenet-ts/lenet';
 import { runCheck } from '../../core/src/testing/checks/check.js';
 import { conformanceChecks } from '../../core/src/testing/checks/index.js';
+import { resolveOptions } from '../../core/src/testing/run-conformance.js';
 import { createTfjsBackend } from '../../backend-tfjs/src/index.js';
-import { createGpujsBackend, type GpujsMode } from '../src/index.js';
+import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../src/index.js';
 
 const GPU_TARGETS = ['gpujs:webgpu', 'gpujs:headlessgl', 'tfjs:webgpu'] as const;
 const ALL_TARGETS = [...GPU_TARGETS, 'cpu'] as const;
@@ -107,7 +108,7 @@ async function conformance(backend: Backend, fixture: string | undefined): Promi
   const failed: string[] = [];
   let passed = 0;
   for (const check of conformanceChecks) {
-    const report = await runCheck(check, backend, { toleranceScale: 1, seed: 20240601, fixturePath: fixture });
+    const report = await runCheck(check, backend, resolveOptions({ fixturePath: fixture }));
     if (report.passed) passed++;
     else failed.push(`${check.id}: ${report.failures.slice(0, 3).join(' | ')}`);
   }

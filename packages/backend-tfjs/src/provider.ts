@@ -5,17 +5,19 @@ import { TFJS_RUNTIMES, type TfjsRuntimeRequest } from './runtimes.js';
 export const tfjsProvider: BackendProvider = {
   providerVersion: BACKEND_PROVIDER_VERSION,
   name: 'tfjs',
-  description: 'TensorFlow.js (tfjs-node, WebGPU through Dawn, wasm or cpu runtime; auto picks the fastest that loads)',
+  description: 'TensorFlow.js (tfjs-node, WebGPU through Dawn, wasm, cpu or, in a page, webgl runtime; auto picks the fastest that loads)',
   modes: TFJS_RUNTIMES,
   defaultMode: 'auto',
   packageName: '@lenet-ts/backend-tfjs',
-  libraries: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu'],
+  libraries: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-webgl', 'webgpu'],
   threaded: false,
   displayModes: [],
-  modeFlag: { flag: '--tf-runtime', description: `tfjs runtime: ${TFJS_RUNTIMES.join(', ')} (auto: tfjs-node, else webgpu on a GPU, else wasm, else cpu)` },
+  modeFlag: { flag: '--tf-runtime', description: `tfjs runtime: ${TFJS_RUNTIMES.join(', ')} (auto: tfjs-node, else webgpu on a GPU, else wasm, else cpu; in a page webgl first)` },
   async create(options = {}) {
     const { createTfjsBackend } = await import('./tfjs-backend.js');
-    return createTfjsBackend({ runtime: checkRuntime(options.mode ?? 'auto') });
+    // A page serves tfjs-backend-wasm's .wasm files in `tfjs-wasm/` below its asset folder.
+    const wasmPaths = options.assetBaseUrl === undefined ? undefined : new URL('tfjs-wasm/', options.assetBaseUrl).href;
+    return createTfjsBackend({ runtime: checkRuntime(options.mode ?? 'auto'), wasmPaths });
   },
   async availability(mode = 'auto') {
     const { tfjsRuntimeAvailability } = await import('./runtime.js');

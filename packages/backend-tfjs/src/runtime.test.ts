@@ -26,9 +26,15 @@ describe('runtime selection', () => {
     }
   });
 
+  it('webgl in Node is refused in one line that names the cause and the fallback', async () => {
+    await expect(createTfjsBackend({ runtime: 'webgl' })).rejects.toThrow(
+      'tfjs runtime "webgl" is unavailable: WebGL needs a browser page or Worker; Node has no WebGL context; use runtime auto (tfjs:auto) to fall back to one that loads',
+    );
+  });
+
   it('an unknown runtime is refused with the valid choices', async () => {
-    await expect(createTfjsBackend({ runtime: 'webgl' as TfjsRuntimeRequest })).rejects.toThrow(
-      'unknown tfjs runtime "webgl"; choose one of: auto, node, webgpu, wasm, cpu',
+    await expect(createTfjsBackend({ runtime: 'metal' as TfjsRuntimeRequest })).rejects.toThrow(
+      'unknown tfjs runtime "metal"; choose one of: auto, node, webgpu, wasm, cpu, webgl',
     );
   });
 

@@ -37,32 +37,45 @@ export class TfjsRuntimeError extends BackendUnavailableError {
 export async function tfjsRuntimeAvailability(request: TfjsRuntimeRequest): Promise<{ available: true } | { available: false; reason: string }> {
   if (!TFJS_RUNTIMES.includes(request)) return { available: false, reason: `unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}` };
   if (request === 'auto') return { available: true };
-  const attempt = await tryRuntime(request, false);
+  const attempt = await tryRuntime(request, false, {});
   return 'reason' in attempt ? { available: false, reason: attempt.reason } : { available: true };
 }
 
 const NODE_PACKAGE = '@tensorflow/tfjs-node';
-const ORDER: readonly TfjsRuntime[] = ['node', 'webgpu', 'wasm', 'cpu'];
+/** What `auto` tries, fastest first: a page has no native binding, and Node has no WebGL (webgpu: hardware only). */
+function autoOrder(): readonly TfjsRuntime[] {
+  return isNode() ? ['node', 'webgpu', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+}
+
+/** Where the runtimes find their files. */
+export interface RuntimeOptions {
+  /**
+   * The URL folder holding tfjs-backend-wasm's .wasm binaries, for a page (its bundler does not ship them
+   * beside the script); Node reads them from the package itself.
+   */
+  readonly wasmPaths?: string;
+}
 
 /**
  * Loads the requested runtime, or for `auto` the first of node, wasm, cpu that initialises, recording
  * why each one before it did not. An explicit request that fails throws TfjsRuntimeError.
  */
-export async function loadRuntime(request: TfjsRuntimeRequest): Promise<LoadedRuntime> {
+export async function loadRuntime(request: TfjsRuntimeRequest, options: RuntimeOptions = {}): Promise<LoadedRuntime> {
   if (!TFJS_RUNTIMES.includes(request)) {
     throw new RangeError(`unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}`);
   }
-  const candidates = request === 'auto' ? ORDER : [request];
+  const order = autoOrder();
+  const candidates = request === 'auto' ? order : [request];
   const notes: RuntimeNote[] = [];
   for (const runtime of candidates) {
-    const attempt = await tryRuntime(runtime, request === 'auto');
+    const attempt = await tryRuntime(runtime, request === 'auto', options);
     if ('reason' in attempt) {
       if (request !== 'auto') throw new TfjsRuntimeError(runtime, attempt.reason);
       notes.push({ runtime, reason: attempt.reason });
       continue;
     }
     if (request !== 'auto') {
-      for (const other of ORDER) if (other !== runtime) notes.push({ runtime: other, reason: `not tried: ${runtime} was requested` });
+      for (const other of order) if (other !== runtime) notes.push({ runtime: other, reason: `not tried: ${runtime} was requested` });
     }
     return { ...attempt, runtime, notes };
   }
@@ -72,11 +85,12 @@ export async function loadRuntime(request: TfjsRuntimeRequest): Promise<LoadedRu
 
 type Attempt = { tf: Tf; backendName: string; detail: string } | { reason: string };
 
-async function tryRuntime(runtime: TfjsRuntime, hardwareOnly: boolean): Promise<Attempt> {
+async function tryRuntime(runtime: TfjsRuntime, hardwareOnly: boolean, options: RuntimeOptions): Promise<Attempt> {
   try {
     if (runtime === 'node') return await loadNode();
     if (runtime === 'webgpu') return await loadWebGpu(hardwareOnly);
-    if (runtime === 'wasm') return await loadWasm();
+    if (runtime === 'wasm') return await loadWasm(options);
+    if (runtime === 'webgl') return await loadWebgl();
     return await loadCpu();
   } catch (error) {
     return { reason: oneLine(error) };
@@ -103,9 +117,10 @@ async function loadNode(): Promise<Attempt> {
   return { tf, backendName: 'tensorflow', detail: 'native libtensorflow binding' };
 }
 
-async function loadWasm(): Promise<Attempt> {
+async function loadWasm(options: RuntimeOptions): Promise<Attempt> {
   // In Node the package's own loader reads the .wasm binaries from its dist folder; no setWasmPaths needed.
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths.endsWith('/') ? options.wasmPaths : `${options.wasmPaths}/`);
   // Threads need a Worker from a blob: URL, which Node's worker_threads rejects; SIMD works in Node 20.
   if (isNode()) tfCore.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tfCore.setBackend('wasm'))) return { reason: `initialisation failed: ${await initFailure('wasm')}` };
@@ -128,6 +143,30 @@ async function loadWebGpu(hardwareOnly: boolean): Promise<Attempt> {
   if (!tfCore.findBackendFactory('webgpu')) return { reason: 'tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)' };
   if (!(await tfCore.setBackend('webgpu'))) return { reason: `initialisation failed: ${await initFailure('webgpu')}` };
   return { tf: tfCore, backendName: 'webgpu', detail: `on ${describeTfjsAdapter(adapter)}` };
+}
+
+/** WebGL through tfjs-backend-webgl: a page's canvas, or OffscreenCanvas in a Worker. */
+async function loadWebgl(): Promise<Attempt> {
+  if (isNode()) return { reason: 'WebGL needs a browser page or Worker; Node has no WebGL context' };
+  await import('@tensorflow/tfjs-backend-webgl');
+  if (!(await tfCore.setBackend('webgl'))) return { reason: 'no WebGL context (the browser has WebGL off, or no GPU and no software renderer)' };
+  const version = tfCore.env().getNumber('WEBGL_VERSION');
+  return { tf: tfCore, backendName: 'webgl', detail: `WebGL ${version}, ${webglRenderer()}` };
+}
+
+/** The GPU (or software renderer) behind tfjs's WebGL context, e.g. `ANGLE (Google, Vulkan 1.3.0 (SwiftShader ...)) (software)`. */
+function webglRenderer(): string {
+  const gl = (tfCore.backend() as unknown as { gpgpu?: { gl?: WebGLLike } }).gpgpu?.gl;
+  if (!gl) return 'renderer unknown';
+  const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? 'renderer unknown');
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? `${renderer} (software)` : renderer;
+}
+
+interface WebGLLike {
+  readonly RENDERER: number;
+  getExtension(name: string): unknown;
+  getParameter(name: number): unknown;
 }
 
 async function loadCpu(): Promise<Attempt> {

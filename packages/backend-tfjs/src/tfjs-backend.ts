@@ -25,6 +25,8 @@ import { describeRuntime, loadRuntime, type LoadedRuntime, type RuntimeNote, typ
 export interface TfjsBackendOptions {
   /** Which TensorFlow.js runtime to use; `auto` (default) takes node, else webgpu on a hardware adapter, else wasm, else cpu. */
   readonly runtime?: TfjsRuntimeRequest;
+  /** Where a page serves tfjs-backend-wasm's .wasm files (a URL folder); Node needs none. */
+  readonly wasmPaths?: string;
 }
 
 /** Geometry-only constants (pool index tables) are kept per shape; a model has a handful of shapes. */
@@ -279,5 +281,5 @@ function applyActivation(tf: Tf, x: Tensor, kind: ActivationKind): Tensor {
 /** Loads the requested TensorFlow.js runtime (async: wasm compiles its binary) and returns the backend. */
 export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promise<TfjsBackend> {
   const requested = options.runtime ?? 'auto';
-  return new TfjsBackend(await loadRuntime(requested), requested);
+  return new TfjsBackend(await loadRuntime(requested, { wasmPaths: options.wasmPaths }), requested);
 }

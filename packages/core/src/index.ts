@@ -11,7 +11,7 @@ export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategor
 export * as ops from './ops.js';
 export { exponentialDecay, type LearningRateSchedule } from './learning-rate.js';
 export { SGD, type SgdOptions } from './optimizers.js';
-export { consoleLines, type OutputStream } from './output-stream.js';
+export { consoleLines, type LiveBar, type OutputStream } from './output-stream.js';
 export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs } from './progress.js';
 export { Random, type RandomState } from './random.js';
 export { Sequential, type CompileOptions, type SequentialOptions } from './sequential.js';
@@ -19,7 +19,7 @@ export type { BatchLogs, EvaluateOptions, FitOptions } from './training/fit-opti
 export { formatModelSummary } from './model-summary.js';
 export type { LayerWeight, PredictInput, TrainOnBatchResult } from './sequential.js';
 export type { FitState } from './training/fit-state.js';
-export type { EpochLogs, EvaluateResult } from './training/logs.js';
+export type { BatchEndLogs, EpochLogs, EvaluateResult } from './training/logs.js';
 export { NonFiniteLossError } from './training/non-finite-loss-error.js';
 export { STEPS_PER_READ } from './training/step-readback.js';
 export { Tensor } from './tensor.js';
@@ -48,3 +48,4 @@ export {
   type LoadedModel,
   type ModelMetadata,
 } from './serialization.js';
+export { sha256, sha256Hex } from './sha256.js';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /**
  * The lenet-ts model file (`.lenet`), format version 1. All integers little-endian:
@@ -172,8 +172,4 @@ function parseTensorTable(table: unknown, name: string): { name: string; dtype: 
 
 function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest();
 }

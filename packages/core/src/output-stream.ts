@@ -5,6 +5,18 @@
 export interface OutputStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /**
+   * Draws a self-redrawing progress line on a terminal (`terminalOutput` in `@lenet-ts/core/node` gives one);
+   * without it a TTY still gets the final Keras lines, just no live bar.
+   */
+  liveBar?(target: number, format: (current: number) => string): LiveBar;
+}
+
+/** A progress line redrawn in place while an epoch runs. */
+export interface LiveBar {
+  update(current: number): void;
+  /** Clears the line (the final Keras line is written after it). */
+  stop(): void;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { SingleBar } from 'cli-progress';
-import type { OutputStream } from './output-stream.js';
+import type { LiveBar, OutputStream } from './output-stream.js';
 
 export type { OutputStream } from './output-stream.js';
 
@@ -9,32 +8,23 @@ export type Logs = Readonly<Record<string, number>>;
 /**
  * Keras (TF 2.0) `Progbar` output. Each epoch ends with the exact Keras line
  * `54000/54000 [==============================] - 13s 238us/sample - loss: 1.4932 - accuracy: 0.4121`;
- * on a TTY a live bar with ETA runs while the epoch does (cli-progress redraws and throttles it).
+ * on a TTY whose output can draw one (`liveBar`), a live bar with ETA runs while the epoch does.
  */
 export class KerasProgbar {
-  private bar: SingleBar | null = null;
+  private bar: LiveBar | null = null;
   private startMs = 0;
   private logs: Logs = {};
 
   constructor(
     private readonly target: number,
     private readonly stream: OutputStream,
-    private readonly live = Boolean(stream.isTTY),
+    private readonly live = Boolean(stream.isTTY && stream.liveBar),
   ) {}
 
   start(): void {
     this.startMs = performance.now();
-    if (!this.live) return;
-    this.bar = new SingleBar({
-      stream: this.stream as NodeJS.WritableStream,
-      format: (_options, params) => this.liveLine(params.value),
-      fps: 10,
-      hideCursor: false,
-      clearOnComplete: true,
-      linewrap: false,
-      noTTYOutput: false,
-    });
-    this.bar.start(this.target, 0);
+    if (!this.live || !this.stream.liveBar) return;
+    this.bar = this.stream.liveBar(this.target, (current) => this.liveLine(current));
   }
 
   update(current: number, logs: Logs): void {

@@ -14,6 +14,11 @@ export interface BackendCreateOptions {
   readonly mode?: string;
   /** Threads that compute, for backends that run on several (default: one per core). */
   readonly threads?: number;
+  /**
+   * In a page: the URL folder where it serves backends' runtime files, which bundlers do not ship beside
+   * the script (each backend documents its subfolder, e.g. tfjs reads `tfjs-wasm/`). Node needs none.
+   */
+  readonly assetBaseUrl?: string;
 }
 
 /**

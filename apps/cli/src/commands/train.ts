@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { backendId, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { terminalOutput } from '@lenet-ts/core/node';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
@@ -165,7 +166,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         epochs: settings.epochs,
         validationSplit: settings.validationSplit,
         seed: settings.seed,
-        output: context.output,
+        output: terminalOutput(context.output),
         resumeFrom,
         shouldStop: () => interrupt.requested,
         onEpochEnd: async (logs, state) => {

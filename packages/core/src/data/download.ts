@@ -2,9 +2,11 @@ import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic-file.js';
 import { DataError } from './data-error.js';
-import { expectedSha256, FASHION_MNIST_FILES, verifySha256 } from './fashion-mnist-files.js';
+import { expectedSha256, FASHION_MNIST_FILES } from './fashion-mnist-files.js';
+import { verifySha256 } from './verify-sha256.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
-import { gunzipIdx, isGzip } from './idx.js';
+import { gunzipIdx } from './gunzip-idx.js';
+import { isGzip } from './idx.js';
 import { stderrProgress } from './progress.js';
 import type { DownloadProgressListener } from './progress.js';
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DataError } from './data-error.js';
 
 /** The four official Fashion-MNIST files, by their uncompressed names. */
@@ -42,13 +41,7 @@ export function expectedSha256(file: FashionMnistFile, overrides: FashionMnistCh
   return (overrides[file] ?? FASHION_MNIST_SHA256[file]).toLowerCase();
 }
 
-/** Throws a checksum DataError (naming `where` and `fix`) unless the bytes hash to `expected`. */
-export function verifySha256(bytes: Uint8Array, expected: string, where: string, fix: string): void {
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) {
-    throw new DataError(
-      'checksum',
-      `${where} has SHA-256 ${actual.slice(0, 12)}… (uncompressed), expected ${expected.slice(0, 12)}…; ${fix}`,
-    );
-  }
+/** The checksum DataError: `where` had SHA-256 `actual` instead of `expected` (both hex); `fix` says what to do. */
+export function checksumError(where: string, actual: string, expected: string, fix: string): DataError {
+  return new DataError('checksum', `${where} has SHA-256 ${actual.slice(0, 12)}… (uncompressed), expected ${expected.slice(0, 12)}…; ${fix}`);
 }

@@ -9,16 +9,12 @@ import {
   expectedSha256,
   FASHION_MNIST_CLASS_NAMES,
   FASHION_MNIST_FILES,
-  verifySha256,
 } from './fashion-mnist-files.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
 import { FileTooLargeError, NotARegularFileError, readRegularFile } from '../node/file-kind.js';
-import { gunzipIdx, parseIdx } from './idx.js';
-
-/** One split: `count` 28x28 unsigned-byte images (row-major, sampleShape [28, 28, 1]) and labels 0..9; a core Dataset. */
-export interface FashionMnistSplit extends Dataset {
-  readonly images: Uint8Array;
-}
+import { gunzipIdx, parseIdx } from './gunzip-idx.js';
+import { verifySha256 } from './verify-sha256.js';
+import type { FashionMnistSplit } from './split.js';
 
 /** Where the files were found: --data-dir, an env var, the user cache, the Debian package, or a fresh download. */
 export type FashionMnistOrigin = 'data-dir' | 'env' | 'cache' | 'system' | 'download';

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataError } from './data-error.js';
-import { encodeIdx, gunzipIdx, parseIdx } from './idx.js';
+import { encodeIdx } from './idx.js';
+import { gunzipIdx, parseIdx } from './gunzip-idx.js';
 
 const pixels = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 7);
 const good = encodeIdx([2, 3, 4], pixels);

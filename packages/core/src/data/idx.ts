@@ -1,4 +1,3 @@
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { DataError } from './data-error.js';
 
 /** An IDX array: its dimensions (outermost first) and its unsigned bytes, row-major. */
@@ -16,8 +15,8 @@ export interface IdxReadOptions {
 }
 
 const UNSIGNED_BYTE = 0x08;
-const MAX_DIMS = 8;
-const DEFAULT_MAX_BYTES = 2 ** 30;
+export const MAX_DIMS = 8;
+export const DEFAULT_MAX_BYTES = 2 ** 30;
 const ELEMENT_TYPES: Record<number, string> = {
   0x08: 'unsigned byte',
   0x09: 'signed byte',
@@ -33,12 +32,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Parses an IDX file of unsigned bytes (gzip or not). The returned data is a view into `bytes`
- * (or into the gunzipped copy), not a copy.
+ * Reads an uncompressed IDX file of unsigned bytes (decompress `.gz` first: `parseIdx` in Node, `DecompressionStream`
+ * in a browser). The returned data is a view into `bytes`, not a copy.
  */
-export function parseIdx(bytes: Uint8Array, options: IdxReadOptions = {}): IdxArray {
-  const raw = isGzip(bytes) ? gunzipIdx(bytes, options) : bytes;
+export function readIdx(raw: Uint8Array, options: IdxReadOptions = {}): IdxArray {
   const name = options.name ?? 'IDX data';
+  if (isGzip(raw)) throw new DataError('invalid', `${name} is still gzip-compressed; decompress it before reading it as IDX`);
   const { dims, headerBytes, payloadBytes } = readIdxHeader(raw, name, options.maxBytes ?? DEFAULT_MAX_BYTES);
   const expected = headerBytes + payloadBytes;
   if (raw.length !== expected) {
@@ -49,28 +48,6 @@ export function parseIdx(bytes: Uint8Array, options: IdxReadOptions = {}): IdxAr
     );
   }
   return { dims, data: raw.subarray(headerBytes, expected) };
-}
-
-/**
- * The uncompressed IDX bytes: `bytes` itself when not gzip, else gunzipped with the output bounded by
- * what the (already validated) header declares, so neither a lying header nor a gzip bomb can make
- * us allocate more than `maxBytes`.
- */
-export function gunzipIdx(bytes: Uint8Array, options: IdxReadOptions = {}): Uint8Array {
-  if (!isGzip(bytes)) return bytes;
-  const name = options.name ?? 'IDX data';
-  const header = peekGzip(bytes, name);
-  const { headerBytes, payloadBytes } = readIdxHeader(header, name, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const expected = headerBytes + payloadBytes;
-  try {
-    // One byte of slack so "longer than declared" is told apart from "exactly right".
-    return gunzipSync(bytes, { maxOutputLength: expected + 1 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DataError('invalid', `${name} decompresses to more than the ${expected} bytes its header declares`);
-    }
-    throw new DataError('invalid', `${name} is a corrupt or truncated gzip file (${(error as Error).message})`);
-  }
 }
 
 /** Writes dims and unsigned bytes as an IDX file (the inverse of parseIdx, uncompressed). */
@@ -85,7 +62,7 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array
 }
 
 /** Reads and validates magic, type and dims; allocates nothing and ignores the payload. */
-function readIdxHeader(
+export function readIdxHeader(
   raw: Uint8Array,
   name: string,
   maxBytes: number,
@@ -127,23 +104,6 @@ function readIdxHeader(
     }
   }
   return { dims, headerBytes, payloadBytes };
-}
-
-/** Decompresses just enough of a gzip stream to see the IDX header (the whole header is < 40 bytes). */
-function peekGzip(bytes: Uint8Array, name: string): Uint8Array {
-  const needed = 4 + 4 * MAX_DIMS;
-  // A gzip header may carry a file name or comment of any length, so widen the window until it yields.
-  try {
-    for (let window = 1024; ; window *= 16) {
-      // Z_SYNC_FLUSH returns what a prefix decodes to instead of failing on the missing end.
-      const out = gunzipSync(bytes.subarray(0, window), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-      if (out.length >= needed) return out;
-      // The whole stream decodes to a few bytes: a tiny file, or a broken one that a strict pass exposes.
-      if (window >= bytes.length) return gunzipSync(bytes);
-    }
-  } catch (error) {
-    throw new DataError('invalid', `${name} is a corrupt or truncated gzip file (${(error as Error).message})`);
-  }
 }
 
 function hex(byte: number | undefined): string {

@@ -3,6 +3,8 @@
  * the float64 references it compares against, and the simplest complete backend.
  */
 export { runBackendConformance, resolveOptions, DEFAULT_SEED } from './run-conformance.js';
+export { portableOptions, runConformanceChecks } from './portable-run.js';
+export type { PortableConformanceOptions } from './portable-run.js';
 export type { ConformanceOptions } from './run-conformance.js';
 export { conformanceChecks, CHECK_GROUPS } from './checks/index.js';
 export { runCheck, CheckRecorder } from './checks/check.js';
@@ -17,6 +19,6 @@ export { SeededRandom, seedFor } from './prng.js';
 export { HandleScope, withScope } from './handle-scope.js';
 export { backendLenetStep, referenceLenetStep, lenetGeometry, LENET_PARAMETERS, LENET_PARAMETER_SHAPES } from './lenet-step.js';
 export type { LenetGeometry, LenetParameter, LenetStepInput, LenetStepResult, LenetWeights } from './lenet-step.js';
-export { loadLenetFixture, findLenetFixture, fixtureCandidates, FixtureError, LENET_FIXTURE_FILE } from './fixture.js';
+export { loadLenetFixture, findLenetFixture, fixtureCandidates, FixtureError, LENET_FIXTURE_FILE, parseLenetFixture } from './fixture.js';
 export type { LenetStepFixture } from './fixture.js';
 export { randomLenetWeights } from './checks/training-step.js';

@@ -3,6 +3,8 @@ import type { Backend } from '../backend.js';
 import type { CheckOptions, ConformanceCheck } from './checks/check.js';
 import { runCheck } from './checks/check.js';
 import { CHECK_GROUPS, conformanceChecks } from './checks/index.js';
+import { loadLenetFixture } from './fixture.js';
+import { DEFAULT_SEED } from './portable-run.js';
 
 export interface ConformanceOptions {
   /** Multiplies every float32 tolerance, for backends that sum in another order or precision (default 1). */
@@ -15,12 +17,13 @@ export interface ConformanceOptions {
   readonly fixturePath?: string;
 }
 
-export const DEFAULT_SEED = 20240601;
+export { DEFAULT_SEED } from './portable-run.js';
 
 export function resolveOptions(options: ConformanceOptions = {}): CheckOptions {
   const toleranceScale = options.toleranceScale ?? 1;
   if (!(toleranceScale > 0)) throw new RangeError(`toleranceScale must be positive, got ${toleranceScale}`);
-  return { toleranceScale, seed: options.seed ?? DEFAULT_SEED, fixturePath: options.fixturePath };
+  const fixturePath = options.fixturePath;
+  return { toleranceScale, seed: options.seed ?? DEFAULT_SEED, fixturePath, fixture: () => loadLenetFixture(fixturePath) };
 }
 
 /**

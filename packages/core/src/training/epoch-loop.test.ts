@@ -10,6 +10,7 @@ import { Random } from '../random.js';
 import { Sequential } from '../sequential.js';
 import { createReferenceBackend } from '../testing/reference-backend.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
+import type { BatchEndLogs } from './logs.js';
 import { STEPS_PER_READ } from './step-readback.js';
 
 /** A real backend with its calls of `read` and `loss` (one per training or evaluation step) counted. */
@@ -76,6 +77,17 @@ describe('fit reads step results back in groups', () => {
     expect(logs!.loss).toBe(expected.lossSum / expected.seen);
     expect(logs!.accuracy).toBe(expected.correctSum / expected.seen);
     expect(lines[2]!.endsWith(`${formatLogs({ loss: expected.lossSum / 75, accuracy: expected.correctSum / 75 })}\n`)).toBe(true);
+  });
+
+  it('reports every step to onBatchEnd in order, with running means that end at the epoch logs', async () => {
+    const data = images(75, 2);
+    const batches: BatchEndLogs[] = [];
+    const [logs] = await model().fit(data, { batchSize: 2, shuffle: false, verbose: 0, onBatchEnd: (_batch, b) => void batches.push(b) });
+    expect(batches.map((b) => b.step)).toEqual(Array.from({ length: 38 }, (_, i) => i + 1));
+    const last = batches.at(-1)!;
+    expect(last).toEqual(expect.objectContaining({ epoch: 1, seen: 75, total: 75, loss: logs!.loss, accuracy: logs!.accuracy }));
+    const expected = await perStepSums(model(), data, 2);
+    expect(batches.reduce((sum, b) => sum + b.batchLoss * (b.step === 38 ? 1 : 2), 0)).toBeCloseTo(expected.lossSum, 4);
   });
 
   it('stopped inside a group, hands out a state that counts every step done', async () => {

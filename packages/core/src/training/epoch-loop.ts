@@ -59,7 +59,18 @@ export async function fitEpochs(model: TrainableModel, data: Dataset, options: F
           if (!Number.isFinite(step.loss)) throw new NonFiniteLossError(epoch, step.step, step.loss);
           totals.add(step);
           progbar.update(totals.seen, { loss: totals.loss, accuracy: totals.accuracy });
-          await options.onBatchEnd?.(step.step - 1, { batch: step.step - 1, size: step.size, loss: totals.loss, accuracy: totals.accuracy });
+          await options.onBatchEnd?.(step.step - 1, {
+            batch: step.step - 1,
+            size: step.size,
+            epoch,
+            step: step.step,
+            batchLoss: step.loss,
+            batchAccuracy: step.correct / step.size,
+            loss: totals.loss,
+            accuracy: totals.accuracy,
+            seen: totals.seen,
+            total: train.count,
+          });
         }
       };
       for (const range of batchRanges(train.count, batchSize, resumedAt)) {

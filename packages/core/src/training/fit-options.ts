@@ -1,7 +1,7 @@
 import type { Dataset } from '../dataset.js';
 import type { OutputStream } from '../output-stream.js';
 import type { FitState } from './fit-state.js';
-import type { EpochLogs } from './logs.js';
+import type { BatchEndLogs, EpochLogs } from './logs.js';
 
 export interface FitOptions {
   readonly batchSize?: number;
@@ -32,7 +32,7 @@ export interface FitOptions {
    * default), so the calls for a group come together when it is read, after the group's later steps have
    * been dispatched; pass `stepsPerRead: 1` to get each call before the next step runs (slower on a GPU).
    */
-  readonly onBatchEnd?: (batch: number, logs: BatchLogs) => void | Promise<void>;
+  readonly onBatchEnd?: (batch: number, logs: BatchEndLogs) => void | Promise<void>;
   /** Called after each epoch with its logs and the state a checkpoint needs to continue from there. */
   readonly onEpochEnd?: (logs: EpochLogs, state: FitState) => void | Promise<void>;
   /**

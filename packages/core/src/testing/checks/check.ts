@@ -3,6 +3,7 @@ import type { Comparison } from '../compare.js';
 import { compareClose, compareExact } from '../compare.js';
 import { SeededRandom, seedFor } from '../prng.js';
 import type { Numbers } from '../reference.js';
+import type { LenetStepFixture } from '../fixture-parse.js';
 
 /** A Backend method name: what a check exercises. */
 export type Primitive = Exclude<keyof Backend, 'apiVersion' | 'name' | 'mode' | 'description' | 'hardware' | 'close'>;
@@ -17,6 +18,11 @@ export interface CheckOptions {
   readonly seed: number;
   /** Explicit location of lenet-step-tfjs-layers.json; found next to the module when undefined. */
   readonly fixturePath: string | undefined;
+  /**
+   * Gives the tfjs-layers fixture: Node's `resolveOptions` reads it from `fixturePath`; a page passes the fetched
+   * file through `portableOptions`. Without it the fixture check fails, naming the fix.
+   */
+  readonly fixture?: () => LenetStepFixture | Promise<LenetStepFixture>;
 }
 
 export interface CheckContext {

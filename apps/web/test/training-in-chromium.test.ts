@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LenetRun } from '../src/page/protocol.js';
+import type { PlaygroundServer } from '../src/server/server.js';
+import { launchChromium, waitForStatus, type Chromium } from './browser.js';
+import { servePlayground } from './playground-server.js';
+
+/** Training through the automation contract: query parameters in, `window.lenetRun` out. */
+const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun) => void; timeoutMs: number }[] = [
+  {
+    // The issue's bar for the cpu backend: 3200 images, 2 epochs, test accuracy above 0.6.
+    query: 'backend=cpu&preset=modern&limit=3200&epochs=2&testLimit=500',
+    description: /^pure TypeScript \(1 thread, in the browser/,
+    check: (run) => expect(run.test!.accuracy).toBeGreaterThan(0.6),
+    timeoutMs: 90_000,
+  },
+  {
+    query: 'backend=tfjs:wasm&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^wasm \(SIMD/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 90_000,
+  },
+  {
+    // WebGPU on SwiftShader (software) is slow: ~30 samples/s, so the smallest run that shows learning.
+    query: 'backend=gpujs:webgpu&preset=modern&limit=256&epochs=2&testLimit=100',
+    description: /webgpu/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 150_000,
+  },
+];
+
+describe('training in headless Chromium (in the page\'s Worker)', () => {
+  let served: PlaygroundServer;
+  let chromium: Chromium;
+  beforeAll(async () => {
+    [served, chromium] = await Promise.all([servePlayground(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await served?.close();
+  });
+
+  for (const { query, description, check, timeoutMs } of RUNS) {
+    it(`?${query}&autostart=1 ends done with falling loss`, async () => {
+      const page = await chromium.newPage();
+      try {
+        await page.goto(new URL(`?${query}&autostart=1`, served.url).href);
+        const status = await waitForStatus(page, timeoutMs);
+        const run = (await page.evaluate(() => window.lenetRun)) as LenetRun;
+        expect(run.error).toBeNull();
+        expect(status).toBe('done');
+        expect(run.backend!.description).toMatch(description);
+        expect(run.epochs).toHaveLength(2);
+        expect(run.epochs.every((e) => Number.isFinite(e.loss) && e.valLoss !== null)).toBe(true);
+        expect(run.samplesPerSecond).toBeGreaterThan(0);
+        expect(run.test!.accuracy).toBeGreaterThan(0.1);
+        check(run);
+        // The Keras lines reached the page, with the Backend line first.
+        const log = await page.textContent('#log');
+        expect(log).toMatch(new RegExp(`^Backend: ${run.backend!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+        expect(log).toMatch(/Epoch 2\/2\n\s*\d+\/\d+ \[={30}\] - \d+s \d+[mu]?s\/sample - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss/);
+      } finally {
+        await page.close();
+      }
+    }, timeoutMs + 30_000);
+  }
+});

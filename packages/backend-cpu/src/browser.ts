@@ -1,0 +1,4 @@
+// The package's `browser` entry: the same backend on one thread, with no worker_threads or os.
+export { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
+export { createCpuBackend } from './create-browser.js';
+export { cpuProvider } from './provider-browser.js';
