@@ -118,7 +118,8 @@ describe('packed packages installed with npm outside the workspace', () => {
     const result = run(join(consumer, 'node_modules/.bin/lenet'), ['summary']);
     console.log(`node_modules/.bin/lenet summary:\n${result.stdout}`);
     expect(result.status, result.stderr).toBe(0);
-    const shapes = result.stdout.trim().split('\n').map((line) => line.split('\t')[1]?.trim());
+    // The seed's per-layer lines come first; Keras's summary table follows them.
+    const shapes = result.stdout.trim().split('\n').filter((line) => line.includes(' output shape\t')).map((line) => line.split('\t')[1]?.trim());
     expect(shapes).toEqual(SHAPES);
   });
 
