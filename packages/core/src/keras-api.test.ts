@@ -1,6 +1,7 @@
 // The parts of Keras' Sequential API a Keras user reaches for first: summary, callbacks with batch logs,
 // validation data, train_on_batch, weights by layer name, predict's outputs, input shape checks.
 import { describe, expect, it } from 'vitest';
+import { terminalOutput } from './node/terminal-output.js';
 import { sliceDataset, type Dataset } from './dataset.js';
 import { Engine } from './engine.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from './layers/index.js';
@@ -166,7 +167,8 @@ describe('evaluate progress', () => {
     const chunks: string[] = [];
     // A terminal as cli-progress drives it: writes, cursor moves, line clears.
     const terminal = { isTTY: true, columns: 120, write: (s: string) => chunks.push(s) > 0, cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
-    const result = await m.evaluate(quadrantData(200, 7), { batchSize: 10, verbose: 1, stepsPerRead: 1, output: terminal });
+    // The live bar is Node's (cli-progress), so a terminal gets it through terminalOutput.
+    const result = await m.evaluate(quadrantData(200, 7), { batchSize: 10, verbose: 1, stepsPerRead: 1, output: terminalOutput(terminal as unknown as NodeJS.WritableStream & { isTTY: boolean }) });
     const live = chunks.filter((c) => c.includes('ETA'));
     expect(live.length).toBeGreaterThan(0);
     expect(live[0]).toMatch(/^\s*\d+\/200 \[[=>.]+\] - ETA: /);

@@ -1,4 +1,5 @@
 import { Engine, sliceDataset } from '@lenet-ts/core';
+import { terminalOutput } from '@lenet-ts/core/node';
 import type { Command } from 'commander';
 import { createBackend } from '../backends.js';
 import { addBackendSelection, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
@@ -37,7 +38,7 @@ export async function evaluate(options: EvaluateOptions, context: { out: (line: 
       const data = await loadData(options.dataDir, context.data, options.dataset);
       const test = options.limit ? sliceDataset(data.test, 0, Math.min(options.limit, data.test.count)) : data.test;
       if (options.limit && options.limit > data.test.count) context.out(`Note: --limit ${options.limit} is more than the ${data.test.count} test images; using all ${data.test.count}`);
-      const result = await model.evaluate(test, { batchSize: options.batchSize, verbose: 1, output: context.output });
+      const result = await model.evaluate(test, { batchSize: options.batchSize, verbose: 1, output: terminalOutput(context.output) });
       context.out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
     } finally {
       model.dispose();

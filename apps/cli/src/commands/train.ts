@@ -204,7 +204,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     }
     // Training is done: a signal now lets the evaluation and the writes finish (a second one quits at once).
     interrupt.finishing();
-    const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: context.output });
+    const result = await model.evaluate(test, { batchSize: settings.batchSize, verbose: 1, output: terminalOutput(context.output) });
     await signalsDelivered();
     const seconds = (performance.now() - started) / 1000;
     out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
