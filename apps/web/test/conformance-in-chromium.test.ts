@@ -12,9 +12,9 @@ import { servePlayground } from './playground-server.js';
  */
 const MODES: readonly { id: string; description: RegExp; timeoutMs: number }[] = [
   { id: 'cpu', description: /1 thread, in the browser: cross-origin isolated/, timeoutMs: 60_000 },
-  { id: 'tfjs:wasm', description: /^wasm \(SIMD/, timeoutMs: 60_000 },
+  { id: 'tfjs:wasm', description: /^SIMD, 1 thread/, timeoutMs: 60_000 },
   // WebGPU through navigator.gpu, on SwiftShader here (about 20 s).
-  { id: 'gpujs:webgpu', description: /^webgpu on /, timeoutMs: 120_000 },
+  { id: 'gpujs:webgpu', description: /^on .+\[software/, timeoutMs: 120_000 },
 ];
 
 describe('the conformance suite in headless Chromium', () => {

@@ -15,14 +15,14 @@ const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun
   },
   {
     query: 'backend=tfjs:wasm&preset=modern&limit=640&epochs=2&testLimit=500',
-    description: /^wasm \(SIMD/,
+    description: /^SIMD, 1 thread/,
     check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
     timeoutMs: 90_000,
   },
   {
     // WebGPU on SwiftShader (software) is slow: ~30 samples/s, so the smallest run that shows learning.
     query: 'backend=gpujs:webgpu&preset=modern&limit=256&epochs=2&testLimit=100',
-    description: /webgpu/,
+    description: /^on .+\[software/,
     check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
     timeoutMs: 150_000,
   },
