@@ -20,7 +20,7 @@ describe('tfjsProvider', () => {
     } finally {
       backend.close();
     }
-    await expect(tfjsProvider.create({ mode: 'webgl' })).rejects.toThrow('unknown tfjs runtime "webgl"; choose one of: auto, node, webgpu, wasm, cpu');
+    await expect(tfjsProvider.create({ mode: 'metal' })).rejects.toThrow('unknown tfjs runtime "metal"; choose one of: auto, node, webgpu, wasm, cpu, webgl');
   });
 
   it('an explicit runtime that cannot load is a BackendUnavailableError with the reason', async () => {
