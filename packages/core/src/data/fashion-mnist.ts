@@ -14,7 +14,7 @@ import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-fi
 import { FileTooLargeError, NotARegularFileError, readRegularFile } from '../node/file-kind.js';
 import { gunzipIdx, parseIdx } from './gunzip-idx.js';
 import { verifySha256 } from './verify-sha256.js';
-import type { FashionMnistSplit } from './split.js';
+import { fashionMnistSplit, type FashionMnistSplit } from './split.js';
 
 /** Where the files were found: --data-dir, an env var, the user cache, the Debian package, or a fresh download. */
 export type FashionMnistOrigin = 'data-dir' | 'env' | 'cache' | 'system' | 'download';
@@ -51,7 +51,6 @@ export const SYSTEM_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 /** Environment variables naming a directory that holds the four files, in priority order. */
 export const DATA_DIR_ENV_VARS = ['LENET_DATA_DIR', 'FASHION_MNIST_DIR'] as const;
 
-const IMAGE_SIDE = 28;
 const CLASS_COUNT = FASHION_MNIST_CLASS_NAMES.length;
 
 interface Location {
@@ -195,20 +194,7 @@ async function loadSplit(
 ): Promise<FashionMnistSplit> {
   const images = await readVerifiedIdx(location, imagesFile, verify);
   const labels = await readVerifiedIdx(location, labelsFile, verify);
-  const bad = (problem: string) => new DataError('invalid', `${problem}; ${location.fix}`);
-  const [count, rows, cols] = images.dims;
-  if (images.dims.length !== 3 || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
-    throw bad(`${images.path} holds images of shape [${images.dims.join(', ')}], expected [N, 28, 28]`);
-  }
-  if (labels.dims.length !== 1 || labels.dims[0] !== count) {
-    throw bad(`${labels.path} holds ${labels.dims.join('x')} labels for ${count} images in ${images.path}`);
-  }
-  if (count === 0) throw bad(`${images.path} holds no images`);
-  const outOfRange = labels.data.findIndex((label) => label >= CLASS_COUNT);
-  if (outOfRange >= 0) {
-    throw bad(`${labels.path} has label ${labels.data[outOfRange]} at index ${outOfRange}; labels must be 0..${CLASS_COUNT - 1}`);
-  }
-  return { images: images.data, labels: labels.data, count, sampleShape: [IMAGE_SIDE, IMAGE_SIDE, 1] };
+  return fashionMnistSplit(images, labels, location.fix);
 }
 
 /** Largest data file read: an IDX payload of 1 GiB (parseIdx's own limit) plus its header. */
