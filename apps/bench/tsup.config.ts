@@ -6,4 +6,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // A devDependency, so tsup would bundle it: the peer loads the installed package, as its users would.
+  external: ['convnetjs'],
 });

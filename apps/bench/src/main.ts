@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadFashionMnist } from '@lenet-ts/core/data';
 import { describeMachine, loadAverage } from './machine.js';
 import { parseOptions, USAGE, UsageError } from './options.js';
 import { plan } from './plan.js';
 import { toJson, toMarkdown, writeMarkdown, type BenchRun } from './report.js';
+import { TORCH_PEER } from './peer-target.js';
 import { launchFor, runChild } from './run-child.js';
+import { findTorchPython, NO_TORCH, type TorchDiscovery } from './torch-peer.js';
 
 /** BENCHMARKS.md at the repository root (this file is apps/bench/dist/main.js). */
 const DEFAULT_MARKDOWN = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
@@ -21,14 +24,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const startedAt = new Date();
   const started = performance.now();
   const jobs = plan(options);
+  const torch: TorchDiscovery = jobs.some((j) => j.request.target.backend === TORCH_PEER) ? findTorchPython(options.python) : { found: false, reason: NO_TORCH };
+  // The Python child reads the files the bench's own loader found and verified.
+  const dataDir = torch.found ? (await loadFashionMnist()).source : undefined;
   log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`);
   if (loadBefore[0] > machine.cores / 2) log(`note: the machine is busy (load ${loadBefore[0].toFixed(2)} on ${machine.cores} cores); figures will be low`);
   const outcomes: BenchRun['outcomes'][number][] = [];
   for (const [i, job] of jobs.entries()) {
     const { target } = job.request;
-    const launch = launchFor(target);
-    log(`[${i + 1}/${jobs.length}] ${job.table === 'main' ? '' : `${job.table}: `}${target.backend} (${target.mode})${launch.xvfb ? ' under xvfb-run' : ''}`);
-    const result = await runChild(job.request, launch, job.timeoutSeconds);
+    const launch = launchFor(target, torch);
+    log(`[${i + 1}/${jobs.length}] ${job.table === 'main' ? '' : `${job.table}: `}${target.backend} (${target.mode})${launch.xvfb ? ' under xvfb-run' : ''}${launch.python ? ` with ${launch.python}` : ''}`);
+    const request = launch.python ? { ...job.request, dataDir } : job.request;
+    const result = await runChild(request, launch, job.timeoutSeconds);
     if (!result.available) log(`  unavailable: ${result.description}`);
     else log(`  ${result.description}; peak RSS ${result.peakRssMB.toFixed(0)} MB; ${result.seconds.toFixed(0)} s`);
     outcomes.push({ job, result, xvfb: launch.xvfb });

@@ -1,91 +1,19 @@
-import type { Dataset } from '@lenet-ts/core';
 import type { Pass } from './measure.js';
+import { CONVNETJS_PEER, TFJS_LAYERS_PEER } from './peer-target.js';
+import type { Target } from './protocol.js';
 
-/** The tfjs namespace the peer runs on (tfjs-node's is a superset of tfjs-core's). */
-type Tf = typeof import('@tensorflow/tfjs-core');
-type Tfl = typeof import('@tensorflow/tfjs-layers');
-type LayersModel = import('@tensorflow/tfjs-layers').LayersModel;
-
-/**
- * The peer: the same seed LeNet written with tfjs-layers itself (d2l 5.5: sigmoid conv 6@5x5, max-pool,
- * conv 16@5x5, max-pool, dense 120, 84, 10, all sigmoid; sparse categorical cross-entropy on the outputs;
- * SGD lr 0.9; raw pixels), trained with its own model.fit and run with model.predict.
- */
+/** A peer that runs inside a Node child: the seed LeNet in another JavaScript library, with its own training loop. */
 export interface Peer {
   readonly description: string;
   readonly train: Pass;
   readonly infer: Pass;
-  /** Loss of the latest training pass. */
+  /** Loss of the latest training pass (NaN before any). */
   lastLoss(): number;
 }
 
-/** Loads tfjs on `runtime` (`cpu`: @tensorflow/tfjs-backend-cpu; `node`: tfjs-node's libtensorflow). */
-export async function createPeer(runtime: string): Promise<Peer> {
-  let tf: Tf;
-  if (runtime === 'node') {
-    // Throws (no libtensorflow binary) where tfjs-node's install could not download it; an optional
-    // dependency that may not even be installed, hence imported by a name the compiler does not resolve.
-    const tfjsNode: string = '@tensorflow/tfjs-node';
-    tf = (await import(tfjsNode)) as Tf;
-    await tf.setBackend('tensorflow');
-  } else if (runtime === 'cpu') {
-    tf = await import('@tensorflow/tfjs-core');
-    await import('@tensorflow/tfjs-backend-cpu');
-    await tf.setBackend('cpu');
-  } else {
-    throw new Error(`unknown peer runtime "${runtime}"; expected cpu or node`);
-  }
-  await tf.ready();
-  const tfl: Tfl = await import('@tensorflow/tfjs-layers');
-  const model = lenet(tfl, tf);
-  let lastLoss = NaN;
-  const tensors = (data: Dataset) => {
-    const images = Float32Array.from(data.images);
-    return {
-      x: tf.tensor4d(images, [data.count, 28, 28, 1]),
-      y: tf.tensor1d(Float32Array.from(data.labels)),
-    };
-  };
-  return {
-    description: `tfjs-layers ${tfl.version_layers} model.fit on tfjs-core ${tf.version_core} backend ${tf.getBackend()}`,
-    async train(data, batchSize) {
-      const { x, y } = tensors(data);
-      const started = performance.now();
-      const history = await model.fit(x, y, { batchSize, epochs: 1, shuffle: false, verbose: 0 });
-      const seconds = (performance.now() - started) / 1000;
-      lastLoss = Number(history.history.loss?.[0] ?? NaN);
-      x.dispose();
-      y.dispose();
-      return seconds;
-    },
-    async infer(data, batchSize) {
-      const { x, y } = tensors(data);
-      const started = performance.now();
-      const output = model.predict(x, { batchSize }) as import('@tensorflow/tfjs-core').Tensor;
-      await output.data();
-      const seconds = (performance.now() - started) / 1000;
-      output.dispose();
-      x.dispose();
-      y.dispose();
-      return seconds;
-    },
-    lastLoss: () => lastLoss,
-  };
-}
-
-function lenet(tfl: Tfl, tf: Tf): LayersModel {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'sigmoid' }),
-      tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'sigmoid' }),
-      tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 120, activation: 'sigmoid' }),
-      tfl.layers.dense({ units: 84, activation: 'sigmoid' }),
-      tfl.layers.dense({ units: 10, activation: 'sigmoid' }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.sgd(0.9), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
+/** Creates a JavaScript peer (torch-peer runs in Python: torch-peer.ts); each library is imported only here. */
+export async function createPeer(target: Target): Promise<Peer> {
+  if (target.backend === TFJS_LAYERS_PEER) return (await import('./tfjs-layers-peer.js')).createTfjsLayersPeer(target.mode);
+  if (target.backend === CONVNETJS_PEER) return (await import('./convnetjs-peer.js')).createConvnetjsPeer(0);
+  throw new Error(`${target.backend} is not a JavaScript peer`);
 }

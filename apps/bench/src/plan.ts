@@ -2,10 +2,8 @@ import { availableParallelism } from 'node:os';
 import { providers } from '@lenet-ts/backends';
 import { backendTargets, threadedWithoutModes } from './backends.js';
 import type { BenchOptions } from './options.js';
-import { PEER, PEER_TARGETS } from './peer-target.js';
+import { ALL_PEERS_SELECTOR, isPeer, PEER_TARGETS } from './peer-target.js';
 import type { Budget, ChildRequest, Target } from './protocol.js';
-
-export { PEER };
 
 /** The batch sizes of the main table (the seed recipe's 32, and a large one) and of inference. */
 export const TRAIN_BATCHES = [32, 256] as const;
@@ -19,9 +17,15 @@ export interface Job {
   readonly timeoutSeconds: number;
 }
 
-/** Every installed backend in every mode, then the peer on each runtime it has. */
+/** Every installed backend in every mode, then each peer on each runtime it has. */
 export function mainTargets(): Target[] {
   return [...backendTargets(availableParallelism()), ...PEER_TARGETS];
+}
+
+/** What `--only` accepts: each backend and peer id, each `id:mode` of the main table, and `peers`. */
+export function targetSelectors(): string[] {
+  const ids = mainTargets().flatMap((t) => [t.backend, ...(t.mode === '' ? [] : [`${t.backend}:${t.mode}`])]);
+  return [...new Set([...ids, ALL_PEERS_SELECTOR])];
 }
 
 /**
@@ -34,11 +38,17 @@ function budgetFor(quick: boolean): Budget {
   return { ...fast, slowStepSeconds: 0.25, slow };
 }
 
-/** Whether `--only` selects a target: a backend id (`cpu` every cpu mode, `name:mode` one mode), or `peer`. */
+/**
+ * Whether `--only` selects a target: an id (`cpu` every cpu mode, `name:mode` one mode) names it, or `peers`
+ * for a peer. The peers are the point of the tables, so they all run unless some peer is named; naming
+ * only peers runs no backend.
+ */
 function selected(target: Target, only: readonly string[]): boolean {
   if (only.length === 0) return true;
-  const name = target.backend === PEER ? 'peer' : target.backend;
-  return only.some((o) => o === name || o === `${name}:${target.mode}`);
+  const names = (o: string) => o === target.backend || o === `${target.backend}:${target.mode}`;
+  if (!isPeer(target.backend)) return only.some(names);
+  const peerSelectors = only.filter((o) => o === ALL_PEERS_SELECTOR || isPeer(o.split(':')[0]!));
+  return peerSelectors.length === 0 || peerSelectors.some((o) => o === ALL_PEERS_SELECTOR || names(o));
 }
 
 export function plan(options: BenchOptions): Job[] {

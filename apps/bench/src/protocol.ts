@@ -1,10 +1,10 @@
 /** What the harness asks one child process to measure, and what it answers (one JSON line each way). */
 
-/** One thing to measure: one of our backends in one mode, or the tfjs-layers peer. */
+/** One thing to measure: one of our backends in one mode, or a peer on one runtime. */
 export interface Target {
-  /** An installed backend's name, or the peer's. */
+  /** An installed backend's name, or a peer's (peer-target.ts). */
   readonly backend: string;
-  /** The backend's mode; a thread count for a threaded backend without modes; the peer's runtime (cpu, node). */
+  /** The backend's mode; a thread count for a threaded backend without modes; the peer's runtime (cpu, wasm, node, js, eager). */
   readonly mode: string;
 }
 
@@ -29,6 +29,8 @@ export interface ChildRequest {
   /** Inference batch sizes to measure, in order (none: empty). */
   readonly inferBatches: readonly number[];
   readonly budget: Budget;
+  /** torch-peer only: the folder the bench loaded (and verified) Fashion-MNIST from, for the Python child to read. */
+  readonly dataDir?: string;
 }
 
 export interface Measurement {

@@ -35,7 +35,7 @@ const run: BenchRun = {
 };
 
 describe('the Markdown report', () => {
-  it('lists every target with its ratio to the peer, and says why a mode did not run', () => {
+  it('lists every target with its ratio to the best peer, and says why a mode did not run', () => {
     const md = toMarkdown(run);
     expect(md.startsWith(START_MARKER)).toBe(true);
     expect(md.endsWith(END_MARKER)).toBe(true);
@@ -47,9 +47,10 @@ describe('the Markdown report', () => {
     expect(md).toContain('inference 12,000 samples/s against ≥ 10,000 (met)');
   });
 
-  it('does not judge the peer ratio when the peer did not run', () => {
+  it('does not judge the ratio to tfjs-layers-peer when it did not run', () => {
     const md = toMarkdown({ ...run, outcomes: run.outcomes.slice(0, 2) });
-    expect(md).toContain('the peer ratio (≥ 150×) not judged: the peer did not run');
+    expect(md).toContain('the ratio to tfjs-layers-peer (cpu) (≥ 150×) not judged: it did not run');
+    expect(md).toContain('| cpu | 2 | ran | 3,000 | 4,000 | 12,000 | 123 | – | – | – |');
     expect(md).not.toMatch(/not met/);
   });
 

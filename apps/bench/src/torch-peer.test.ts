@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { loadFashionMnist } from '@lenet-ts/core/data';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from './options.js';
+import { TORCH_PEER } from './peer-target.js';
+import type { ChildRequest } from './protocol.js';
+import { launchFor, runChild } from './run-child.js';
+import { findTorchPython, NO_TORCH, TORCH_PEER_SCRIPT } from './torch-peer.js';
+
+/** What this machine has, found independently of the code under test. */
+const python3 = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+const hasPython = python3.status === 0;
+const hasTorch = hasPython && spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+
+const request: ChildRequest = {
+  target: { backend: TORCH_PEER, mode: 'eager' },
+  trainBatches: [32],
+  inferBatches: [256],
+  budget: { runSeconds: 0, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 1 },
+};
+
+describe('torch-peer discovery', () => {
+  it(`finds python3 with torch exactly when it imports torch (here: ${hasTorch ? 'it does' : hasPython ? `${python3.stdout.trim()} without torch` : 'no python3'})`, () => {
+    const found = findTorchPython(null);
+    if (hasTorch) expect(found).toMatchObject({ found: true, python: 'python3', torch: expect.stringMatching(/^\d+\.\d+/) });
+    else expect(found).toEqual({ found: false, reason: NO_TORCH });
+  });
+
+  it('without python3 on PATH the row says "not run", which is no error', () => {
+    expect(findTorchPython(null, { ...process.env, PATH: '/nonexistent' })).toEqual({ found: false, reason: NO_TORCH });
+    expect(NO_TORCH).toBe('not run: no python3 with torch (see BENCHMARKS.md for how to install)');
+  });
+
+  it('a --python that is missing or lacks torch is a one-line usage error naming the fix', () => {
+    expect(() => findTorchPython('/nonexistent/python3')).toThrow(UsageError);
+    expect(() => findTorchPython('/nonexistent/python3')).toThrow(/^--python \/nonexistent\/python3: .*ENOENT.*; install torch for it \(see BENCHMARKS.md\) or leave out --python$/);
+    if (hasPython && !hasTorch) expect(() => findTorchPython('python3')).toThrow(/^--python python3: .*cannot import torch: No module named 'torch'; install torch/);
+  });
+
+  it('a torch-peer that was not found is reported without starting anything', async () => {
+    const result = await runChild(request, launchFor(request.target), 5);
+    expect(result).toMatchObject({ target: request.target, available: false, description: NO_TORCH, measurements: [] });
+  });
+});
+
+// Where python3 is missing, discovery's "not run" (above) is all there is to test; these say so and check it.
+describe(`torch_peer.py with a real python3 (${hasPython ? python3.stdout.trim() : 'none here'})`, () => {
+  it('compiles, and its own tests of the request, the IDX files and the timing pass', () => {
+    if (!hasPython) return expect(findTorchPython(null)).toEqual({ found: false, reason: NO_TORCH });
+    const compiled = spawnSync('python3', ['-m', 'py_compile', TORCH_PEER_SCRIPT], { encoding: 'utf8' });
+    expect(compiled.status, compiled.stderr).toBe(0);
+    const tests = spawnSync('python3', ['-m', 'unittest', '-v'], { cwd: dirname(TORCH_PEER_SCRIPT), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    console.log(tests.stderr);
+    expect(tests.status, tests.stderr).toBe(0);
+    expect(tests.stderr).toMatch(/^Ran [1-9]\d* tests/m);
+  });
+
+  it('answers the bench through the child protocol on the real data set', async () => {
+    if (!hasPython) return expect(findTorchPython(null)).toEqual({ found: false, reason: NO_TORCH });
+    const { source } = await loadFashionMnist();
+    const result = await runChild({ ...request, dataDir: source }, { xvfb: false, python: 'python3' }, 600);
+    expect(result.target).toEqual(request.target);
+    if (hasTorch) {
+      expect(result.available, result.description).toBe(true);
+      expect(result.description).toMatch(/^PyTorch \S+ eager on the CPU, \d+ threads/);
+      expect(result.measurements.map((m) => `${m.task}:${m.batchSize}`)).toEqual(['train:32', 'infer:256']);
+      expect(Number.isFinite(result.lastLoss)).toBe(true);
+    } else {
+      // The data files were read and checked first; then the missing torch is the answer, not a crash.
+      expect(result.available).toBe(false);
+      expect(result.description).toMatch(/cannot import torch: No module named 'torch'$/);
+    }
+    expect(result.peakRssMB).toBeGreaterThan(40);
+  });
+});
