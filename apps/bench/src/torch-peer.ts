@@ -35,6 +35,7 @@ export function findTorchPython(explicit: string | null, env: NodeJS.ProcessEnv 
     return { found: true, python, pythonVersion: found.python, torch: found.torch };
   }
   if (explicit === null) return { found: false, reason: NO_TORCH };
-  const why = probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? `exited with ${probe.status ?? probe.signal}`);
+  const missing = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const why = missing ? 'no such command' : probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? `exited with ${probe.status ?? probe.signal}`);
   throw new UsageError(`--python ${explicit}: ${why}; install torch for it (see BENCHMARKS.md) or leave out --python`);
 }
