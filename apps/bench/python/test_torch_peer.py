@@ -54,6 +54,7 @@ class RequestTest(unittest.TestCase):
             ("[]", "not a JSON object"),
             (self.request(target={"backend": "cpu", "mode": "2"}), "not cpu"),
             (self.request(trainBatches=[0]), "positive integers"),
+            (self.request(target={"backend": "torch-peer", "mode": "compiled"}), "unknown torch-peer mode 'compiled'; expected one of eager, eager-1-thread"),
             (json.dumps({"target": {"backend": "torch-peer"}}), "no trainBatches"),
         ]:
             with self.assertRaisesRegex(torch_peer.RequestError, message):

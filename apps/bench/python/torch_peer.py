@@ -22,6 +22,9 @@ import time
 RESULT_MARKER = "@@bench-result "
 PEER = "torch-peer"
 PROBE_NO_TORCH = 3
+# Modes: every core (the comparison the issue asks for), and one thread, which stays fast when other work
+# deschedules the threads of PyTorch's OpenMP team (each op then waits for the slowest one).
+THREADS_BY_MODE = {"eager": None, "eager-1-thread": 1}
 
 
 class RequestError(ValueError):
@@ -40,6 +43,8 @@ def parse_request(text):
             raise RequestError(f"the request has no {key}")
     if request["target"].get("backend") != PEER:
         raise RequestError(f"this script measures {PEER}, not {request['target'].get('backend')}")
+    if request["target"].get("mode") not in THREADS_BY_MODE:
+        raise RequestError(f"unknown {PEER} mode {request['target'].get('mode')!r}; expected one of {', '.join(THREADS_BY_MODE)}")
     for key in ("trainBatches", "inferBatches"):
         if not all(isinstance(b, int) and b > 0 for b in request[key]):
             raise RequestError(f"{key} must be positive integers")
@@ -185,7 +190,7 @@ def measure(request, started):
         import torch
     except ImportError as error:
         return result(request, started, f"{sys.executable} (Python {platform.python_version()}) cannot import torch: {error}", False)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(THREADS_BY_MODE[request["target"]["mode"]] or os.cpu_count() or 1)
     torch.manual_seed(0)
     # The bytes stay bytes (as in the Node children); each pass converts its slice before its clock starts.
 
@@ -237,7 +242,8 @@ def measure(request, started):
         m = measure_pass("infer", infer, test_count, batch_size, request["budget"])
         progress(f"{label} infer batch {batch_size}: {m['samplesPerSecond']:.1f} samples/s")
         measurements.append(m)
-    description = f"PyTorch {torch.__version__} eager on the CPU, {torch.get_num_threads()} threads (Python {platform.python_version()})"
+    threads = torch.get_num_threads()
+    description = f"PyTorch {torch.__version__} eager on the CPU, {threads} thread{'' if threads == 1 else 's'} (Python {platform.python_version()})"
     return result(request, started, description, True, measurements, last_loss[0])
 
 

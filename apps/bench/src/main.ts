@@ -28,6 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // The Python child reads the files the bench's own loader found and verified.
   const dataDir = torch.found ? (await loadFashionMnist()).source : undefined;
   log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`);
+  if (jobs.some((j) => j.request.target.backend === TORCH_PEER)) log(torch.found ? `torch-peer: ${torch.python} (Python ${torch.pythonVersion}, PyTorch ${torch.torch})` : `torch-peer: ${torch.reason}`);
   if (loadBefore[0] > machine.cores / 2) log(`note: the machine is busy (load ${loadBefore[0].toFixed(2)} on ${machine.cores} cores); figures will be low`);
   const outcomes: BenchRun['outcomes'][number][] = [];
   for (const [i, job] of jobs.entries()) {

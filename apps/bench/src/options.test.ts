@@ -20,7 +20,7 @@ describe('options', () => {
     expect(parseOptions(['--only', 'wasm,wasm:plain,torch-peer,tfjs-layers-peer:wasm,convnetjs-peer'], 'x').only).toHaveLength(5);
     const bad = () => parseOptions(['--only', 'wasm,pytorch'], 'x');
     expect(bad).toThrow(UsageError);
-    expect(bad).toThrow(/^--only: no target "pytorch"; choose from wasm, wasm:relaxed, wasm:plain, cpu, .*torch-peer, torch-peer:eager, convnetjs-peer, convnetjs-peer:js, tfjs-layers-peer, tfjs-layers-peer:cpu, tfjs-layers-peer:wasm, tfjs-layers-peer:node, peers$/);
+    expect(bad).toThrow(/^--only: no target "pytorch"; choose from wasm, wasm:relaxed, wasm:plain, cpu, .*torch-peer, torch-peer:eager, torch-peer:eager-1-thread, convnetjs-peer, convnetjs-peer:js, tfjs-layers-peer, tfjs-layers-peer:cpu, tfjs-layers-peer:wasm, tfjs-layers-peer:node, peers$/);
     expect(() => parseOptions(['--only', 'peer'], 'x')).toThrow(/no target "peer"/);
   });
 
@@ -38,7 +38,7 @@ describe('options', () => {
 
 describe('plan', () => {
   const ids = (args: string[]) => plan(parseOptions(args, 'x')).map((j) => `${j.request.target.backend}:${j.request.target.mode}`);
-  const PEERS = ['torch-peer:eager', 'convnetjs-peer:js', 'tfjs-layers-peer:cpu', 'tfjs-layers-peer:wasm', 'tfjs-layers-peer:node'];
+  const PEERS = ['torch-peer:eager', 'torch-peer:eager-1-thread', 'convnetjs-peer:js', 'tfjs-layers-peer:cpu', 'tfjs-layers-peer:wasm', 'tfjs-layers-peer:node'];
 
   it('measures every backend and mode, every peer on each runtime, then the cpu sweeps', () => {
     const jobs = plan(parseOptions([], 'x'));
@@ -55,7 +55,7 @@ describe('plan', () => {
 
   it('--only with peer ids narrows the peers; only peers runs no backend; --no-sweeps drops the sweeps', () => {
     expect(ids(['--only', 'wasm:plain,convnetjs-peer'])).toEqual(['wasm:plain', 'convnetjs-peer:js']);
-    expect(ids(['--only', 'tfjs-layers-peer:cpu,torch-peer'])).toEqual(['torch-peer:eager', 'tfjs-layers-peer:cpu']);
+    expect(ids(['--only', 'tfjs-layers-peer:cpu,torch-peer'])).toEqual(['torch-peer:eager', 'torch-peer:eager-1-thread', 'tfjs-layers-peer:cpu']);
     expect(ids(['--only', 'tfjs:wasm,peers', '--no-sweeps'])).toEqual(['tfjs:wasm', ...PEERS]);
     expect(ids(['--only', 'cpu,peers', '--no-sweeps']).filter((id) => !PEERS.includes(id))).toEqual([`cpu:${availableParallelism()}`]);
   });

@@ -100,16 +100,19 @@ describe('the peer table, from a tiny real run', () => {
 
   it('judges the targets against a reference row only by the ratios of the real figures', () => {
     // Against the slow ConvNetJS peer the backend clears ratios set for PyTorch; the other way round it does not.
-    const faster = judgeAgainst(backend, convnetjs);
+    const faster = judgeAgainst(backend, [convnetjs]);
     const expected = findMeasurement(backend, COLUMNS[0]!)!.samplesPerSecond / findMeasurement(convnetjs, COLUMNS[0]!)!.samplesPerSecond;
     expect(faster.trainB32Times).toBeCloseTo(expected, 10);
     expect(faster.met).toEqual({ trainB32: expected >= TORCH_TARGETS.trainB32Times, infer: faster.inferTimes >= TORCH_TARGETS.inferTimes, rss: backend.peakRssMB <= TORCH_TARGETS.rssMB });
     expect(faster.met.trainB32).toBe(true);
-    const slower = judgeAgainst(convnetjs, backend);
+    const slower = judgeAgainst(convnetjs, [backend]);
     expect(slower.met.trainB32).toBe(false);
     expect(slower.met.infer).toBe(false);
+    // Against several references, the strongest in each column counts.
+    const both = judgeAgainst(convnetjs, [tfjsLayers, backend]);
+    expect(both.trainB32Times).toBe(slower.trainB32Times);
     // A reference without figures (torch not run) meets nothing.
-    expect(judgeAgainst(backend, torch).met).toMatchObject({ trainB32: false, infer: false });
+    expect(judgeAgainst(backend, [torch]).met).toMatchObject({ trainB32: false, infer: false });
   });
 
   it('keeps the JSON fields, the peers under their ids, and names the best peer per column', () => {

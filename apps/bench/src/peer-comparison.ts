@@ -38,6 +38,16 @@ export function bestPeers(results: readonly ChildResult[]): (BestPeer | null)[] 
   });
 }
 
+/** The fastest figure of `results` in a column (null where none has one). */
+export function strongest(results: readonly ChildResult[], column: Column): Measurement | null {
+  let best: Measurement | null = null;
+  for (const r of results) {
+    const m = findMeasurement(r, column);
+    if (m && (!best || m.samplesPerSecond > best.samplesPerSecond)) best = m;
+  }
+  return best;
+}
+
 /** How many times `ours` is `theirs` (NaN where either is missing). */
 export function times(ours: Measurement | null, theirs: Measurement | null): number {
   return ours && theirs ? ours.samplesPerSecond / theirs.samplesPerSecond : NaN;
@@ -53,10 +63,14 @@ export interface Judgement {
   readonly met: { readonly trainB32: boolean; readonly infer: boolean; readonly rss: boolean };
 }
 
-/** Judges `ours` against `reference` (torch-peer's row in the report) by TORCH_TARGETS. */
-export function judgeAgainst(ours: ChildResult, reference: ChildResult): Judgement {
-  const trainB32Times = times(findMeasurement(ours, { task: 'train', batchSize: 32 }), findMeasurement(reference, { task: 'train', batchSize: 32 }));
-  const inferTimes = times(findMeasurement(ours, { task: 'infer', batchSize: INFER_BATCH }), findMeasurement(reference, { task: 'infer', batchSize: INFER_BATCH }));
+/**
+ * Judges `ours` against the strongest of `references` in each column (torch-peer's rows in the report: every
+ * core, one thread) by TORCH_TARGETS.
+ */
+export function judgeAgainst(ours: ChildResult, references: readonly ChildResult[]): Judgement {
+  const against = (column: Column) => times(findMeasurement(ours, column), strongest(references, column));
+  const trainB32Times = against({ task: 'train', batchSize: 32 });
+  const inferTimes = against({ task: 'infer', batchSize: INFER_BATCH });
   return {
     trainB32Times,
     inferTimes,

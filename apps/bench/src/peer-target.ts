@@ -12,12 +12,14 @@ export const PEER_IDS: readonly string[] = [TORCH_PEER, CONVNETJS_PEER, TFJS_LAY
 export const ALL_PEERS_SELECTOR = 'peers';
 
 /**
- * Each peer on each runtime it has: PyTorch eager (a Python child, where a python3 imports torch);
+ * Each peer on each runtime it has: PyTorch eager on every core and on one thread (a Python child, where a
+ * python3 imports torch; one thread stays fast when other work deschedules PyTorch's OpenMP team);
  * ConvNetJS (plain JavaScript, one thread); tfjs-layers on tfjs's plain-JavaScript cpu backend, on its
  * wasm backend (if tfjs-layers can train there) and on the native binding (which loads only with libtensorflow).
  */
 export const PEER_TARGETS: readonly Target[] = [
   { backend: TORCH_PEER, mode: 'eager' },
+  { backend: TORCH_PEER, mode: 'eager-1-thread' },
   { backend: CONVNETJS_PEER, mode: 'js' },
   { backend: TFJS_LAYERS_PEER, mode: 'cpu' },
   { backend: TFJS_LAYERS_PEER, mode: 'wasm' },

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { loadFashionMnist } from '@lenet-ts/core/data';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe(`torch_peer.py with a real python3 (${hasPython ? python3.stdout.trim()
     expect(result.target).toEqual(request.target);
     if (hasTorch) {
       expect(result.available, result.description).toBe(true);
-      expect(result.description).toMatch(/^PyTorch \S+ eager on the CPU, \d+ threads/);
+      expect(result.description).toMatch(/^PyTorch \S+ eager on the CPU, \d+ threads? /);
       expect(result.measurements.map((m) => `${m.task}:${m.batchSize}`)).toEqual(['train:32', 'infer:256']);
       expect(Number.isFinite(result.lastLoss)).toBe(true);
     } else {
@@ -83,9 +84,11 @@ describe(`torch_peer.py with a real python3 (${hasPython ? python3.stdout.trim()
     if (!torchPython) return expect(findTorchPython(null)).toEqual({ found: false, reason: NO_TORCH });
     const { source } = await loadFashionMnist();
     const result = await runChild({ ...request, trainBatches: [32, 256], dataDir: source }, launchFor(request.target, findTorchPython(null)), 600);
+    const oneThread = await runChild({ ...request, target: { backend: TORCH_PEER, mode: 'eager-1-thread' }, dataDir: source }, launchFor(request.target, findTorchPython(null)), 600);
+    expect(oneThread.description).toMatch(/^PyTorch \S+ eager on the CPU, 1 thread \(/);
     console.log(`torch-peer: ${result.description}; ${result.measurements.map((m) => `${m.task} b${m.batchSize} ${m.samplesPerSecond.toFixed(0)} samples/s`).join(', ')}; loss ${result.lastLoss}`);
     expect(result.available, result.description).toBe(true);
-    expect(result.description).toMatch(/^PyTorch \S+ eager on the CPU, \d+ threads/);
+    expect(result.description).toMatch(new RegExp(`^PyTorch \\S+ eager on the CPU, ${availableParallelism()} threads? \\(`));
     expect(result.measurements.map((m) => `${m.task}:${m.batchSize}`)).toEqual(['train:32', 'train:256', 'infer:256']);
     for (const m of result.measurements) {
       expect(m.samplesPerSecond).toBeGreaterThan(0);
