@@ -95,6 +95,7 @@ describe('the peer table, from a tiny real run', () => {
     expect(md).toMatch(/"vs best peer" divides by the strongest peer that ran in this table, column by column: train b32 \S+ \(\S+\) [\d,.]+ samples\/s; train b256 none ran; infer b256/);
     expect(md).toContain(`not judged without torch-peer in the same run; torch-peer: ${NO_TORCH}.`);
     expect(md).toContain('- convnetjs-peer: the seed recipe as far as ConvNetJS expresses it; ConvNetJS cannot express the last sigmoid');
+    expect(md).toMatch(/- Samples behind each peer figure \(timed runs × samples a run, after warm-up\): convnetjs-peer \(js\) train b32 1×32, infer b256 1×256; tfjs-layers-peer \(cpu\) train b32 1×32, infer b256 1×256\./);
     expect(md).not.toMatch(/not met/);
   });
 

@@ -188,10 +188,11 @@ function peerNotes(results: readonly ChildResult[], best: readonly (BestPeer | n
   }
   if (shown.has(CONVNETJS_PEER)) out.push(`- convnetjs-peer: the seed recipe as far as ConvNetJS expresses it; ${CONVNETJS_RECIPE_NOTE}.`);
   if (shown.has(TFJS_LAYERS_PEER)) out.push('- tfjs-layers-peer: the seed recipe in Keras\' own API (tfjs-layers), on each tfjs backend that can train it.');
-  for (const r of peers.filter((p) => p.available && p.target.backend !== TORCH_PEER)) {
-    const runs = r.measurements.map((m) => `${m.task} b${m.batchSize}: ${m.runs.length} run${m.runs.length === 1 ? '' : 's'} of ${m.samples} samples`).join(', ');
-    out.push(`- ${r.target.backend} (${r.target.mode}) is timed on a few batches when its first batch is slow (${runs}).`);
-  }
+  // Slow peers switch to a budget of few batches (plan.ts), so their figures rest on few samples: say how few.
+  const timed = peers
+    .filter((p) => p.available)
+    .map((r) => `${r.target.backend} (${r.target.mode}) ${r.measurements.map((m) => `${m.task} b${m.batchSize} ${m.runs.length}×${m.samples}`).join(', ')}`);
+  if (timed.length > 0) out.push(`- Samples behind each peer figure (timed runs × samples a run, after warm-up): ${timed.join('; ')}.`);
   return out;
 }
 
