@@ -36,7 +36,8 @@ tracked file.
   --markdown FILE   update this Markdown file instead (implies --write)
   --only LIST       only these targets, comma separated: backend ids, and peer ids to narrow the peers
                     (every peer runs unless one is named): ${targetSelectors().join(', ')}
-  --python PATH     run torch-peer with this Python (default: python3 on PATH, where it imports torch)
+  --python PATH     run torch-peer with this Python (default: the first of python3 on PATH and
+                    /usr/bin/python3 that imports torch; none: its rows say "not run")
   --no-sweeps       skip the batch-size and thread-count sweeps`;
 
 /**
