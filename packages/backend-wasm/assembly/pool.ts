@@ -1,6 +1,6 @@
 // Max pooling over NHWC, four channels a vector. The argmax is the flat input index as a float (exact
 // below 2^24), and a strictly-greater compare in window order keeps the first maximum on ties.
-import { storeLanes } from './simd';
+import { selectLanes, storeLanes } from './simd';
 
 @unmanaged export class PoolGeometry {
   batch: i32; inHeight: i32; inWidth: i32; channels: i32;
@@ -60,7 +60,8 @@ export function maxPoolBackwardSamples(dy: usize, argmax: usize, dx: usize, g: P
 
 /**
  * LeNet's pooling (2x2 windows, stride 2, no padding) with the window unrolled: four loads, four
- * compares; indices are float vectors stepped by exact integer adds.
+ * compares; indices are float vectors stepped by exact integer adds. pmax(best, v) is the compare-and-
+ * select (best < v ? v : best: ties and NaNs keep the earlier value), and the index takes one blend.
  */
 function maxPool2x2Rows(x: usize, y: usize, argmax: usize, g: PoolGeometry, rowFrom: i32, rowTo: i32): void {
   const H = g.inHeight, W = g.inWidth, C = g.channels, OH = g.outHeight, OW = g.outWidth;
@@ -84,20 +85,20 @@ function maxPool2x2Rows(x: usize, y: usize, argmax: usize, g: PoolGeometry, rowF
         let index = f32x4.splat(-1.0);
         let v = v128.load(p);
         let greater = f32x4.gt(v, best);
-        best = v128.bitselect(v, best, greater);
-        index = v128.bitselect(i00, index, greater);
+        best = f32x4.pmax(best, v);
+        index = selectLanes(i00, index, greater);
         v = v128.load(p + right);
         greater = f32x4.gt(v, best);
-        best = v128.bitselect(v, best, greater);
-        index = v128.bitselect(i01, index, greater);
+        best = f32x4.pmax(best, v);
+        index = selectLanes(i01, index, greater);
         v = v128.load(p + down);
         greater = f32x4.gt(v, best);
-        best = v128.bitselect(v, best, greater);
-        index = v128.bitselect(i10, index, greater);
+        best = f32x4.pmax(best, v);
+        index = selectLanes(i10, index, greater);
         v = v128.load(p + down + right);
         greater = f32x4.gt(v, best);
-        best = v128.bitselect(v, best, greater);
-        index = v128.bitselect(i11, index, greater);
+        best = f32x4.pmax(best, v);
+        index = selectLanes(i11, index, greater);
         const count = min(4, C - c0);
         storeLanes(y + out + (<usize>c0 << 2), best, count);
         storeLanes(argmax + out + (<usize>c0 << 2), index, count);

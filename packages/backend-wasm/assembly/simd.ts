@@ -11,6 +11,15 @@ export const RELU: i32 = 2;
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/**
+ * a where the mask's lanes are all ones, else b, for masks from a comparison (every lane all ones or all
+ * zeros), where the relaxed form is exact: one blend instruction instead of bitselect's three.
+ */
+@inline export function selectLanes(a: v128, b: v128, mask: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, mask);
+  return v128.bitselect(a, b, mask);
+}
+
 /** Where this instance's constant table is (set once by `useConstants`). */
 export let constantTable: usize = 0;
 
