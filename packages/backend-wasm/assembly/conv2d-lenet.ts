@@ -271,23 +271,25 @@ export function conv2dBackwardFilterChannelPairs(x: usize, dy: usize, partial: u
 
 /**
  * Filter gradient of samples [sampleFrom, sampleTo), one input channel, 5 filter columns, 5 to 8 filters
- * (conv1): taps of a filter row times 8 filter lanes accumulate over every output pixel, in two passes
- * (columns 0-2, then 3-4) that keep at most 6 accumulators live.
+ * (conv1). Each tap is a sum over every output pixel of x times 8 filter lanes of dy: one FMA chain per
+ * tap and lane vector, so the chains in flight set the speed. A pass takes 4 taps (8 accumulators cover
+ * the FMA latency; with two dy vectors and a tap they fit V8's 15 vector registers, where 5 taps
+ * spilled): columns 0-3 of each filter row, then column 4 of rows 0-3, then what is left one row at a
+ * time (passes of 3 and 2 columns, 6 and 4 chains, were latency bound: 10 passes where this takes 7).
  */
 export function conv2dBackwardFilterSingleChannel(x: usize, dy: usize, partial: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
   const KH = g.filterHeight, F = g.outChannels;
-  const pixelBytes = <usize>F << 2;
-  for (let kh = 0; kh < KH; kh++) {
-    const out = partial + ((<usize>(kh * 5 * F)) << 2);
-    filterColumns3(x, dy, out, g, sampleFrom, sampleTo, kh);
-    filterColumns2(x, dy, out + pixelBytes * 3, g, sampleFrom, sampleTo, kh);
-  }
+  for (let kh = 0; kh < KH; kh++) filterColumns4(x, dy, partial + ((<usize>(kh * 5 * F)) << 2), g, sampleFrom, sampleTo, kh);
+  let kh = 0;
+  for (; kh + 4 <= KH; kh += 4) lastColumn4(x, dy, partial + ((<usize>((kh * 5 + 4) * F)) << 2), g, sampleFrom, sampleTo, kh);
+  for (; kh < KH; kh++) lastColumn(x, dy, partial + ((<usize>((kh * 5 + 4) * F)) << 2), g, sampleFrom, sampleTo, kh);
 }
 
-function filterColumns3(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
+/** Columns 0-3 of filter row kh, into out (tap (kh, 0)). */
+function filterColumns4(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
   const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
   const pixelBytes = <usize>F << 2;
-  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0;
+  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
   for (let nn = sampleFrom; nn < sampleTo; nn++) {
     for (let oh = 0; oh < OH; oh++) {
       let xp = x + ((<usize>((nn * H + oh + kh) * W)) << 2);
@@ -301,36 +303,73 @@ function filterColumns3(x: usize, dy: usize, out: usize, g: ConvGeometry, sample
         b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
         s = v128.load32_splat(xp, 8);
         c0 = madd(s, g0, c0); c1 = madd(s, g1, c1);
+        s = v128.load32_splat(xp, 12);
+        d0 = madd(s, g0, d0); d1 = madd(s, g1, d1);
         xp += 4;
         dp += pixelBytes;
       }
     }
   }
-  v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
-  v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
-  v128.store(out + pixelBytes * 2, c0); storeLanes(out + pixelBytes * 2 + 16, c1, F - 4);
+  store4Taps(out, pixelBytes, F, a0, a1, b0, b1, c0, c1, d0, d1);
 }
 
-function filterColumns2(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
+/** Column 4 of filter rows kh..kh+3, into out (tap (kh, 4)); those taps lie 5 taps apart. */
+function lastColumn4(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
   const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
   const pixelBytes = <usize>F << 2;
-  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0;
+  const down = <usize>W << 2;
+  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
   for (let nn = sampleFrom; nn < sampleTo; nn++) {
     for (let oh = 0; oh < OH; oh++) {
-      let xp = x + ((<usize>((nn * H + oh + kh) * W + 3)) << 2);
+      let xp = x + ((<usize>((nn * H + oh + kh) * W + 4)) << 2);
       let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
       for (let ow = 0; ow < OW; ow++) {
         const g0 = v128.load(dp);
         const g1 = v128.load(dp, 16);
         let s = v128.load32_splat(xp);
         a0 = madd(s, g0, a0); a1 = madd(s, g1, a1);
-        s = v128.load32_splat(xp, 4);
+        s = v128.load32_splat(xp + down);
         b0 = madd(s, g0, b0); b1 = madd(s, g1, b1);
+        s = v128.load32_splat(xp + down * 2);
+        c0 = madd(s, g0, c0); c1 = madd(s, g1, c1);
+        s = v128.load32_splat(xp + down * 3);
+        d0 = madd(s, g0, d0); d1 = madd(s, g1, d1);
+        xp += 4;
+        dp += pixelBytes;
+      }
+    }
+  }
+  const row = pixelBytes * 5;
+  v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
+  v128.store(out + row, b0); storeLanes(out + row + 16, b1, F - 4);
+  v128.store(out + row * 2, c0); storeLanes(out + row * 2 + 16, c1, F - 4);
+  v128.store(out + row * 3, d0); storeLanes(out + row * 3 + 16, d1, F - 4);
+}
+
+/** Column 4 of filter row kh alone, into out (tap (kh, 4)). */
+function lastColumn(x: usize, dy: usize, out: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, kh: i32): void {
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
+  const pixelBytes = <usize>F << 2;
+  let a0 = f32x4.splat(0.0), a1 = a0;
+  for (let nn = sampleFrom; nn < sampleTo; nn++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let xp = x + ((<usize>((nn * H + oh + kh) * W + 4)) << 2);
+      let dp = dy + ((<usize>((nn * OH + oh) * OW * F)) << 2);
+      for (let ow = 0; ow < OW; ow++) {
+        const s = v128.load32_splat(xp);
+        a0 = madd(s, v128.load(dp), a0);
+        a1 = madd(s, v128.load(dp, 16), a1);
         xp += 4;
         dp += pixelBytes;
       }
     }
   }
   v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
+}
+
+@inline function store4Taps(out: usize, pixelBytes: usize, F: i32, a0: v128, a1: v128, b0: v128, b1: v128, c0: v128, c1: v128, d0: v128, d1: v128): void {
+  v128.store(out, a0); storeLanes(out + 16, a1, F - 4);
   v128.store(out + pixelBytes, b0); storeLanes(out + pixelBytes + 16, b1, F - 4);
+  v128.store(out + pixelBytes * 2, c0); storeLanes(out + pixelBytes * 2 + 16, c1, F - 4);
+  v128.store(out + pixelBytes * 3, d0); storeLanes(out + pixelBytes * 3 + 16, d1, F - 4);
 }
