@@ -179,12 +179,19 @@ export function packFilterRows(w: usize, out: usize, g: ConvGeometry): void {
  * fixed order. `rows` is the filter from packFilterRows.
  */
 export function conv2dBackwardInputFilterRows(dy: usize, rows: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32): void {
+  // The partial last block's lane count fixed in each copy (conv2: KW*C = 30, 6 lanes past 24): with a
+  // run-time count every add-into-dx branches, and V8 recomputes its operands in each branch.
+  const rem = (g.filterWidth * g.inChannels) & 7;
+  if (rem == 0) filterRowSamples(dy, rows, dx, g, sampleFrom, sampleTo, 0);
+  else if (rem == 6) filterRowSamples(dy, rows, dx, g, sampleFrom, sampleTo, 6);
+  else filterRowSamples(dy, rows, dx, g, sampleFrom, sampleTo, rem);
+}
+
+@inline function filterRowSamples(dy: usize, rows: usize, dx: usize, g: ConvGeometry, sampleFrom: i32, sampleTo: i32, rem: i32): void {
   const H = g.inHeight, W = g.inWidth, C = g.inChannels, OH = g.outHeight, OW = g.outWidth, F = g.outChannels;
   const KH = g.filterHeight, span = g.filterWidth * C;
+  const whole = span - rem;
   const length = filterRowLength(g);
-  const dyPixel = <usize>F << 2;
-  const dxPixel = <usize>C << 2;
-  const rowStride = <usize>length << 2;
   memory.fill(dx + ((<usize>(sampleFrom * H * W * C)) << 2), 0, (<usize>((sampleTo - sampleFrom) * H * W * C)) << 2);
   for (let nn = sampleFrom; nn < sampleTo; nn++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -193,35 +200,42 @@ export function conv2dBackwardInputFilterRows(dy: usize, rows: usize, dx: usize,
         const filterRow = rows + ((<usize>(kh * F * length)) << 2);
         for (let ow0 = 0; ow0 < OW; ow0 += 4) {
           const source = dy + ((<usize>(((nn * OH + oh) * OW + ow0) * F)) << 2);
-          for (let j0 = 0; j0 < span; j0 += 8) {
-            let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-            let dp = source;
-            let wp = filterRow + (<usize>j0 << 2);
-            for (let f = 0; f < F; f++) {
-              const w0 = v128.load(wp);
-              const w1 = v128.load(wp, 16);
-              let s = v128.load32_splat(dp);
-              a0 = madd(s, w0, a0); a1 = madd(s, w1, a1);
-              s = v128.load32_splat(dp + dyPixel);
-              b0 = madd(s, w0, b0); b1 = madd(s, w1, b1);
-              s = v128.load32_splat(dp + dyPixel * 2);
-              c0 = madd(s, w0, c0); c1 = madd(s, w1, c1);
-              s = v128.load32_splat(dp + dyPixel * 3);
-              d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
-              dp += 4;
-              wp += rowStride;
-            }
-            const valid = min(8, span - j0);
-            const out = dxRow + ((<usize>(ow0 * C + j0)) << 2);
-            addLanes8(out, a0, a1, valid);
-            addLanes8(out + dxPixel * 2, c0, c1, valid);
-            addLanes8(out + dxPixel, b0, b1, valid);
-            addLanes8(out + dxPixel * 3, d0, d1, valid);
-          }
+          const out = dxRow + ((<usize>(ow0 * C)) << 2);
+          for (let j0 = 0; j0 < whole; j0 += 8) filterRowBlock(source, filterRow, out, j0, F, C, length, 8);
+          if (rem != 0) filterRowBlock(source, filterRow, out, whole, F, C, length, rem);
         }
       }
     }
   }
+}
+
+/** 4 output pixels from `source` times positions [j0, j0 + valid) of a filter row, added into dx at `out` (pixel ow0). */
+@inline function filterRowBlock(source: usize, filterRow: usize, out: usize, j0: i32, F: i32, C: i32, length: i32, valid: i32): void {
+  const dyPixel = <usize>F << 2;
+  const dxPixel = <usize>C << 2;
+  const rowStride = <usize>length << 2;
+  let a0 = f32x4.splat(0.0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+  let dp = source;
+  let wp = filterRow + (<usize>j0 << 2);
+  for (let f = 0; f < F; f++) {
+    const w0 = v128.load(wp);
+    const w1 = v128.load(wp, 16);
+    let s = v128.load32_splat(dp);
+    a0 = madd(s, w0, a0); a1 = madd(s, w1, a1);
+    s = v128.load32_splat(dp + dyPixel);
+    b0 = madd(s, w0, b0); b1 = madd(s, w1, b1);
+    s = v128.load32_splat(dp + dyPixel * 2);
+    c0 = madd(s, w0, c0); c1 = madd(s, w1, c1);
+    s = v128.load32_splat(dp + dyPixel * 3);
+    d0 = madd(s, w0, d0); d1 = madd(s, w1, d1);
+    dp += 4;
+    wp += rowStride;
+  }
+  const at = out + (<usize>j0 << 2);
+  addLanes8(at, a0, a1, valid);
+  addLanes8(at + dxPixel * 2, c0, c1, valid);
+  addLanes8(at + dxPixel, b0, b1, valid);
+  addLanes8(at + dxPixel * 3, d0, d1, valid);
 }
 
 @inline function addLanes8(p: usize, v0: v128, v1: v128, count: i32): void {
