@@ -19,79 +19,88 @@ import { activateRange, madd, storeLanes } from './simd';
 
 /**
  * One input channel, 6 filters (conv1), output width a multiple of 4: vectorised over output pixels
- * (contiguous in x because C = 1), 12 pixels times 3 filters a pass: 9 accumulators keep both FMA pipes
- * busy (8 independent chains cover the FMA latency; the earlier 8 x 3 tile had 6 and was latency bound)
- * while 9 + 3 inputs + a weight still fit V8's 15 vector registers. The activation runs over each row
- * right after it is written (applied to the accumulators in registers instead, with its 15 constants
- * reloaded for each, it was slower). A row's last pixels short of 12 go 4 at a time. Each output is
- * bias + the taps in (kh, kw) order.
+ * (contiguous in x because C = 1), 3 filters a pass. With FMA, 12 pixels a pass: 9 accumulators keep both
+ * FMA pipes busy (8 independent chains cover the latency; the 8-pixel tile's 6 were latency bound) while
+ * 9 + 3 inputs + a weight fit V8's 15 vector registers. Without FMA each multiply-add needs a register
+ * for the product and the 12-pixel tile spilled, so plain SIMD keeps 8 pixels. A row's last pixels short
+ * of a tile go 4 at a time. The activation runs over each row right after it is written (applied to the
+ * accumulators instead, with its 15 constants reloaded for each, it was slower). Each output is bias +
+ * the taps in (kh, kw) order, whatever the tile.
  */
 export function conv2dSingleChannelRows(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, act: i32, rowFrom: i32, rowTo: i32): void {
-  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth, KH = g.filterHeight, KW = g.filterWidth;
-  const pixel: usize = 24;
+  const H = g.inHeight, W = g.inWidth, OH = g.outHeight, OW = g.outWidth;
   for (let row = rowFrom; row < rowTo; row++) {
     const nn = row / OH, oh = row % OH;
+    const input = x + ((<usize>((nn * H + oh) * W)) << 2);
+    const output = y + ((<usize>(row * OW * 6)) << 2);
     let ow0 = 0;
-    for (; ow0 + 12 <= OW; ow0 += 12) {
-      const out = y + ((<usize>((row * OW + ow0) * 6)) << 2);
-      for (let f0: usize = 0; f0 < 6; f0 += 3) {
-        let a0 = biasSplat(bias, f0), a1 = biasSplat(bias, f0 + 1), a2 = biasSplat(bias, f0 + 2);
-        let b0 = a0, b1 = a1, b2 = a2, c0 = a0, c1 = a1, c2 = a2;
-        for (let kh = 0; kh < KH; kh++) {
-          let xp = x + ((<usize>((nn * H + oh + kh) * W + ow0)) << 2);
-          let wp = w + ((<usize>(kh * KW * 6)) << 2) + (f0 << 2);
-          for (let kw = 0; kw < KW; kw++) {
-            const xa = v128.load(xp);
-            const xb = v128.load(xp, 16);
-            const xc = v128.load(xp, 32);
-            let s = v128.load32_splat(wp);
-            a0 = madd(xa, s, a0); b0 = madd(xb, s, b0); c0 = madd(xc, s, c0);
-            s = v128.load32_splat(wp, 4);
-            a1 = madd(xa, s, a1); b1 = madd(xb, s, b1); c1 = madd(xc, s, c1);
-            s = v128.load32_splat(wp, 8);
-            a2 = madd(xa, s, a2); b2 = madd(xb, s, b2); c2 = madd(xc, s, c2);
-            xp += 4;
-            wp += 24;
-          }
-        }
-        const o = out + (f0 << 2);
-        scatter4(o, a0, pixel);
-        scatter4(o + 4, a1, pixel);
-        scatter4(o + 8, a2, pixel);
-        const o4 = o + pixel * 4;
-        scatter4(o4, b0, pixel);
-        scatter4(o4 + 4, b1, pixel);
-        scatter4(o4 + 8, b2, pixel);
-        const o8 = o + pixel * 8;
-        scatter4(o8, c0, pixel);
-        scatter4(o8 + 4, c1, pixel);
-        scatter4(o8 + 8, c2, pixel);
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      for (; ow0 + 12 <= OW; ow0 += 12) {
+        singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 0, 3);
+        singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 3, 3);
+      }
+    } else {
+      for (; ow0 + 8 <= OW; ow0 += 8) {
+        singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 0, 2);
+        singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 3, 2);
       }
     }
     for (; ow0 < OW; ow0 += 4) {
-      const out = y + ((<usize>((row * OW + ow0) * 6)) << 2);
-      for (let f0: usize = 0; f0 < 6; f0 += 3) {
-        let a0 = biasSplat(bias, f0), a1 = biasSplat(bias, f0 + 1), a2 = biasSplat(bias, f0 + 2);
-        for (let kh = 0; kh < KH; kh++) {
-          let xp = x + ((<usize>((nn * H + oh + kh) * W + ow0)) << 2);
-          let wp = w + ((<usize>(kh * KW * 6)) << 2) + (f0 << 2);
-          for (let kw = 0; kw < KW; kw++) {
-            const xa = v128.load(xp);
-            a0 = madd(xa, v128.load32_splat(wp), a0);
-            a1 = madd(xa, v128.load32_splat(wp, 4), a1);
-            a2 = madd(xa, v128.load32_splat(wp, 8), a2);
-            xp += 4;
-            wp += 24;
-          }
-        }
-        const o = out + (f0 << 2);
-        scatter4(o, a0, pixel);
-        scatter4(o + 4, a1, pixel);
-        scatter4(o + 8, a2, pixel);
-      }
+      singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 0, 1);
+      singleChannelPixels(input + (<usize>ow0 << 2), w, bias, output + (<usize>(ow0 * 6) << 2), g, 3, 1);
     }
     // The activation runs over the row just written, still in L1.
     activateRange(y, y, row * OW * 6, (row + 1) * OW * 6, act);
+  }
+}
+
+/**
+ * Filters [f0, f0 + 3) of 4 * vectors neighbouring output pixels; x at the window's corner of the first
+ * pixel, y at its output. `vectors` is a constant (1 to 3) at every call, so unused accumulators vanish.
+ */
+@inline function singleChannelPixels(x: usize, w: usize, bias: usize, y: usize, g: ConvGeometry, f0: usize, vectors: i32): void {
+  const W = g.inWidth, KH = g.filterHeight, KW = g.filterWidth;
+  const pixel: usize = 24;
+  let a0 = biasSplat(bias, f0), a1 = biasSplat(bias, f0 + 1), a2 = biasSplat(bias, f0 + 2);
+  let b0 = a0, b1 = a1, b2 = a2, c0 = a0, c1 = a1, c2 = a2;
+  for (let kh = 0; kh < KH; kh++) {
+    let xp = x + ((<usize>(kh * W)) << 2);
+    let wp = w + ((<usize>(kh * KW * 6)) << 2) + (f0 << 2);
+    for (let kw = 0; kw < KW; kw++) {
+      const xa = v128.load(xp);
+      const xb = vectors > 1 ? v128.load(xp, 16) : xa;
+      const xc = vectors > 2 ? v128.load(xp, 32) : xa;
+      let s = v128.load32_splat(wp);
+      a0 = madd(xa, s, a0);
+      if (vectors > 1) b0 = madd(xb, s, b0);
+      if (vectors > 2) c0 = madd(xc, s, c0);
+      s = v128.load32_splat(wp, 4);
+      a1 = madd(xa, s, a1);
+      if (vectors > 1) b1 = madd(xb, s, b1);
+      if (vectors > 2) c1 = madd(xc, s, c1);
+      s = v128.load32_splat(wp, 8);
+      a2 = madd(xa, s, a2);
+      if (vectors > 1) b2 = madd(xb, s, b2);
+      if (vectors > 2) c2 = madd(xc, s, c2);
+      xp += 4;
+      wp += 24;
+    }
+  }
+  const o = y + (f0 << 2);
+  scatter4(o, a0, pixel);
+  scatter4(o + 4, a1, pixel);
+  scatter4(o + 8, a2, pixel);
+  if (vectors > 1) {
+    const o4 = o + pixel * 4;
+    scatter4(o4, b0, pixel);
+    scatter4(o4 + 4, b1, pixel);
+    scatter4(o4 + 8, b2, pixel);
+  }
+  if (vectors > 2) {
+    const o8 = o + pixel * 8;
+    scatter4(o8, c0, pixel);
+    scatter4(o8 + 4, c1, pixel);
+    scatter4(o8 + 8, c2, pixel);
   }
 }
 
