@@ -151,8 +151,9 @@ export function conv2dPixelQuadRows(x: usize, w: usize, bias: usize, y: usize, g
         v128.store(p + filterRow * 3, d0); v128.store(p + filterRow * 3, d1, 16);
       }
     }
+    // The activation runs over the row just written, still in L1 (over the whole chunk: about 3% slower).
+    activateRange(y, y, row * OW * F, (row + 1) * OW * F, act);
   }
-  activateRange(y, y, rowFrom * OW * F, rowTo * OW * F, act);
 }
 
 /** Floats of the packed filter conv2dBackwardInputFilterRows reads: [KH][F][KW*C rounded up to 8]. */
