@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DataError, isGzip, parseIdx } from '@lenet-ts/core/data';
-import { Jimp } from 'jimp';
 import { PNG } from 'pngjs';
 import { readUserFile } from './files.js';
 import { RunError } from './run-error.js';
@@ -95,6 +94,8 @@ function decodePng(bytes: Uint8Array, path: string): Uint8Array {
  * unlike sharp, so it works wherever Node does). Transparent pixels are background, as in decodePng.
  */
 async function decodeResized(bytes: Uint8Array, path: string): Promise<Uint8Array> {
+  // Loaded here, not at the top: importing jimp costs every command (train included) a quarter second or more.
+  const { Jimp } = await import('jimp');
   let image;
   try {
     image = await Jimp.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -48,7 +48,21 @@ export function matMul(
 }
 
 function packPanel(b: usize, brs: i32, bcs: i32, k: i32, j0: i32, width: i32, out: usize): void {
-  for (let kk = 0; kk < k; kk++) {
+  let kk = 0;
+  if (brs == 1 && width == TILE_COLUMNS) {
+    // B transposed: the panel's 8 columns are 8 contiguous rows of memory; 4x4 transposes turn 4 floats
+    // of each into 4 panel rows (the scalar copy below cost about a third of a small A B^T product).
+    const rowBytes = <usize>bcs << 2;
+    const first = b + ((<usize>j0 * bcs) << 2);
+    for (; kk + 4 <= k; kk += 4) {
+      const p = first + (<usize>kk << 2);
+      const row = out + (<usize>kk << 5);
+      transpose4(row, v128.load(p), v128.load(p + rowBytes), v128.load(p + rowBytes * 2), v128.load(p + rowBytes * 3));
+      const q = p + rowBytes * 4;
+      transpose4(row + 16, v128.load(q), v128.load(q + rowBytes), v128.load(q + rowBytes * 2), v128.load(q + rowBytes * 3));
+    }
+  }
+  for (; kk < k; kk++) {
     const row = out + (<usize>kk << 5);
     v128.store(row, f32x4.splat(0.0));
     v128.store(row, f32x4.splat(0.0), 16);
@@ -56,6 +70,18 @@ function packPanel(b: usize, brs: i32, bcs: i32, k: i32, j0: i32, width: i32, ou
       store<f32>(row + (<usize>j << 2), load<f32>(b + ((<usize>kk * brs + <usize>(j0 + j) * bcs) << 2)));
     }
   }
+}
+
+/** Stores the transpose of rows v0..v3 as four 4-float rows 32 bytes apart (panel rows) from p. */
+@inline function transpose4(p: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(p, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(p, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(p, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(p, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
 }
 
 @inline function tile(

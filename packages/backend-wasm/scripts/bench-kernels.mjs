@@ -55,6 +55,10 @@ time('max pool 1 (2x2)', 0, () => {
   backend.dispose(argmax);
   return y;
 });
+const pool1 = pool2dInfo([N, 24, 24, 6], [2, 2]);
+const pooled = backend.maxPool(a1, pool1);
+const dp1 = backend.upload(random(N * 864));
+time('max pool 1 backward', 0, () => backend.maxPoolBackward(dp1, pooled.argmax, pool1));
 time('dense1 forward, sigmoid', 2 * N * 256 * 120, () => backend.matMul(h, wd, bd, matMulInfo(N, 256, 120), 'sigmoid'));
 time('dense1 kernel gradient (A^T B)', 2 * N * 256 * 120, () => backend.matMul(h, dz, null, matMulInfo(256, N, 120, true, false), 'linear'));
 time('dense1 input gradient (A B^T)', 2 * N * 256 * 120, () => backend.matMul(dz, wd, null, matMulInfo(N, 120, 256, false, true), 'linear'));

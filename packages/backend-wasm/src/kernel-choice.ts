@@ -17,7 +17,7 @@ export const ConvBackwardFilter = { general: 0, channelPairs: 1, singleChannel: 
 
 export function convForwardKernel(info: Conv2DInfo): number {
   if (!plainWindow(info)) return ConvForward.general;
-  if (info.inChannels === 1 && info.outChannels === 6 && info.outWidth % 8 === 0) return ConvForward.singleChannel;
+  if (info.inChannels === 1 && info.outChannels === 6 && info.outWidth % 4 === 0) return ConvForward.singleChannel;
   if (info.outChannels % 8 === 0 && info.outWidth % 4 === 0) return ConvForward.pixelQuads;
   return ConvForward.general;
 }
