@@ -242,9 +242,11 @@ export function adaptiveUpdate(param: Numbers, grad: Numbers, m: Numbers | null,
   const nextM = m === null ? null : new Float64Array(size);
   const nextV = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    nextV[i] = beta2 * v[i] + (1 - beta2) * grad[i] * grad[i];
-    const direction = nextM !== null && m !== null ? (nextM[i] = beta1 * m[i] + (1 - beta1) * grad[i]) : grad[i];
-    next[i] = param[i] - (learningRate * direction) / (Math.sqrt(nextV[i]) + epsilon);
+    const g = grad[i]!;
+    const secondMoment = beta2 * v[i]! + (1 - beta2) * g * g;
+    nextV[i] = secondMoment;
+    const direction = nextM !== null && m !== null ? (nextM[i] = beta1 * m[i]! + (1 - beta1) * g) : g;
+    next[i] = param[i]! - (learningRate * direction) / (Math.sqrt(secondMoment) + epsilon);
   }
   return { param: next, m: nextM, v: nextV };
 }

@@ -189,12 +189,12 @@ export function adaptiveAllowance(
   const allowedV = new Float64Array(size);
   const allowedParam = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    const g = grad[i];
-    allowedV[i] = factor * (Math.abs(beta2 * v[i]) + (1 - beta2) * g * g) + FLOAT32_MIN_NORMAL;
-    const directionTerms = m === null ? Math.abs(g) : Math.abs(beta1 * m[i]) + Math.abs((1 - beta1) * g);
+    const g = grad[i]!;
+    allowedV[i] = factor * (Math.abs(beta2 * v[i]!) + (1 - beta2) * g * g) + FLOAT32_MIN_NORMAL;
+    const directionTerms = m === null ? Math.abs(g) : Math.abs(beta1 * m[i]!) + Math.abs((1 - beta1) * g);
     if (allowedM !== null) allowedM[i] = factor * directionTerms + FLOAT32_MIN_NORMAL;
-    const step = (Math.abs(learningRate) * directionTerms) / (Math.sqrt(expected.v[i]) + epsilon);
-    allowedParam[i] = factor * (Math.abs(param[i]) + 2 * step) + FLOAT32_MIN_NORMAL;
+    const step = (Math.abs(learningRate) * directionTerms) / (Math.sqrt(expected.v[i]!) + epsilon);
+    allowedParam[i] = factor * (Math.abs(param[i]!) + 2 * step) + FLOAT32_MIN_NORMAL;
   }
   return { param: allowedParam, m: allowedM, v: allowedV };
 }
