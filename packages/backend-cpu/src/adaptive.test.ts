@@ -26,7 +26,8 @@ function info(kind: AdaptiveKind, size: number, step: number): AdaptiveInfo {
 describe('adaptiveUpdate', () => {
   for (const kind of ['adam', 'rmsprop'] as const) {
     it(`${kind}: updates in place and is bit-identical to the reference backend's float32 loop on 1 and 3 threads`, async () => {
-      // Well above the 32768 elements from which element-wise work is shared, so the workers get chunks to claim.
+      // Well above the 32768 elements from which element-wise work is shared with the workers (whether they claim
+      // any is up to the scheduler on a busy machine; threads.test.ts proves they do).
       const size = 1 << 17;
       const random = new SeededRandom(3);
       const param = random.floats(size, -0.2, 0.2);
@@ -47,7 +48,6 @@ describe('adaptiveUpdate', () => {
           expect(result.m).toBe(m);
           expect(result.v).toBe(v);
         }
-        if (threads > 1) expect(backend.workerChunks).toBeGreaterThan(0);
         expect(firstDifference(await backend.read(p), await reference.read(expected.param)), `param, ${threads} threads`).toBe(-1);
         expect(firstDifference(await backend.read(v), await reference.read(expected.v)), `v, ${threads} threads`).toBe(-1);
         if (m !== null) expect(firstDifference(await backend.read(m), await reference.read(expected.m!)), `m, ${threads} threads`).toBe(-1);
