@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, removeTempDirs } from './test-support/fixtures.js';
+import { expectOneLineError, removeTempDirs, tempDir } from './test-support/fixtures.js';
 import { runInProcess } from './test-support/run-cli.js';
 
 afterAll(removeTempDirs);
@@ -32,6 +34,14 @@ describe('--optimizer', () => {
     const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--optimizer', 'adam', '--lr', '0.003', '--limit', '640', '--epochs', '1', '--test-limit', '100']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/; batch 64, Adam lr 0\.003, 1 epoch, seed 0$/m);
+  });
+
+  it('crosscheck --optimizer adam trains every backend with Adam and keeps wasm within tolerance of cpu', async () => {
+    const json = join(tempDir(), 'crosscheck.json');
+    const result = await runInProcess(['crosscheck', '--backends', 'cpu,wasm', '--optimizer', 'adam', '--steps', '3', '--json', json]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^PASS: every backend within 0\.001 \(scaled error\) of cpu .* over 3 steps$/m);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ optimizer: 'Adam lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7', steps: 3 });
   });
 
   it('refuses an unknown optimizer with one line naming the choices', async () => {
