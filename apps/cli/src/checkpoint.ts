@@ -41,7 +41,7 @@ export interface RunSettings {
   /** The initial rate; with `decay`, Keras ExponentialDecay of it by the optimizer's step count. */
   readonly learningRate: number;
   readonly decay: { readonly steps: number; readonly rate: number } | null;
-  /** SGD only (0 and false for Adam and RMSprop runs' presets too: they are the preset's). */
+  /** The preset's SGD momentum and Nesterov switch; saved for every run, used only when the optimizer is SGD. */
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly epochs: number;
