@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createCpuBackend } from '@lenet-ts/backend-cpu';
 import { decodeModelFile, Engine, Random } from '@lenet-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DivergedWeightsError, encodeCheckpoint, readCheckpoint } from './checkpoint.js';
+import { modern } from '@lenet-ts/lenet';
+import { DivergedWeightsError, encodeCheckpoint, readCheckpoint, type RunSettings } from './checkpoint.js';
 import { checkpointBytes, expectOneLineError, lenet, listDir, removeTempDirs, tempDir } from './test-support/fixtures.js';
 import { runInProcess, spawnCli, waitForOutput } from './test-support/run-cli.js';
 
@@ -95,9 +96,63 @@ describe('checkpoints', () => {
     weights[4]![7] = Number.NaN;
     model.setWeights(weights);
     const state = { epoch: 2, offset: 0, order: new Uint32Array(90), random: new Random(0).getState(), lossSum: 0, correctSum: 0, history: [] };
-    const settings = { preset: 'd2l', seed: 0, batchSize: 32, learningRate: 0.9, decay: null, momentum: 0, nesterov: false, epochs: 2, limit: 100, validationSplit: 0.1, rows: 100 };
+    const settings = { preset: 'd2l', seed: 0, batchSize: 32, optimizer: 'sgd' as const, learningRate: 0.9, decay: null, momentum: 0, nesterov: false, epochs: 2, limit: 100, validationSplit: 0.1, rows: 100 };
     await expect(encodeCheckpoint(model, settings, state, {})).rejects.toThrow(DivergedWeightsError);
     await expect(encodeCheckpoint(model, settings, state, {})).rejects.toThrow(/weights of dense\/kernel became NaN or infinite/);
+  });
+});
+
+describe('checkpoints of Adam and RMSprop runs', () => {
+  const ADAM = ['train', '--backend', 'cpu', '--preset', 'modern', '--optimizer', 'adam', '--limit', '1000', '--epochs', '2', '--test-limit', '100'];
+
+  it('hold m, v and the step count; --resume continues an Adam run to the very weights of an uninterrupted one', async () => {
+    const dir = tempDir();
+    const straight = await runInProcess([...ADAM, '--save', join(dir, 'straight.lenet')]);
+    expect(straight.code, straight.stderr).toBe(0);
+    const checkpoint = join(dir, 'adam.ckpt');
+    const first = await runInProcess([...ADAM, '--epochs', '1', '--checkpoint', checkpoint]);
+    expect(first.code, first.stderr).toBe(0);
+    const { header, tensors } = decodeModelFile(readFileSync(checkpoint), checkpoint);
+    // One epoch of 900 rows (1000 less the 10% validation split) in batches of 64 is ceil(900 / 64) = 15 updates.
+    expect(header.training).toMatchObject({ settings: { optimizer: 'adam', learningRate: 0.001 }, optimizer: { kind: 'adam', iterations: 15 } });
+    expect([...tensors.keys()].filter((name) => name.startsWith('optimizer/')).sort()).toEqual(
+      lenet().params().flatMap((p) => [`optimizer/m/${p.name}`, `optimizer/v/${p.name}`]).sort(),
+    );
+
+    const resumed = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('Adam lr 0.001');
+    const model = readModel(join(dir, 'resumed.lenet'));
+    const expected = readModel(join(dir, 'straight.lenet'));
+    expect(model.history).toEqual(expected.history);
+    expect(model.weights).toEqual(expected.weights);
+  });
+
+  it('refuse an --optimizer that differs from the run being resumed', async () => {
+    const path = join(tempDir(), 'sgd.ckpt');
+    writeFileSync(path, await checkpointBytes());
+    expectOneLineError(await runInProcess(['train', '--backend', 'cpu', '--resume', path, '--optimizer', 'rmsprop']), 2, /--optimizer rmsprop differs from sgd in .*sgd\.ckpt; leave --optimizer out to resume/, { usage: true });
+  });
+
+  it('written before --optimizer existed (no optimizer setting) still load, as SGD with their velocities', async () => {
+    const model = lenet(modern);
+    // Settings as written before --optimizer: no optimizer field.
+    const old = { preset: 'modern', seed: 0, batchSize: 32, learningRate: 0.05, decay: null, momentum: 0.9, nesterov: true, epochs: 2, limit: 100, validationSplit: 0.1, rows: 100 } as unknown as RunSettings;
+    // One step creates the velocities that an SGD checkpoint has always held under optimizer/velocity/<param>.
+    const images = model.engine.upload(new Float32Array(32 * 784).fill(0.5), [32, 28, 28, 1]);
+    const labels = model.engine.upload(new Float32Array(32), [32]);
+    model.trainStep(images, labels);
+    const state = { epoch: 2, offset: 0, order: Uint32Array.from({ length: 90 }, (_, i) => i), random: new Random(0).getState(), lossSum: 0, correctSum: 0, history: [] };
+    const path = join(tempDir(), 'old.ckpt');
+    writeFileSync(path, await encodeCheckpoint(model, old, state, {}));
+    const { tensors } = decodeModelFile(readFileSync(path), path);
+    expect([...tensors.keys()].filter((name) => name.startsWith('optimizer/'))).toEqual(model.params().map((p) => `optimizer/velocity/${p.name}`));
+    const checkpoint = readCheckpoint(new Engine(createCpuBackend()), path);
+    expect(checkpoint.settings.optimizer).toBe('sgd');
+    expect(checkpoint.model.optimizer.describe()).toBe('SGD lr 0.05, momentum 0.9 (Nesterov)');
+    const velocity = checkpoint.model.optimizer.slots().get('velocity')!;
+    expect(velocity.size).toBe(model.params().length);
+    expect(await [...velocity.values()][0]!.data()).toEqual(await [...model.optimizer.slots().get('velocity')!.values()][0]!.data());
   });
 });
 

@@ -1,8 +1,8 @@
 import {
   decodeModelFile,
   encodeModel,
-  exponentialDecay,
   MODEL_FILE_MAX_BYTES,
+  OPTIMIZER_KINDS,
   ModelFileError,
   modelFromContents,
   type Engine,
@@ -10,22 +10,25 @@ import {
   type FitState,
   type ModelFileTensor,
   type ModelMetadata,
+  type OptimizerKind,
   type Param,
   type RandomState,
   type Sequential,
 } from '@lenet-ts/core';
+import { createOptimizer } from '@lenet-ts/lenet';
 import { readUserFile, writeFileAtomically } from './files.js';
 
 /**
  * A checkpoint is a model file (kind "checkpoint") that also holds what `--resume` needs to continue the
- * run exactly: the optimizer's velocities (tensors `optimizer/velocity/<param>`), the training-row order
+ * run exactly: the optimizer's slots (tensors `optimizer/<slot>/<param>`: SGD's `velocity`, Adam's `m` and `v`,
+ * RMSprop's `v`; SGD checkpoints from before Adam have the same names), the training-row order
  * (uint32 tensor `training/order`) and, in the header's `training` field, the run's settings, the
  * optimizer's step count (which drives the learning-rate schedule) and the fit state (epoch, position in
  * it, RNG state, running sums, finished epochs). Any checkpoint also loads as a model for `evaluate` and
  * `predict`.
  */
 export const CHECKPOINT_KIND = 'checkpoint';
-const VELOCITY = 'optimizer/velocity/';
+const SLOTS = 'optimizer/';
 const ORDER = 'training/order';
 
 /** The settings a resumed run must keep (the learning rate and epoch count may change). */
@@ -33,9 +36,12 @@ export interface RunSettings {
   readonly preset: string;
   readonly seed: number;
   readonly batchSize: number;
+  /** Checkpoints written before Adam and RMSprop existed have none: they are SGD. */
+  readonly optimizer: OptimizerKind;
   /** The initial rate; with `decay`, Keras ExponentialDecay of it by the optimizer's step count. */
   readonly learningRate: number;
   readonly decay: { readonly steps: number; readonly rate: number } | null;
+  /** The preset's SGD momentum and Nesterov switch; saved for every run, used only when the optimizer is SGD. */
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly epochs: number;
@@ -62,16 +68,18 @@ export async function encodeCheckpoint(model: Sequential, settings: RunSettings,
   const weights = await model.getWeights();
   const bad = weights.findIndex((w) => w.some((v) => !Number.isFinite(v)));
   if (bad >= 0) throw new DivergedWeightsError(`weights of ${model.params()[bad]!.name} became NaN or infinite`);
-  const velocities: ModelFileTensor[] = [];
-  for (const [param, velocity] of model.optimizer.state()) {
-    velocities.push({ name: `${VELOCITY}${param.name}`, dtype: 'float32', shape: [...param.value.shape], values: await velocity.data() });
+  const slots: ModelFileTensor[] = [];
+  for (const [slot, values] of model.optimizer.slots()) {
+    for (const [param, tensor] of values) {
+      slots.push({ name: `${SLOTS}${slot}/${param.name}`, dtype: 'float32', shape: [...param.value.shape], values: await tensor.data() });
+    }
   }
   const { order, ...fit } = state;
   return encodeModel(model, {
     kind: CHECKPOINT_KIND,
     metadata,
-    fields: { training: { settings, optimizer: { iterations: model.optimizer.iterations }, state: fit } },
-    tensors: [...velocities, { name: ORDER, dtype: 'uint32', shape: [order.length], values: order }],
+    fields: { training: { settings, optimizer: { kind: model.optimizer.kind, iterations: model.optimizer.iterations }, state: fit } },
+    tensors: [...slots, { name: ORDER, dtype: 'uint32', shape: [order.length], values: order }],
   });
 }
 
@@ -91,25 +99,25 @@ export function readCheckpoint(engine: Engine, path: string, learningRate?: numb
   const iterations = training.optimizer?.iterations;
   if (!Number.isSafeInteger(iterations) || (iterations as number) < 0) throw corrupt(path, 'its optimizer step count is missing or invalid');
   const lr = learningRate ?? settings.learningRate;
-  const { model, metadata } = modelFromContents(engine, contents, path, {
-    optimizer: {
-      learningRate: settings.decay ? exponentialDecay(lr, settings.decay.steps, settings.decay.rate) : lr,
-      momentum: settings.momentum,
-      nesterov: settings.nesterov,
-    },
-  });
+  const { model, metadata } = modelFromContents(engine, contents, path, { optimizer: createOptimizer(settings.optimizer, { ...settings, learningRate: lr }) });
   model.optimizer.iterations = iterations as number;
   const orderTensor = contents.tensors.get(ORDER);
   if (!orderTensor || orderTensor.dtype !== 'uint32' || orderTensor.values.length !== fittedRows(settings)) {
     throw corrupt(path, 'its training-row order is missing or has the wrong size');
   }
   const state = parseState(training.state, orderTensor.values as Uint32Array, path);
-  const velocities = new Map<Param, Float32Array>();
-  for (const param of model.params()) {
-    const tensor = contents.tensors.get(`${VELOCITY}${param.name}`);
-    if (tensor) velocities.set(param, tensor.values as Float32Array);
+  const slots = new Map<string, Map<Param, Float32Array>>();
+  for (const slot of model.optimizer.slots().keys()) {
+    const values = new Map<Param, Float32Array>();
+    for (const param of model.params()) {
+      const tensor = contents.tensors.get(`${SLOTS}${slot}/${param.name}`);
+      if (!tensor) continue;
+      if (tensor.dtype !== 'float32' || tensor.values.length !== param.value.size) throw corrupt(path, `its optimizer ${slot} for ${param.name} has the wrong size`);
+      values.set(param, tensor.values as Float32Array);
+    }
+    slots.set(slot, values);
   }
-  model.optimizer.setState(engine, velocities);
+  model.optimizer.setSlots(engine, slots);
   return { model, settings: { ...settings, learningRate: lr }, state, metadata };
 }
 
@@ -123,12 +131,15 @@ function corrupt(path: string, problem: string): ModelFileError {
 }
 
 function parseSettings(value: unknown, path: string): RunSettings {
-  const s = (value ?? {}) as Record<string, unknown>;
+  const given = (value ?? {}) as Record<string, unknown>;
+  // Checkpoints from before --optimizer are SGD runs.
+  const s: Record<string, unknown> = { optimizer: 'sgd', ...given };
   const int = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
   const ok =
     typeof s.preset === 'string' &&
     int(s.seed, 0) &&
     int(s.batchSize, 1) &&
+    OPTIMIZER_KINDS.includes(s.optimizer as OptimizerKind) &&
     typeof s.learningRate === 'number' && s.learningRate > 0 && Number.isFinite(s.learningRate) &&
     (s.decay === null || isDecay(s.decay)) &&
     typeof s.momentum === 'number' && s.momentum >= 0 && s.momentum < 1 &&

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { defaultProvider, installedBackendIds, providers } from '@lenet-ts/backends';
-import { formatBackendId, parseBackendId } from '@lenet-ts/core';
+import { formatBackendId, OPTIMIZER_KINDS, parseBackendId } from '@lenet-ts/core';
 import { presets } from '@lenet-ts/lenet';
 import { resolveBackend, UsageError } from './backends.js';
 import { DATASETS } from './data.js';
@@ -34,6 +34,13 @@ export function addRecipeOptions(command: Command, seedHelp = 'seed for the init
   return command
     .addOption(new Option('-p, --preset <name>', 'training recipe').choices(Object.keys(presets)).default('d2l'))
     .option('--seed <n>', seedHelp, seed, DEFAULT_SEED);
+}
+
+/** `--optimizer sgd|adam|rmsprop`, for commands that train; no default here, so the preset's (SGD) applies. */
+export function addOptimizerOption(command: Command): Command {
+  return command.addOption(
+    new Option('--optimizer <name>', 'optimizer, Keras semantics and defaults (default: the preset\'s, sgd; adam and rmsprop start at lr 0.001)').choices(OPTIMIZER_KINDS),
+  );
 }
 
 /** Backend selection plus the recipe and seed. */

@@ -45,8 +45,9 @@ export async function assertOutputsFit(paths: OutputPaths, model: Sequential, se
   const planned: PlannedOutput[] = [];
   if (paths.save) planned.push({ path: paths.save, bytes: weights + HEADER_ALLOWANCE, what: 'model file', option: '--save' });
   if (paths.checkpoint) {
-    // Weights, one velocity per weight, and the uint32 training-row order.
-    planned.push({ path: paths.checkpoint, bytes: 2 * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE, what: 'checkpoint', option: '--checkpoint' });
+    // Weights, the optimizer's slots (SGD one velocity, Adam m and v, RMSprop v per weight) and the uint32 training-row order.
+    const slots = model.optimizer.slots().size;
+    planned.push({ path: paths.checkpoint, bytes: (1 + slots) * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE, what: 'checkpoint', option: '--checkpoint' });
   }
   if (paths.report) planned.push({ path: paths.report, bytes: REPORT_ALLOWANCE, what: 'report', option: '--report' });
   assertSpaceFor(planned);

@@ -16,6 +16,7 @@
  * activationBackward   | elements               | activationBackward (activation.ts)
  * biasGrad             | 2048 rows, summed here | biasGradPartial (bias.ts)
  * sgdUpdate            | elements               | sgdUpdate (sgd.ts)
+ * adaptiveUpdate       | elements               | adaptiveUpdate (adaptive.ts)
  * softmax              | - (calling thread)     | softmaxRows (activation.ts)
  * loss                 | - (calling thread)     | assertLossInputs lossAndGradient (loss.ts)
  * upload read dispose memory | - (calling thread) | PooledHandles (memory.ts), SharedMemory (shared-memory.ts)
@@ -25,6 +26,8 @@ import {
   ShapeError,
   sizeOf,
   type ActivationKind,
+  type AdaptiveInfo,
+  type AdaptiveResult,
   type Backend,
   type BackendMemory,
   type Conv2DInfo,
@@ -274,6 +277,16 @@ export class CpuBackend implements Backend<Float32Array> {
     });
     this.pool.run(plan);
     return { param, velocity: v };
+  }
+
+  adaptiveUpdate(param: Float32Array, grad: Float32Array, m: Float32Array | null, v: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+    this.inputs.adaptiveUpdate(param, grad, m, v, info);
+    const plan = this.scheduler.splitElementwise(info.size);
+    Task.adaptiveUpdate.encode(this.block, this.registry, plan, {
+      param, grad, m, v, kind: info.kind === 'adam' ? 0 : 1, learningRate: info.learningRate, beta1: info.beta1, beta2: info.beta2, epsilon: info.epsilon,
+    });
+    this.pool.run(plan);
+    return { param, m, v };
   }
 
   /**

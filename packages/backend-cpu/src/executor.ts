@@ -5,6 +5,7 @@ import { gemm, MatrixPanels, type GemmRange } from './gemm.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { ScratchBuffers } from './scratch.js';
 import { sgdUpdate } from './sgd.js';
+import { adaptiveUpdate } from './adaptive.js';
 import { activationKind, Task, type BufferTable, type TaskBlock } from './task.js';
 
 /**
@@ -48,6 +49,8 @@ export class Executor {
         return this.biasGrad(chunk, start, end);
       case Task.sgdUpdate.op:
         return this.sgdUpdate(start, end);
+      case Task.adaptiveUpdate.op:
+        return this.adaptiveUpdate(start, end);
       default:
         throw new Error(`cpu backend: unknown task ${this.block.op}`);
     }
@@ -125,5 +128,11 @@ export class Executor {
   private sgdUpdate(start: number, end: number): void {
     const t = Task.sgdUpdate.decode(this.block, this.memory);
     sgdUpdate(t.param, t.grad, t.velocity, t.learningRate, t.momentum, t.nesterov !== 0, start, end);
+  }
+
+  /** Elements [start, end). */
+  private adaptiveUpdate(start: number, end: number): void {
+    const t = Task.adaptiveUpdate.decode(this.block, this.memory);
+    adaptiveUpdate(t.kind === 0 ? 'adam' : 'rmsprop', t.param, t.grad, t.m, t.v, t.learningRate, t.beta1, t.beta2, t.epsilon, start, end);
   }
 }

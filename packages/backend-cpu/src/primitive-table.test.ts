@@ -7,6 +7,7 @@ import { Task } from './task.js';
 const PRIMITIVES: Record<Primitive, true> = {
   upload: true, read: true, dispose: true, memory: true, conv2d: true, matMul: true, maxPool: true, activation: true, softmax: true,
   conv2dBackwardInput: true, conv2dBackwardFilter: true, maxPoolBackward: true, activationBackward: true, biasGrad: true, loss: true, sgdUpdate: true,
+  adaptiveUpdate: true,
 };
 
 function source(file: string): string {

@@ -261,4 +261,11 @@ export const Task = {
     scalars: ['nesterov'],
     floats: ['learningRate', 'momentum'],
   }),
+
+  /** adaptiveUpdate over elements, in place on param, m (Adam only) and v; kind 0 is Adam, 1 RMSprop. */
+  adaptiveUpdate: defineTask(11, {
+    buffers: { param: 'float32', grad: 'float32', m: 'optional float32', v: 'float32' },
+    scalars: ['kind'],
+    floats: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  }),
 } as const satisfies Partial<Record<keyof Backend, unknown>>;

@@ -11,6 +11,8 @@ import {
   type MatMulInfo,
   type Pool2DInfo,
   type SgdInfo,
+  type AdaptiveInfo,
+  type AdaptiveResult,
   type SgdResult,
   assertElements,
   HandleError,
@@ -27,6 +29,7 @@ import { isLossKind, lossGradientSpec, rowCorrectSpec, rowLossSpec, totalSpec } 
 import { matMulSpec } from './kernels/mat-mul.js';
 import { maxPoolBackwardSpec, maxPoolSpec } from './kernels/max-pool.js';
 import { columnSumPartialSpec, sumPartialsSpec } from './kernels/reduce.js';
+import { adaptiveParamSpec, firstMomentSpec, secondMomentSpec } from './kernels/adaptive.js';
 import { sgdMomentumParamSpec, sgdPlainSpec, sgdVelocitySpec } from './kernels/sgd.js';
 
 /** A mode that was tried and not used, and why. */
@@ -198,6 +201,23 @@ export class GpujsBackend implements Backend<GpujsHandle> {
       };
     } finally {
       if (velocity === null) this.dispose(v);
+    }
+  }
+
+  /** Keras Adam (m given) or RMSprop (m null): new handles for v, m and the parameter, as sgdUpdate. */
+  adaptiveUpdate(param: GpujsHandle, grad: GpujsHandle, m: GpujsHandle | null, v: GpujsHandle, info: AdaptiveInfo): AdaptiveResult<GpujsHandle> {
+    this.inputs.adaptiveUpdate(param, grad, m, v, info);
+    const nextV = this.run(secondMomentSpec(info.size), [v, grad], [info.beta2, 1 - info.beta2]);
+    let nextM: GpujsHandle | null = null;
+    try {
+      if (m !== null) nextM = this.run(firstMomentSpec(info.size), [m, grad], [info.beta1, 1 - info.beta1]);
+      const nextParam = this.run(adaptiveParamSpec(info.size), [param, nextM ?? grad, nextV], [info.learningRate, info.epsilon]);
+      return { param: nextParam, m: nextM, v: nextV };
+    } catch (error) {
+      // A kernel that fails part way must not leak the moments already computed.
+      this.dispose(nextV);
+      if (nextM) this.dispose(nextM);
+      throw error;
     }
   }
 

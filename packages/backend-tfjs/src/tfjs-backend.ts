@@ -10,6 +10,8 @@ import {
   type MatMulInfo,
   type Pool2DInfo,
   type SgdInfo,
+  type AdaptiveInfo,
+  type AdaptiveResult,
   type SgdResult,
   assertElements,
   HandleError,
@@ -203,6 +205,23 @@ export class TfjsBackend implements Backend<Tensor> {
       return { p, v };
     });
     return { param: this.adopt(r.p), velocity: this.adopt(r.v) };
+  }
+
+  /** Keras Adam (m given) or RMSprop (m null) as tf ops in one tidy; new handles, core disposes the old ones. */
+  adaptiveUpdate(param: Tensor, grad: Tensor, m: Tensor | null, v: Tensor, info: AdaptiveInfo): AdaptiveResult<Tensor> {
+    this.inputs.adaptiveUpdate(param, grad, m, v, info);
+    const tf = this.tf;
+    this.activate();
+    const flat = [info.size];
+    const r = tf.tidy(() => {
+      const g = tf.reshape(grad, flat);
+      // 1 - beta in float64 here, rounded once by tf.scalar (see core's AdaptiveInfo).
+      const nextV = tf.add(tf.mul(tf.scalar(info.beta2), tf.reshape(v, flat)), tf.mul(tf.scalar(1 - info.beta2), tf.mul(g, g)));
+      const nextM = m === null ? null : tf.add(tf.mul(tf.scalar(info.beta1), tf.reshape(m, flat)), tf.mul(tf.scalar(1 - info.beta1), g));
+      const step = tf.div(tf.mul(tf.scalar(info.learningRate), nextM ?? g), tf.add(tf.sqrt(nextV), tf.scalar(info.epsilon)));
+      return nextM === null ? [tf.sub(tf.reshape(param, flat), step), nextV] : [tf.sub(tf.reshape(param, flat), step), nextV, nextM];
+    });
+    return { param: this.adopt(r[0]!), m: r[2] ? this.adopt(r[2]) : null, v: this.adopt(r[1]!) };
   }
 
   /** Disposes every handle still live and the cached constants; the shared tfjs engine stays up for others. */

@@ -3,6 +3,7 @@
 // runChunk. Slot numbers are mirrored in src/task.ts.
 import { ConvGeometry, conv2dBackwardFilterSamples, conv2dBackwardInputRows, conv2dRows } from './conv2d';
 import { conv2dBackwardFilterChannelPairs, conv2dBackwardFilterSingleChannel, conv2dBackwardInputFilterRows, conv2dPixelQuadRows, conv2dSingleChannelRows } from './conv2d-lenet';
+import { adaptiveRange } from './adaptive';
 import { activationBackwardRange, activationRange, columnSums, sgdRange } from './elementwise';
 import { matMul } from './gemm';
 import { useConstants } from './simd';
@@ -23,6 +24,7 @@ const OP_ACTIVATION = 7;
 const OP_ACTIVATION_BACKWARD = 8;
 const OP_SGD = 9;
 const OP_BIAS_GRAD = 10;
+const OP_ADAPTIVE = 11;
 
 // Byte offsets in the task block.
 const OP = 0;
@@ -118,6 +120,12 @@ export function runChunk(chunk: i32, thread: i32): void {
     case OP_BIAS_GRAD: {
       const channels = geometry(0);
       columnSums(pointer(0), pointer(1) + ((<usize>chunk * channels) << 2), channels, from, to);
+      break;
+    }
+    case OP_ADAPTIVE: {
+      // Its six float32 parameters travel in the geometry slots: lr, b1, 1 - b1, b2, 1 - b2, epsilon.
+      const f = task + GEOMETRY;
+      adaptiveRange(pointer(0), pointer(1), pointer(2), pointer(3), from, to, load<f32>(f), load<f32>(f + 4), load<f32>(f + 8), load<f32>(f + 12), load<f32>(f + 16), load<f32>(f + 20));
       break;
     }
     default:

@@ -13,6 +13,7 @@ export const Op = {
   activationBackward: 8,
   sgd: 9,
   biasGrad: 10,
+  adaptive: 11,
 } as const;
 
 /** Int32 slots of the task block. */
@@ -28,12 +29,15 @@ export const Slot = {
   /** Per-thread scratch: base address and bytes per thread. */
   scratch: 11,
   scratchStride: 12,
-  /** Thirteen integers: conv or pool geometry, or matMul's sizes, strides and split. */
+  /** Thirteen integers: conv or pool geometry, or matMul's sizes, strides and split; adaptive's six float32s (ADAPTIVE_FLOATS). */
   geometry: 13,
   /** Float32 slots. */
   learningRate: 26,
   momentum: 27,
 } as const;
+
+/** What adaptiveUpdate writes, as float32, from Slot.geometry on. */
+export const ADAPTIVE_FLOATS = { learningRate: 0, beta1: 1, oneMinusBeta1: 2, beta2: 3, oneMinusBeta2: 4, epsilon: 5 } as const;
 
 /** The task's 128 bytes, then the kernels' vector constants (assembly/simd.ts, 256 bytes). */
 export const TASK_BYTES = 384;

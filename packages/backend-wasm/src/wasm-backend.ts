@@ -11,13 +11,15 @@ import {
   type MatMulInfo,
   type Pool2DInfo,
   type SgdInfo,
+  type AdaptiveInfo,
+  type AdaptiveResult,
   type SgdResult,
   HandleError,
 } from '@lenet-ts/core';
 import { Arena, HandleRegistry, MAXIMUM_PAGES, Scratch, WasmTensor } from './arena.js';
 import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, convForwardKernel, filterRowsFloats } from './kernel-choice.js';
 import { compileKernels, type KernelExports, type SimdMode, SIMD_MODES } from './kernels.js';
-import { ACTIVATION_CODES, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
+import { ACTIVATION_CODES, ADAPTIVE_FLOATS, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
 import { ThreadTeam } from './thread-team.js';
 
 export interface WasmBackendOptions {
@@ -331,6 +333,25 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.f32[t + Slot.momentum] = info.momentum;
     this.team.run(chunks, chunks > 1);
     return { param, velocity: v };
+  }
+
+  adaptiveUpdate(param: WasmTensor, grad: WasmTensor, m: WasmTensor | null, v: WasmTensor, info: AdaptiveInfo): AdaptiveResult<WasmTensor> {
+    this.input(param, info.size, 'adaptiveUpdate param');
+    this.input(grad, info.size, 'adaptiveUpdate grad');
+    if ((m === null) !== (info.kind === 'rmsprop')) throw new Error(`wasm backend: adaptiveUpdate ${info.kind} ${info.kind === 'adam' ? 'needs m' : 'takes m = null'}`);
+    if (m !== null) this.input(m, info.size, 'adaptiveUpdate m');
+    this.input(v, info.size, 'adaptiveUpdate v');
+    const chunks = this.beginElementwise(Op.adaptive, info.size);
+    this.pointers(param.address, grad.address, m === null ? 0 : m.address, v.address);
+    const f = this.task + Slot.geometry;
+    this.f32[f + ADAPTIVE_FLOATS.learningRate] = info.learningRate;
+    this.f32[f + ADAPTIVE_FLOATS.beta1] = info.beta1;
+    this.f32[f + ADAPTIVE_FLOATS.oneMinusBeta1] = 1 - info.beta1;
+    this.f32[f + ADAPTIVE_FLOATS.beta2] = info.beta2;
+    this.f32[f + ADAPTIVE_FLOATS.oneMinusBeta2] = 1 - info.beta2;
+    this.f32[f + ADAPTIVE_FLOATS.epsilon] = info.epsilon;
+    this.team.run(chunks, chunks > 1);
+    return { param, m, v };
   }
 
   /** How many chunks of work the worker threads have run: 0 means everything ran on the calling thread. */

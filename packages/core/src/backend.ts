@@ -3,8 +3,9 @@ import type { Conv2DInfo, MatMulInfo, Pool2DInfo } from './geometry.js';
 /**
  * Version of the Backend contract below. A backend declares the version it implements; core refuses
  * a backend built for another major version instead of failing somewhere inside a training step.
+ * v2 added `adaptiveUpdate` (Adam, RMSprop).
  */
-export const BACKEND_API_VERSION = 1 as const;
+export const BACKEND_API_VERSION = 2 as const;
 
 /** Element-wise activations a backend fuses into conv2d/matmul or applies on its own. */
 export type ActivationKind = 'linear' | 'sigmoid' | 'relu';
@@ -52,6 +53,38 @@ export interface SgdResult<H> {
   readonly velocity: H | null;
 }
 
+/**
+ * The adaptive optimizers, fused into one primitive (Keras TF 2.x semantics, float32 all the way):
+ * - `adam`:    m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;  p -= learningRate m / (sqrt(v) + epsilon)
+ * - `rmsprop`: v = beta2 v + (1 - beta2) g^2;  p -= learningRate g / (sqrt(v) + epsilon)   (beta2 is Keras' rho; no m)
+ * For Adam, core passes the step's bias-corrected rate lr sqrt(1 - beta2^t) / (1 - beta1^t), so backends keep no step count.
+ * Backends take 1 - beta1 and 1 - beta2 on the host in float64 and round once: a float32 1 - 0.999f is
+ * 0.00099998713, 1.3e-5 off, which a shader subtracting itself would bake into every v (the suite catches it).
+ */
+export type AdaptiveKind = 'adam' | 'rmsprop';
+
+export interface AdaptiveInfo {
+  readonly kind: AdaptiveKind;
+  readonly size: number;
+  /** This step's rate: Adam's already bias-corrected alpha, RMSprop's plain learning rate. */
+  readonly learningRate: number;
+  /** Decay of the first moment m (Adam's beta_1); unused by RMSprop. */
+  readonly beta1: number;
+  /** Decay of the second moment v (Adam's beta_2, RMSprop's rho). */
+  readonly beta2: number;
+  /** Added to sqrt(v), outside the root, as Keras does (Kingma and Ba's "epsilon hat"). */
+  readonly epsilon: number;
+}
+
+export interface AdaptiveResult<H> {
+  /** The updated parameter. May be the same handle as the input (updated in place) or a new one. */
+  readonly param: H;
+  /** The updated first moment (Adam), same in-place rule; null for RMSprop, which is called with m = null. */
+  readonly m: H | null;
+  /** The updated second moment, same in-place rule. */
+  readonly v: H;
+}
+
 export interface BackendMemory {
   /** Live handles this backend owns (tensors, textures, buffers). */
   readonly handles: number;
@@ -64,7 +97,7 @@ export interface BackendMemory {
  * tf.Tensor. All tensors are float32 in NHWC layout (like Keras and tfjs). Geometry is computed once in
  * core (see geometry.ts) and passed in; backends never re-derive output sizes.
  *
- * Every primitive returns a fresh handle the caller owns (except where SgdResult says otherwise) and never
+ * Every primitive returns a fresh handle the caller owns (except where SgdResult/AdaptiveResult say otherwise) and never
  * mutates its inputs. Dispatch is synchronous; only `read` is async (WebGPU has no sync readback).
  */
 export interface Backend<H = unknown> {
@@ -114,6 +147,8 @@ export interface Backend<H = unknown> {
   /** Fused loss, its gradient and the correct-prediction count. `labels` holds class ids as floats. */
   loss(input: H, labels: H, info: LossInfo): LossResult<H>;
   sgdUpdate(param: H, grad: H, velocity: H | null, info: SgdInfo): SgdResult<H>;
+  /** Adam (m given) or RMSprop (m null) on one tensor; see AdaptiveInfo for the exact update. */
+  adaptiveUpdate(param: H, grad: H, m: H | null, v: H, info: AdaptiveInfo): AdaptiveResult<H>;
 
   /** Releases everything the backend holds (contexts, workers). The backend is unusable afterwards. */
   close?(): void;

@@ -11,6 +11,9 @@ export { KERAS_EPSILON, lossByKind, lossInfo, softmaxCrossEntropy, sparseCategor
 export * as ops from './ops.js';
 export { exponentialDecay, type LearningRateSchedule } from './learning-rate.js';
 export { SGD, type SgdOptions } from './optimizers.js';
+export { Adam, adamStepSize, type AdamOptions } from './adam.js';
+export { RMSprop, type RmspropOptions } from './rmsprop.js';
+export { OPTIMIZER_KINDS, type Optimizer, type OptimizerKind, type OptimizerSlots } from './optimizer.js';
 export { consoleLines, type LiveBar, type OutputStream } from './output-stream.js';
 export { formatEvaluateLine, formatFinalLine, formatLogs, KerasProgbar, type Logs } from './progress.js';
 export { Random, type RandomState } from './random.js';

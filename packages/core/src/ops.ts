@@ -1,4 +1,4 @@
-import type { ActivationKind, LossInfo, SgdInfo } from './backend.js';
+import type { ActivationKind, AdaptiveInfo, LossInfo, SgdInfo } from './backend.js';
 import type { Engine } from './engine.js';
 import type { Conv2DInfo, MatMulInfo, Pool2DInfo } from './geometry.js';
 import type { Tensor } from './tensor.js';
@@ -62,4 +62,12 @@ export function sgdUpdate(e: Engine, param: Tensor, grad: Tensor, velocity: Tens
   const r = e.backend.sgdUpdate(param.handle, grad.handle, velocity?.handle ?? null, info);
   param.replaceHandle(r.param);
   if (velocity && r.velocity) velocity.replaceHandle(r.velocity);
+}
+
+/** Updates `param`, `m` (Adam) and `v` in place from the caller's point of view. */
+export function adaptiveUpdate(e: Engine, param: Tensor, grad: Tensor, m: Tensor | null, v: Tensor, info: AdaptiveInfo): void {
+  const r = e.backend.adaptiveUpdate(param.handle, grad.handle, m?.handle ?? null, v.handle, info);
+  param.replaceHandle(r.param);
+  if (m && r.m) m.replaceHandle(r.m);
+  v.replaceHandle(r.v);
 }

@@ -1,4 +1,4 @@
-import type { LossInfo, SgdInfo } from './backend.js';
+import type { AdaptiveInfo, LossInfo, SgdInfo } from './backend.js';
 import { ShapeError, sizeOf, type Conv2DInfo, type MatMulInfo, type Pool2DInfo } from './geometry.js';
 
 /** A backend's own check of one input handle: live, and holding `elements` floats (see `assertElements`). */
@@ -61,6 +61,14 @@ export function primitiveInputs<H>(check: InputCheck<H>) {
       check(param, info.size, 'sgdUpdate param');
       check(grad, info.size, 'sgdUpdate grad');
       if (velocity !== null) check(velocity, info.size, 'sgdUpdate velocity');
+    },
+    adaptiveUpdate(param: H, grad: H, m: H | null, v: H, info: AdaptiveInfo): void {
+      check(param, info.size, 'adaptiveUpdate param');
+      check(grad, info.size, 'adaptiveUpdate grad');
+      // Adam needs its first moment and RMSprop has none: a mix-up is a wiring bug, not a size problem.
+      if ((m === null) !== (info.kind === 'rmsprop')) throw new Error(`adaptiveUpdate ${info.kind} ${info.kind === 'adam' ? 'needs m' : 'takes m = null'}`);
+      if (m !== null) check(m, info.size, 'adaptiveUpdate m');
+      check(v, info.size, 'adaptiveUpdate v');
     },
   };
 }

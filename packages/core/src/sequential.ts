@@ -5,7 +5,7 @@ import type { Layer, Param } from './layers/layer.js';
 import { lossInfo, type Loss } from './losses.js';
 import { formatModelSummary } from './model-summary.js';
 import * as ops from './ops.js';
-import type { SGD } from './optimizers.js';
+import type { Optimizer } from './optimizer.js';
 import { consoleLines } from './output-stream.js';
 import { formatEvaluateLine, KerasProgbar } from './progress.js';
 import { Random } from './random.js';
@@ -28,7 +28,8 @@ export interface SequentialOptions {
 
 export interface CompileOptions {
   readonly loss: Loss;
-  readonly optimizer: SGD;
+  /** SGD, Adam or RMSprop. */
+  readonly optimizer: Optimizer;
 }
 
 /** One weight of a layer, by name (`conv2d/kernel`), with its full shape. */
@@ -89,7 +90,7 @@ export class Sequential {
     return this.assertCompiled().loss;
   }
 
-  get optimizer(): SGD {
+  get optimizer(): Optimizer {
     return this.assertCompiled().optimizer;
   }
 
@@ -205,7 +206,7 @@ export class Sequential {
   }
 
   /**
-   * One optimization step on an uploaded batch: forward, fused loss, backward, SGD. Returns the
+   * One optimization step on an uploaded batch: forward, fused loss, backward, the optimizer's update. Returns the
    * pre-update batch loss and correct count as 1-element tensors the caller reads and disposes.
    */
   trainStep(images: Tensor, labels: Tensor): { loss: Tensor; correct: Tensor } {

@@ -2,6 +2,7 @@ import type { Engine } from './engine.js';
 import { lossByKind } from './losses.js';
 import { describeArchitecture, parseArchitecture, type ModelArchitecture } from './model-architecture.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents, type ModelFileTensor } from './model-file.js';
+import type { Optimizer } from './optimizer.js';
 import { SGD, type SgdOptions } from './optimizers.js';
 import { Sequential } from './sequential.js';
 
@@ -53,8 +54,8 @@ export interface LoadedModel {
 export interface DecodeModelOptions {
   /** Kinds accepted; default any. */
   readonly kinds?: readonly string[];
-  /** The optimizer to compile with (only matters for further training); default plain SGD. */
-  readonly optimizer?: SgdOptions;
+  /** The optimizer to compile with (only matters for further training): SGD options or any Optimizer; default plain SGD. */
+  readonly optimizer?: SgdOptions | Optimizer;
 }
 
 /** Reads a model file (`name` names it in errors), rebuilds the model on `engine` and loads its weights. */
@@ -94,7 +95,11 @@ export function modelFromContents(engine: Engine, contents: ModelFileContents, n
     throw new Error(`rebuilt parameters [${built.map((p) => p.name).join(', ')}] differ from the expected [${params.map((p) => p.name).join(', ')}]`);
   }
   model.setWeights(built.map((p) => tensors.get(p.name)!.values as Float32Array));
-  model.compile({ loss: lossByKind(architecture.loss), optimizer: new SGD(options.optimizer) });
+  model.compile({ loss: lossByKind(architecture.loss), optimizer: isOptimizer(options.optimizer) ? options.optimizer : new SGD(options.optimizer) });
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? (header.metadata as ModelMetadata) : {};
   return { model, architecture, metadata, contents };
+}
+
+function isOptimizer(value: SgdOptions | Optimizer | undefined): value is Optimizer {
+  return value !== undefined && 'apply' in value;
 }

@@ -51,4 +51,16 @@ describe('LeNet', () => {
     ]);
     expect(model.inputScale).toBeCloseTo(1 / 255);
   });
+
+  it('compiles the preset\'s SGD by default, and Adam or RMSprop with Keras defaults and the preset\'s schedule when asked', () => {
+    const backend = createCpuBackend();
+    expect(createLeNet(backend, { preset: d2l }).optimizer.describe()).toBe('SGD lr 0.9');
+    const adam = createLeNet(backend, { preset: d2l, optimizer: 'adam' }).optimizer;
+    expect(adam.describe()).toBe('Adam lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7');
+    const rmsprop = createLeNet(backend, { preset: modern, optimizer: 'rmsprop', learningRate: 0.002 }).optimizer;
+    expect(rmsprop.kind).toBe('rmsprop');
+    expect(rmsprop.learningRate).toBe(0.002);
+    rmsprop.iterations = 844;
+    expect(rmsprop.learningRate).toBeCloseTo(0.002 * 0.75);
+  });
 });

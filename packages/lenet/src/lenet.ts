@@ -1,11 +1,14 @@
-import { Conv2D, Dense, Engine, exponentialDecay, Flatten, lossByKind, MaxPooling2D, SGD, Sequential, type Backend } from '@lenet-ts/core';
+import { Conv2D, Dense, Engine, Flatten, lossByKind, MaxPooling2D, Sequential, type Backend, type OptimizerKind } from '@lenet-ts/core';
+import { createOptimizer, defaultLearningRate } from './optimizer-choice.js';
 import { d2l, type LeNetPreset } from './presets.js';
 
 export interface LeNetOptions {
   readonly preset?: LeNetPreset;
   /** Seeds the initial weights. */
   readonly seed?: number;
-  /** Overrides the preset's learning rate. */
+  /** `sgd` (the preset's own, the default), or Adam or RMSprop with Keras defaults and the preset's schedule. */
+  readonly optimizer?: OptimizerKind;
+  /** Overrides the optimizer's starting rate (default: the preset's SGD rate, or 0.001 for Adam and RMSprop). */
   readonly learningRate?: number;
 }
 
@@ -37,13 +40,11 @@ export function createLeNet(backendOrEngine: Backend | Engine, options: LeNetOpt
     { inputShape: INPUT_SHAPE, inputScale: preset.inputScale },
   );
   model.build(options.seed ?? 0);
-  const rate = options.learningRate ?? preset.optimizer.learningRate;
+  const kind = options.optimizer ?? 'sgd';
+  const learningRate = options.learningRate ?? defaultLearningRate(preset, kind);
   model.compile({
     loss: lossByKind(preset.loss),
-    optimizer: new SGD({
-      ...preset.optimizer,
-      learningRate: preset.decay ? exponentialDecay(rate, preset.decay.steps, preset.decay.rate) : rate,
-    }),
+    optimizer: createOptimizer(kind, { ...preset.optimizer, learningRate, decay: preset.decay ?? null }),
   });
   return model;
 }

@@ -11,7 +11,10 @@ export interface LeNetPreset {
   readonly initializer: Initializer;
   readonly loss: LossKind;
   readonly inputScale: number;
+  /** The recipe's optimizer, SGD. */
   readonly optimizer: { readonly learningRate: number; readonly momentum: number; readonly nesterov: boolean };
+  /** Starting rates when Adam or RMSprop replace SGD (`--optimizer`); Keras' 0.001 for a kind left out. */
+  readonly adaptiveLearningRates?: { readonly adam?: number; readonly rmsprop?: number };
   /** Keras ExponentialDecay of the learning rate per update step; none = constant. */
   readonly decay?: { readonly steps: number; readonly rate: number };
   readonly batchSize: number;

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { backendId, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type Sequential } from '@lenet-ts/core';
+import { backendId, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type OptimizerKind, type Sequential } from '@lenet-ts/core';
 import { terminalOutput } from '@lenet-ts/core/node';
-import { createLeNet, presets } from '@lenet-ts/lenet';
+import { createLeNet, defaultLearningRate, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, UsageError } from '../backends.js';
-import { addBackendOptions, addDataDirOption, backendChoice, type BackendOptions } from '../command-options.js';
+import { addBackendOptions, addDataDirOption, addOptimizerOption, backendChoice, type BackendOptions } from '../command-options.js';
 import { DivergedWeightsError, readCheckpoint, writeCheckpoint, type RunSettings } from '../checkpoint.js';
 import { loadData, type DataLocations, type DatasetName } from '../data.js';
 import { assertWritable } from '../files.js';
@@ -24,6 +24,8 @@ export interface TrainOptions extends BackendOptions {
   seed: number;
   epochs?: number;
   batchSize?: number;
+  /** sgd, adam or rmsprop; absent: the preset's (SGD). */
+  optimizer?: OptimizerKind;
   lr?: number;
   limit?: number;
   testLimit?: number;
@@ -48,14 +50,14 @@ export interface TrainContext {
 /** `lenet train`, the default command, so a bare `lenet` runs the seed recipe. */
 export function registerTrain(program: Command, io: CliIo): void {
   addDataDirOption(
-    addBackendOptions(
+    addOptimizerOption(addBackendOptions(
       program.command('train', { isDefault: true }).description('train LeNet (default: the d2l seed recipe) and evaluate it on the test set'),
     )
       .option('--epochs <n>', 'epochs (default: the preset\'s)', positiveInt)
       .option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt)
-      .option('--lr <rate>', 'learning rate (default: the preset\'s)', positiveNumber)
+      .option('--lr <rate>', 'learning rate (default: the preset\'s for sgd, 0.001 for adam and rmsprop)', positiveNumber)
       .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
-      .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt),
+      .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt)),
   )
     .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet', userPath)
     .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)', userPath)
@@ -96,12 +98,14 @@ export async function train(options: TrainOptions, command: Command, context: Tr
       }
     } else {
       const preset = presets[options.preset]!;
-      model = createLeNet(engine, { preset, seed: options.seed, learningRate: options.lr });
+      const optimizer = options.optimizer ?? 'sgd';
+      model = createLeNet(engine, { preset, seed: options.seed, optimizer, learningRate: options.lr });
       settings = {
         preset: preset.name,
         seed: options.seed,
         batchSize: options.batchSize ?? preset.batchSize,
-        learningRate: options.lr ?? preset.optimizer.learningRate,
+        optimizer,
+        learningRate: options.lr ?? defaultLearningRate(preset, optimizer),
         decay: preset.decay ?? null,
         momentum: preset.optimizer.momentum,
         nesterov: preset.optimizer.nesterov,
@@ -123,7 +127,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
     assertFullBatch(settings, data.train.count);
     await assertOutputsFit(paths, model, settings);
-    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`);
+    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, ${OPTIMIZER_NAMES[settings.optimizer]} lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`);
     if (resumeFrom) {
       out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${plural(resumeFrom.history.length, 'epoch')} done`);
     }
@@ -223,7 +227,7 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         facts: [
           ['backend', `${backendId(backend)} (${backend.description})`],
           ['preset', settings.preset],
-          ['settings', `batch ${settings.batchSize}, lr ${settings.learningRate}, momentum ${settings.momentum}${settings.nesterov ? ' (Nesterov)' : ''}, seed ${settings.seed}`],
+          ['settings', `batch ${settings.batchSize}, ${model.optimizer.describe()}, seed ${settings.seed}`],
           ['training rows', `${settings.rows} (validation: the last ${Math.round(100 * settings.validationSplit)}%)`],
           ['epochs', String(history.length)],
           ['test images', String(result.count)],
@@ -249,6 +253,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     backend.close?.();
   }
 }
+
+/** Keras' class names, as the header prints them. */
+const OPTIMIZER_NAMES: Readonly<Record<OptimizerKind, string>> = { sgd: 'SGD', adam: 'Adam', rmsprop: 'RMSprop' };
 
 /** The first `limit` rows (a view of the same kind of data), or all of them. */
 function firstRows<T extends Dataset>(data: T, limit: number | undefined): T {
@@ -294,6 +301,7 @@ function assertSameRun(settings: RunSettings, options: TrainOptions, command: Co
     ['seed', '--seed', options.seed, settings.seed],
     ['batchSize', '--batch-size', options.batchSize, settings.batchSize],
     ['limit', '--limit', options.limit, settings.limit],
+    ['optimizer', '--optimizer', options.optimizer, settings.optimizer],
   ];
   for (const [name, flag, value, saved] of checks) {
     if (given(name) && value !== saved) {

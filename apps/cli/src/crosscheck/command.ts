@@ -1,9 +1,9 @@
 import { installedBackendIds, providers } from '@lenet-ts/backends';
-import { backendId, Engine, sliceDataset, type Backend, type Dataset } from '@lenet-ts/core';
+import { backendId, Engine, sliceDataset, type Backend, type Dataset, type OptimizerKind } from '@lenet-ts/core';
 import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
 import { createBackend, resolveBackend, UsageError } from '../backends.js';
-import { addDataDirOption, addRecipeOptions } from '../command-options.js';
+import { addDataDirOption, addOptimizerOption, addRecipeOptions } from '../command-options.js';
 import { loadData, type DatasetName } from '../data.js';
 import { writeFileAtomically } from '../files.js';
 import { lineWriter, type CliIo } from '../io.js';
@@ -22,6 +22,8 @@ interface CrosscheckOptions {
   limit?: number;
   preset: string;
   seed: number;
+  /** sgd, adam or rmsprop; absent: the preset's (SGD). */
+  optimizer?: OptimizerKind;
   batchSize?: number;
   dataDir?: string;
   dataset?: DatasetName;
@@ -43,7 +45,7 @@ export function registerCrosscheck(program: Command, io: CliIo): void {
     .option('--json <file>', 'also write the full report as JSON', userPath)
     .option('--epochs <n>', 'instead: train N epochs on each backend and compare loss, accuracy and speed', positiveInt)
     .option('--limit <n>', 'with --epochs: train on the first N rows', positiveInt);
-  addDataDirOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order').option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt))
+  addDataDirOption(addOptimizerOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order')).option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt))
     .action(async (options: CrosscheckOptions) => crosscheck(options, lineWriter(io.stdout), io));
 }
 
@@ -72,6 +74,7 @@ async function crosscheck(options: CrosscheckOptions, write: (line: string) => v
     const report = await stepCrosscheck(participants, {
       preset,
       seed: options.seed,
+      optimizer: options.optimizer,
       steps: options.steps,
       batchSize,
       tolerance: options.tolerance,
@@ -97,7 +100,7 @@ async function wholeRun(
   batchSize: number,
 ): Promise<RunComparison> {
   const preset = presets[options.preset]!;
-  const model = createLeNet(new Engine(backend), { preset, seed: options.seed });
+  const model = createLeNet(new Engine(backend), { preset, seed: options.seed, optimizer: options.optimizer });
   const history = await model.fit(train, { batchSize, epochs: options.epochs!, validationSplit: preset.validationSplit, seed: options.seed, verbose: 0 });
   const result = await model.evaluate(test, { batchSize });
   const last = history[history.length - 1]!;

@@ -1,4 +1,4 @@
-import { backendId, Batcher, Engine, type Backend, type Dataset } from '@lenet-ts/core';
+import { backendId, Batcher, Engine, type Backend, type Dataset, type OptimizerKind } from '@lenet-ts/core';
 import { createLeNet, type LeNetPreset } from '@lenet-ts/lenet';
 import { difference, worse, type Worst } from './compare.js';
 import { tracedStep, type StepTrace } from './traced-step.js';
@@ -23,6 +23,8 @@ export interface BackendVerdict {
 
 export interface StepCrosscheckReport {
   readonly reference: string;
+  /** What every participant trained with, e.g. `Adam lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7`. */
+  readonly optimizer: string;
   readonly steps: number;
   readonly batchSize: number;
   readonly tolerance: number;
@@ -35,6 +37,8 @@ export interface StepCrosscheckReport {
 export interface StepCrosscheckOptions {
   readonly preset: LeNetPreset;
   readonly seed: number;
+  /** Absent: the preset's SGD. */
+  readonly optimizer?: OptimizerKind;
   readonly steps: number;
   readonly batchSize: number;
   /** Largest allowed max|a-b| / max|b| for any tensor. */
@@ -49,7 +53,7 @@ export interface StepCrosscheckOptions {
  */
 export async function stepCrosscheck(participants: readonly Participant[], options: StepCrosscheckOptions): Promise<StepCrosscheckReport> {
   if (participants.length < 2) throw new Error('a cross-check needs a reference and at least one other backend');
-  const models = participants.map((p) => createLeNet(new Engine(p.backend), { preset: options.preset, seed: options.seed }));
+  const models = participants.map((p) => createLeNet(new Engine(p.backend), { preset: options.preset, seed: options.seed, optimizer: options.optimizer }));
   const reference = models[0]!;
   const layerNames = reference.layers.map((l) => l.name);
   const paramNames = reference.params().map((p) => p.name);
@@ -79,6 +83,7 @@ export async function stepCrosscheck(participants: readonly Participant[], optio
   }));
   return {
     reference: `${participants[0]!.label} (${participants[0]!.backend.description})`,
+    optimizer: reference.optimizer.describe(),
     steps: options.steps,
     batchSize: options.batchSize,
     tolerance: options.tolerance,

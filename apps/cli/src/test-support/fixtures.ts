@@ -57,7 +57,7 @@ export async function modelFileBytes(model: Sequential = lenet()): Promise<Uint8
 /** A checkpoint of an untrained d2l LeNet after `epochsDone` epochs over `rows` rows. */
 export async function checkpointBytes(settings: Partial<RunSettings> = {}, epochsDone = 1): Promise<Uint8Array> {
   const full: RunSettings = {
-    preset: 'd2l', seed: 0, batchSize: 32, learningRate: 0.9, decay: null, momentum: 0, nesterov: false,
+    preset: 'd2l', seed: 0, batchSize: 32, optimizer: 'sgd', learningRate: 0.9, decay: null, momentum: 0, nesterov: false,
     epochs: 2, limit: 100, validationSplit: 0.1, rows: 100, ...settings,
   };
   const order = Uint32Array.from({ length: fittedRows(full) }, (_, i) => i);

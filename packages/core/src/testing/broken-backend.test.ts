@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivationKind } from '../backend.js';
+import type { ActivationKind, AdaptiveInfo, AdaptiveResult } from '../backend.js';
 import type { Conv2DInfo, MatMulInfo, Pool2DInfo } from '../geometry.js';
 import type { CheckReport, ConformanceCheck, Primitive } from './checks/check.js';
 import { runCheck } from './checks/check.js';
@@ -70,6 +70,27 @@ class InPlaceActivationBackend extends ReferenceBackend {
   }
 }
 
+const f32 = Math.fround;
+
+/** Takes 1 - beta2 in float32, as a shader given only beta2 would: 1 - 0.999f is 0.00099998713, 1.3e-5 off. */
+class Float32DecayBackend extends ReferenceBackend {
+  override adaptiveUpdate(param: Float32Array, grad: Float32Array, m: Float32Array | null, v: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+    return super.adaptiveUpdate(param, grad, m, v, { ...info, beta2: 1 - f32(1 - f32(info.beta2)) });
+  }
+}
+
+/** Keras 3's placement of epsilon, inside the root: p -= lr m / sqrt(v + epsilon). */
+class EpsilonInsideRootBackend extends ReferenceBackend {
+  override adaptiveUpdate(param: Float32Array, grad: Float32Array, m: Float32Array | null, v: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+    const result = super.adaptiveUpdate(param, grad, m, v, info);
+    for (let i = 0; i < info.size; i++) {
+      const direction = result.m === null ? grad[i]! : result.m[i]!;
+      result.param[i] = f32(param[i]! - f32(f32(info.learningRate * direction) / f32(Math.sqrt(f32(result.v[i]! + info.epsilon)))));
+    }
+    return result;
+  }
+}
+
 describe('the conformance suite catches a broken backend', () => {
   it('that scales conv2dBackwardFilter by 1 + 1e-2: exactly the checks comparing filter gradients fail, naming the filter gradient', async () => {
     const failing = await failingReports(new ScaledFilterGradientBackend());
@@ -98,5 +119,17 @@ describe('the conformance suite catches a broken backend', () => {
     const failing = await failingReports(new InPlaceActivationBackend());
     expect(failing.map((r) => r.id).sort()).toEqual(['activation/relu', 'activation/sigmoid']);
     expect(failing[0].failures).toEqual([expect.stringMatching(/^input x left unchanged: \d+ of 1001 elements off/)]);
+  });
+
+  it('that takes 1 - beta2 in float32: every Adam check starting from zero moments fails on v, no RMSprop check fails', async () => {
+    const failing = (await failingReports(new Float32DecayBackend(), conformanceChecks.filter((c) => c.exercises.includes('adaptiveUpdate')))).map((r) => r.id);
+    expect(failing).toEqual(expect.arrayContaining(['adaptiveUpdate/adam-keras-defaults', 'adaptiveUpdate/adam-lenet-dense1', 'adaptiveUpdate/adam-epsilon-scale']));
+    expect(failing.filter((id) => id.includes('rmsprop'))).toEqual([]);
+  });
+
+  it('that puts epsilon inside the root (Keras 3, tfjs RMSprop): exactly the adaptiveUpdate checks fail, on the parameter', async () => {
+    const failing = await failingReports(new EpsilonInsideRootBackend());
+    expect(failing.map((r) => r.id).sort()).toEqual(numericChecksOf('adaptiveUpdate').sort());
+    for (const report of failing) expect(report.failures[0]).toMatch(/^(adam|rmsprop) param after step t=\d+/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SgdInfo, SgdResult } from '../backend.js';
+import type { AdaptiveInfo, AdaptiveResult, SgdInfo, SgdResult } from '../backend.js';
 import { compareClose } from './compare.js';
 import { conformanceChecks } from './checks/index.js';
 import { fixtureCandidates, findLenetFixture, FixtureError, LENET_FIXTURE_FILE, loadLenetFixture } from './fixture.js';
@@ -13,7 +13,7 @@ import { networkAllowance, REFERENCE_FIXTURE_ABSOLUTE_OF_MAX, REFERENCE_FIXTURE_
 
 runBackendConformance('reference', () => createReferenceBackend());
 
-/** Updates parameter and velocity in place, as the contract allows, to prove the suite handles aliased results. */
+/** Updates parameter, velocity and moments in place, as the contract allows, to prove the suite handles aliased results. */
 class InPlaceSgdBackend extends ReferenceBackend {
   override sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, info: SgdInfo): SgdResult<Float32Array> {
     const fresh = super.sgdUpdate(param, grad, velocity, info);
@@ -25,13 +25,23 @@ class InPlaceSgdBackend extends ReferenceBackend {
     }
     return { param, velocity };
   }
+
+  override adaptiveUpdate(param: Float32Array, grad: Float32Array, m: Float32Array | null, v: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+    const fresh = super.adaptiveUpdate(param, grad, m, v, info);
+    for (const [target, result] of [[param, fresh.param], [m, fresh.m], [v, fresh.v]] as const) {
+      if (target === null || result === null) continue;
+      target.set(result);
+      this.dispose(result);
+    }
+    return { param, m, v };
+  }
 }
 
 runBackendConformance(
   'reference',
   async () => new InPlaceSgdBackend(),
-  { label: 'in-place SGD, async factory' },
-  conformanceChecks.filter((check) => check.exercises.includes('sgdUpdate')),
+  { label: 'in-place SGD and Adam/RMSprop, async factory' },
+  conformanceChecks.filter((check) => check.exercises.includes('sgdUpdate') || check.exercises.includes('adaptiveUpdate')),
 );
 
 describe('the float64 reference chain', () => {

@@ -1,4 +1,4 @@
-import type { ActivationKind, Backend, BackendMemory, LossInfo, LossResult, SgdInfo, SgdResult } from '../backend.js';
+import type { ActivationKind, AdaptiveInfo, AdaptiveResult, Backend, BackendMemory, LossInfo, LossResult, SgdInfo, SgdResult } from '../backend.js';
 import { BACKEND_API_VERSION } from '../backend.js';
 import type { Conv2DInfo, MatMulInfo, Pool2DInfo } from '../geometry.js';
 
@@ -310,6 +310,27 @@ export class ReferenceBackend implements Backend<Float32Array> {
         : f32(param[i] + nextVelocity[i]);
     }
     return { param: this.own(next), velocity: this.own(nextVelocity) };
+  }
+
+  adaptiveUpdate(paramHandle: Float32Array, gradHandle: Float32Array, mHandle: Float32Array | null, vHandle: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+    const param = this.data(paramHandle);
+    const grad = this.data(gradHandle);
+    const m = mHandle === null ? null : this.data(mHandle);
+    const v = this.data(vHandle);
+    if ((m === null) !== (info.kind === 'rmsprop')) throw new Error(`reference backend: adaptiveUpdate ${info.kind} got m ${m === null ? 'null' : 'given'}`);
+    const { size } = info;
+    // 1 - beta in float64, rounded once (see AdaptiveInfo).
+    const [lr, b1, c1, b2, c2, eps] = [info.learningRate, info.beta1, 1 - info.beta1, info.beta2, 1 - info.beta2, info.epsilon].map(f32) as [number, number, number, number, number, number];
+    const next = new Float32Array(size);
+    const nextM = m === null ? null : new Float32Array(size);
+    const nextV = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const g = grad[i]!;
+      nextV[i] = f32(f32(b2 * v[i]!) + f32(c2 * f32(g * g)));
+      const direction = nextM !== null && m !== null ? (nextM[i] = f32(f32(b1 * m[i]!) + f32(c1 * g))) : g;
+      next[i] = f32(param[i]! - f32(f32(lr * direction) / f32(f32(Math.sqrt(nextV[i]!)) + eps)));
+    }
+    return { param: this.own(next), m: nextM && this.own(nextM), v: this.own(nextV) };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ActivationKind, LossInfo, SgdInfo } from '../backend.js';
+import type { ActivationKind, AdaptiveInfo, LossInfo, SgdInfo } from '../backend.js';
 import type { Conv2DInfo, MatMulInfo, Pool2DInfo } from '../geometry.js';
 
 /**
@@ -230,6 +230,25 @@ export function sgdUpdate(param: Numbers, grad: Numbers, velocity: Numbers | nul
     next[i] = nesterov ? param[i] + momentum * nextVelocity[i] - learningRate * grad[i] : param[i] + nextVelocity[i];
   }
   return { param: next, velocity: nextVelocity };
+}
+
+/**
+ * Keras Adam / RMSprop in float64 (see AdaptiveInfo): Adam m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * p -= lr m / (sqrt(v) + eps) with lr already bias-corrected; RMSprop the same v with p -= lr g / (sqrt(v) + eps).
+ */
+export function adaptiveUpdate(param: Numbers, grad: Numbers, m: Numbers | null, v: Numbers, info: AdaptiveInfo): { param: Float64Array; m: Float64Array | null; v: Float64Array } {
+  const { size, learningRate, beta1, beta2, epsilon } = info;
+  const next = new Float64Array(size);
+  const nextM = m === null ? null : new Float64Array(size);
+  const nextV = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const g = grad[i]!;
+    const secondMoment = beta2 * v[i]! + (1 - beta2) * g * g;
+    nextV[i] = secondMoment;
+    const direction = nextM !== null && m !== null ? (nextM[i] = beta1 * m[i]! + (1 - beta1) * g) : g;
+    next[i] = param[i]! - (learningRate * direction) / (Math.sqrt(secondMoment) + epsilon);
+  }
+  return { param: next, m: nextM, v: nextV };
 }
 
 export function abs(x: Numbers): Float64Array {

@@ -1,4 +1,4 @@
-import type { ActivationKind, LossInfo, SgdInfo } from '../backend.js';
+import type { ActivationKind, AdaptiveInfo, LossInfo, SgdInfo } from '../backend.js';
 import type { Numbers } from './reference.js';
 
 /**
@@ -166,4 +166,35 @@ export function sgdAllowance(param: Numbers, grad: Numbers, velocity: Numbers | 
     const step = Math.abs(info.learningRate * grad[i]) + (velocity ? Math.abs(info.momentum * velocity[i]) : 0);
     return factor * (Math.abs(param[i]) + 2 * step) + FLOAT32_MIN_NORMAL;
   });
+}
+
+/**
+ * Adam / RMSprop, one step: m and v are sums of two products (a few roundings of each term, no cancellation in
+ * v, possible cancellation in m so the terms count, not the result); the step lr m / (sqrt(v) + eps) adds the
+ * relative error of m, half that of v (the root) and its own roundings, all on the scale of the step's terms;
+ * p - step rounds once more on |p|. `expected` holds the float64 results of this very step.
+ */
+export function adaptiveAllowance(
+  param: Numbers,
+  grad: Numbers,
+  m: Numbers | null,
+  v: Numbers,
+  expected: { readonly v: Numbers },
+  info: AdaptiveInfo,
+  scale: number,
+): { param: Float64Array; m: Float64Array | null; v: Float64Array } {
+  const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
+  const { size, learningRate, beta1, beta2, epsilon } = info;
+  const allowedM = m === null ? null : new Float64Array(size);
+  const allowedV = new Float64Array(size);
+  const allowedParam = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const g = grad[i]!;
+    allowedV[i] = factor * (Math.abs(beta2 * v[i]!) + (1 - beta2) * g * g) + FLOAT32_MIN_NORMAL;
+    const directionTerms = m === null ? Math.abs(g) : Math.abs(beta1 * m[i]!) + Math.abs((1 - beta1) * g);
+    if (allowedM !== null) allowedM[i] = factor * directionTerms + FLOAT32_MIN_NORMAL;
+    const step = (Math.abs(learningRate) * directionTerms) / (Math.sqrt(expected.v[i]!) + epsilon);
+    allowedParam[i] = factor * (Math.abs(param[i]!) + 2 * step) + FLOAT32_MIN_NORMAL;
+  }
+  return { param: allowedParam, m: allowedM, v: allowedV };
 }

@@ -1,4 +1,5 @@
 import { activationChecks } from './activation.js';
+import { adaptiveChecks } from './adaptive.js';
 import { biasGradChecks } from './bias-grad.js';
 import type { CheckGroup, ConformanceCheck } from './check.js';
 import { contractChecks } from './contract.js';
@@ -28,6 +29,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   ...biasGradChecks,
   ...lossChecks,
   ...sgdChecks,
+  ...adaptiveChecks,
   stepGatherCheck,
   ...gradientChecks,
   ...trainingStepChecks,
