@@ -13,6 +13,9 @@ import { servePlayground } from './playground-server.js';
 const MODES: readonly { id: string; description: RegExp; timeoutMs: number; groups?: readonly CheckGroup[] }[] = [
   { id: 'cpu', description: /1 thread, in the browser: cross-origin isolated/, timeoutMs: 60_000 },
   { id: 'tfjs:wasm', description: /^SIMD, 1 thread/, timeoutMs: 60_000 },
+  // backend-wasm's AssemblyScript kernels, relaxed SIMD in Chromium; this page's main thread may not block
+  // in Atomics.wait, so one thread here (training, in a Worker, runs Web Workers).
+  { id: 'wasm', description: /^WebAssembly SIMD \(relaxed FMA, 1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/, timeoutMs: 60_000 },
   // WebGPU through navigator.gpu, on SwiftShader here.
   { id: 'gpujs:webgpu', description: /^on WebGPU adapter .*swiftshader.* \[software, core level\]$/i, timeoutMs: 120_000 },
   // gpu.js's WebGL2 and WebGL kernels on ANGLE over SwiftShader.

@@ -19,6 +19,13 @@ const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun
     check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
     timeoutMs: 90_000,
   },
+  {
+    // The page is cross-origin isolated and trains in a Worker: Web Workers share the wasm memory.
+    query: 'backend=wasm&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^WebAssembly SIMD \(relaxed FMA, (\d+ threads, Web Workers|1 thread: the browser reports one core)\)$/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 90_000,
+  },
   // The bar for the GPU modes (here on SwiftShader, software: ~30 samples/s, about a minute each).
   {
     query: 'backend=gpujs:webgpu&preset=modern&limit=640&epochs=2&testLimit=500',
