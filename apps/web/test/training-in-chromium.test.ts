@@ -39,6 +39,12 @@ const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun
     check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
     timeoutMs: 180_000,
   },
+  {
+    query: 'backend=tfjs:webgl&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^WebGL 2, ANGLE .*SwiftShader.* \(software\)$/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 150_000,
+  },
 ];
 
 describe('training in headless Chromium (in the page\'s Worker)', () => {
