@@ -20,9 +20,28 @@ const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun
     timeoutMs: 90_000,
   },
   {
-    // WebGPU on SwiftShader (software) is slow: ~30 samples/s, so the smallest run that shows learning.
-    query: 'backend=gpujs:webgpu&preset=modern&limit=256&epochs=2&testLimit=100',
-    description: /^on .+\[software/,
+    // The page is cross-origin isolated and trains in a Worker: Web Workers share the wasm memory.
+    query: 'backend=wasm&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^WebAssembly SIMD \(relaxed FMA, (\d+ threads, Web Workers|1 thread: the browser reports one core)\)$/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 90_000,
+  },
+  // The bar for the GPU modes (here on SwiftShader, software: ~30 samples/s, about a minute each).
+  {
+    query: 'backend=gpujs:webgpu&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^on WebGPU adapter .+\[software/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 180_000,
+  },
+  {
+    query: 'backend=gpujs:webgl2&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^on WebGL2 renderer .+\[software\]$/,
+    check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
+    timeoutMs: 180_000,
+  },
+  {
+    query: 'backend=tfjs:webgl&preset=modern&limit=640&epochs=2&testLimit=500',
+    description: /^WebGL 2, ANGLE .*SwiftShader.* \(software\)$/,
     check: (run) => expect(run.epochs[1]!.loss).toBeLessThan(run.epochs[0]!.loss),
     timeoutMs: 150_000,
   },

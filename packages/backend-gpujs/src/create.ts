@@ -5,14 +5,21 @@ import { claimGl, glOwner } from './devices/gl-owner.js';
 import { GPUJS_MODES, type GpujsModeChoice } from './modes.js';
 
 export { GPUJS_MODES, type GpujsModeChoice };
-import { SyncDevice } from './devices/sync-device.js';
+import { SyncDevice, type GlMode } from './devices/sync-device.js';
 import { WebGpuDevice } from './devices/webgpu-device.js';
 import { describeAdapter, provideWebGpu, shortReason } from './devices/webgpu-provider.js';
 import { GpujsBackend, type UnavailableMode } from './gpujs-backend.js';
 import { selfTest } from './self-test.js';
 
 
-const DEVICE_MODES: readonly GpujsMode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
+const DEVICE_MODES: readonly GpujsMode[] = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'];
+
+/**
+ * After WebGPU, `auto` tries these browser GL modes, each only on a hardware renderer (a software one,
+ * SwiftShader or llvmpipe, trains slower than webasm). Outside a browser gpu.js finds no canvas for them
+ * and they are skipped without a word.
+ */
+const GPU_GL_ORDER: readonly GlMode[] = ['webgl2', 'webgl'];
 
 /**
  * The order `auto` tries after a hardware WebGPU adapter. Without a GPU every mode runs on the CPU. LeNet
@@ -57,6 +64,13 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
   const webgpu = await tryMode('webgpu', [], { hardwareOnly: true });
   if ('backend' in webgpu) return webgpu.backend;
   unavailable.push({ mode: 'webgpu', reason: webgpu.reason });
+  if (inBrowser()) {
+    for (const mode of GPU_GL_ORDER) {
+      const attempt = await tryMode(mode, unavailable, { hardwareOnly: true });
+      if ('backend' in attempt) return attempt.backend;
+      unavailable.push({ mode, reason: attempt.reason });
+    }
+  }
   for (const mode of CPU_ORDER) {
     const attempt = await tryMode(mode, unavailable, { noGpu: true });
     if ('backend' in attempt) return attempt.backend;
@@ -111,7 +125,18 @@ async function openDevice(mode: GpujsMode, hardwareOnly: boolean): Promise<{ dev
       }
       return { device: new WebGpuDevice(probe.adapter) };
     }
+    case 'webgl2':
+    case 'webgl': {
+      if (!(mode === 'webgl2' ? GPU.isWebGL2Supported : GPU.isWebGLSupported)) return { reason: browserGlReason(mode) };
+      const device = new SyncDevice(mode);
+      if (hardwareOnly && device.hardware !== true) {
+        device.close();
+        return { reason: `only a software renderer, ${device.detail ?? 'an unnamed one'}, which trains slower than webasm on this CPU` };
+      }
+      return { device };
+    }
     case 'headlessgl':
+      if (typeof process === 'undefined') return { reason: 'headless-gl is for Node; in a browser ask for webgl2 or webgl' };
       if (glOwner() === 'dawn') return { reason: 'webgpu already drives OpenGL through EGL in this process, and headless-gl would crash it (run headlessgl in a process of its own)' };
       // gpu.js makes its GLX test context on this first query (with no display it fails before GLX).
       if (process.platform !== 'linux' || process.env.DISPLAY) claimGl('headless-gl');
@@ -123,6 +148,20 @@ async function openDevice(mode: GpujsMode, hardwareOnly: boolean): Promise<{ dev
     case 'cpu':
       return { device: new SyncDevice('cpu') };
   }
+}
+
+/** A page or a Worker: where WebGL lives. */
+function inBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== 'undefined' || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+}
+
+/** Why gpu.js found no WebGL2 or WebGL context. */
+function browserGlReason(mode: GlMode): string {
+  if (!inBrowser()) return `${mode} needs a browser's canvas (in Node ask for headlessgl)`;
+  if (typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+    return `${mode} in a Worker needs OffscreenCanvas, which this browser lacks`;
+  }
+  return `the browser gave no ${mode === 'webgl2' ? 'WebGL2' : 'WebGL'} context (hardware acceleration off, or the GPU is blocklisted)`;
 }
 
 /** Why headless-gl gave no context: no display on Linux is the usual case. */

@@ -102,7 +102,7 @@ export class GpujsBackend implements Backend<GpujsHandle> {
     return this.device.compiledKernels();
   }
 
-  /** Live textures and framebuffers in the GL context (headlessgl), else null. */
+  /** Live textures and framebuffers in the GL context (headlessgl, webgl2, webgl), else null. */
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null {
     return this.device.glObjects();
   }
@@ -294,6 +294,8 @@ function assertAddressable(size: number, what: string): void {
 /** What each mode's kernels are, when the device names no renderer or adapter. */
 const KERNELS: Readonly<Record<GpujsMode, string>> = {
   webgpu: 'WebGPU kernels',
+  webgl2: 'WebGL2 kernels',
+  webgl: 'WebGL kernels',
   headlessgl: 'WebGL kernels through headless-gl',
   webasm: 'WebAssembly kernels',
   cpu: 'plain JavaScript kernels',

@@ -19,9 +19,18 @@ export type ArrayArgumentType = 'Array' | 'ArrayTexture(1)' | 'WebGPUBuffer';
  * argument types are pinned (a type change would recompile) and outputs are immutable textures.
  */
 export class KernelCache {
+  /** In least-recently-used order (a Map keeps insertion order; a hit moves its key to the end). */
   private readonly kernels = new Map<string, KernelRun>();
+  private evictions = 0;
 
-  constructor(private readonly gpu: GPU) {
+  /**
+   * `limit`: the most kernels kept compiled; past it the least recently used one is destroyed (and
+   * recompiled if it is needed again). Unbounded when absent.
+   */
+  constructor(
+    private readonly gpu: GPU,
+    private readonly limit: number = Number.POSITIVE_INFINITY,
+  ) {
     // Index helpers take and return floats on every device: index math runs in float32 (exact below 2^24).
     for (const helper of KERNEL_HELPERS) {
       gpu.addFunction(helper.body as never, { argumentTypes: { ...helper.argumentTypes }, returnType: 'Number' } as never);
@@ -31,24 +40,38 @@ export class KernelCache {
   get(spec: KernelSpec, arrayType: ArrayArgumentType): KernelRun {
     const key = `${spec.name}[${spec.size}]${arrayType}${JSON.stringify(spec.constants)}`;
     let kernel = this.kernels.get(key);
-    if (!kernel) {
+    if (kernel) {
+      this.kernels.delete(key);
+    } else {
       kernel = this.compile(spec, arrayType);
-      this.kernels.set(key, kernel);
+      this.evictBeyond(this.limit - 1);
     }
+    this.kernels.set(key, kernel);
     return kernel;
   }
 
-  /** Kernels compiled so far. */
+  /** Kernels compiled and kept now. */
   get size(): number {
     return this.kernels.size;
   }
 
-  all(): IterableIterator<KernelRun> {
-    return this.kernels.values();
+  /** Kernels destroyed so far to stay within the limit. */
+  get evicted(): number {
+    return this.evictions;
   }
 
   clear(): void {
     this.kernels.clear();
+  }
+
+  private evictBeyond(keep: number): void {
+    for (const [key, kernel] of this.kernels) {
+      if (this.kernels.size <= keep) return;
+      this.kernels.delete(key);
+      this.evictions++;
+      // Frees what the kernel pins (on webasm its WebAssembly.Memory); gpu.js forgets it too.
+      kernel.destroy?.();
+    }
   }
 
   private compile(spec: KernelSpec, arrayType: ArrayArgumentType): KernelRun {

@@ -16,6 +16,9 @@ describe('gpujsProvider', () => {
   it('availability says the CPU modes run and agrees with the adapter search for webgpu', async () => {
     expect(await gpujsProvider.availability('webasm')).toEqual({ available: true });
     expect(await gpujsProvider.availability('cpu')).toEqual({ available: true });
+    // The browser GL modes are listed everywhere, and say in Node why they do not run there.
+    expect(await gpujsProvider.availability('webgl2')).toEqual({ available: false, reason: "webgl2 needs a browser's canvas (in Node ask for headlessgl)" });
+    expect(await gpujsProvider.availability('webgl')).toEqual({ available: false, reason: "webgl needs a browser's canvas (in Node ask for headlessgl)" });
     const webgpu = await provideWebGpu();
     expect(await gpujsProvider.availability('webgpu')).toEqual(webgpu.ok ? { available: true } : { available: false, reason: webgpu.reason });
   });
@@ -28,7 +31,8 @@ describe('gpujsProvider', () => {
     } finally {
       backend.close();
     }
-    await expect(gpujsProvider.create({ mode: 'webgl' })).rejects.toThrow('unknown gpu.js mode "webgl"; choose one of: auto, webgpu, headlessgl, webasm, cpu');
+    await expect(gpujsProvider.create({ mode: 'opengl' })).rejects.toThrow('unknown gpu.js mode "opengl"; choose one of: auto, webgpu, webgl2, webgl, headlessgl, webasm, cpu');
+    await expect(gpujsProvider.create({ mode: 'webgl2' })).rejects.toThrow("backend gpujs:webgl2 is unavailable here: webgl2 needs a browser's canvas (in Node ask for headlessgl)");
   });
 
   it('an explicit mode that cannot run is a BackendUnavailableError naming backend, mode and reason', async () => {

@@ -5,14 +5,14 @@ import { GPUJS_MODES, type GpujsModeChoice } from './modes.js';
 export const gpujsProvider: BackendProvider = {
   providerVersion: BACKEND_PROVIDER_VERSION,
   name: 'gpujs',
-  description: 'gpu.js (WebGPU through Dawn, headless-gl, WebAssembly or plain JavaScript kernels)',
+  description: 'gpu.js (WebGPU through Dawn or the browser, WebGL2/WebGL in a browser, headless-gl, WebAssembly or plain JavaScript kernels)',
   modes: GPUJS_MODES,
   defaultMode: 'auto',
   packageName: '@lenet-ts/backend-gpujs',
   libraries: ['gpu.js', 'webgpu'],
   threaded: false,
   displayModes: ['headlessgl'],
-  modeFlag: { flag: '--gpujs-mode', description: `gpu.js mode: ${GPUJS_MODES.join(', ')} (auto: webgpu on a GPU, else webasm)` },
+  modeFlag: { flag: '--gpujs-mode', description: `gpu.js mode: ${GPUJS_MODES.join(', ')} (auto: webgpu on a GPU, in a browser then webgl2/webgl on a GPU, else webasm; webgl2 and webgl run in a browser only)` },
   async create(options = {}) {
     const { createGpujsBackend } = await import('./create.js');
     return createGpujsBackend({ mode: checkMode(options.mode ?? 'auto') });

@@ -21,7 +21,7 @@ export type ConstantCache = (key: string, values: () => Float32Array) => Tensor;
  * runtime has: tf's MaxPoolWithArgmax is missing on some and numbers indices its own way.
  */
 export function maxPoolWithArgmax(tf: Tf, x: Tensor, info: Pool2DInfo, constants: ConstantCache): { y: Tensor; argmax: Tensor } {
-  const key = `${info.inShape.join('x')}/${info.poolHeight}x${info.poolWidth}/${info.strideHeight},${info.strideWidth}/${info.padTop},${info.padLeft}`;
+  const key = poolKey(info);
   if (tilesInput(info)) return tiledMaxPool(tf, x, info, constants(`pool-reverse-index:${key}`, () => reverseIndex(info)));
   return windowedMaxPool(tf, x, info, constants(`pool-origins:${key}`, () => windowOrigins(info)));
 }
@@ -152,8 +152,38 @@ function windowOrigins(info: Pool2DInfo): Float32Array {
 }
 
 /** Adds each dy into the input position its max came from (overlapping windows accumulate). */
-export function maxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DInfo): Tensor {
+export function maxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DInfo, constants: ConstantCache): Tensor {
+  if (tilesInput(info)) return tiledMaxPoolBackward(tf, dy, argmax, info, constants(`pool-reverse-index:${poolKey(info)}`, () => reverseIndex(info)));
   const size = sizeOf(info.outShape);
   const indices = tf.cast(tf.reshape(argmax, [size, 1]), 'int32');
   return tf.reshape(tf.scatterND(indices, tf.reshape(dy, [size]), [sizeOf(info.inShape)]), [...info.inShape]);
+}
+
+/**
+ * Non-overlapping windows: each input lies in one window, so its gradient is its window's dy where it
+ * holds the window's argmax, else 0. dy and argmax are repeated over their windows (as in tiledMaxPool)
+ * and compared with each input's own index: no scatter, whose WebGL kernel loops over every update for
+ * every output (LeNet's first pool at batch 32 took 126 s on SwiftShader; this takes well under one).
+ */
+function tiledMaxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DInfo, reverseIndexes: Tensor): Tensor {
+  const { batch, channels: C, outHeight, outWidth, poolHeight: PH, poolWidth: PW } = info;
+  const inSize = sizeOf(info.inShape);
+  const covered: [number, number, number, number] = [batch, outHeight * PH, outWidth * PW, C];
+  const overWindows = (t: Tensor): Tensor => {
+    const perWindow = tf.reshape(t, [batch * outHeight, 1, outWidth, 1, C]);
+    const acrossWidth = PW === 1 ? perWindow : tf.concat(new Array<Tensor>(PW).fill(perWindow), 3);
+    const repeated = PH === 1 ? acrossWidth : tf.concat(new Array<Tensor>(PH).fill(acrossWidth), 1);
+    return tf.reshape(repeated, [sizeOf(covered)]);
+  };
+  // reverseIndexes holds inSize - index, so an input is its window's argmax where the two sums agree.
+  const isMax = tf.cast(tf.equal(reverseIndexes, tf.sub(inSize, overWindows(argmax))), 'float32');
+  const dx = tf.reshape(tf.mul(isMax, overWindows(dy)), covered) as Tensor4D;
+  // 'valid' pooling dropped trailing rows/columns: their gradient is 0.
+  if (covered[1] === info.inHeight && covered[2] === info.inWidth) return dx;
+  return tf.pad(dx, [[0, 0], [0, info.inHeight - covered[1]], [0, info.inWidth - covered[2]], [0, 0]]);
+}
+
+/** The geometry a pool's constants depend on. */
+function poolKey(info: Pool2DInfo): string {
+  return `${info.inShape.join('x')}/${info.poolHeight}x${info.poolWidth}/${info.strideHeight},${info.strideWidth}/${info.padTop},${info.padLeft}`;
 }

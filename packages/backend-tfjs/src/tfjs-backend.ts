@@ -148,7 +148,7 @@ export class TfjsBackend implements Backend<Tensor> {
   maxPoolBackward(dy: Tensor, argmax: Tensor, info: Pool2DInfo): Tensor {
     const size = sizeOf(info.outShape);
     this.inputs.maxPoolBackward(dy, argmax, info);
-    return this.run(() => maxPoolBackward(this.tf, dy, argmax, info));
+    return this.run(() => maxPoolBackward(this.tf, dy, argmax, info, (key, values) => this.constant(key, values)));
   }
 
   activationBackward(dy: Tensor, y: Tensor, size: number, kind: ActivationKind): Tensor {

@@ -1,6 +1,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KernelExports } from './kernels.js';
 import { claimChunk, Control } from './task.js';
+import { inBrowser, startWebWorkers } from './web-workers.js';
 
 /**
  * Rounds of Atomics.load a waiting thread spins before it sleeps (about a millisecond). Primitives of a
@@ -104,6 +105,7 @@ export class ThreadTeam {
   static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports, control: number, task: number): Promise<ThreadTeam> {
     const words = new Int32Array(memory.buffer, control, 16);
     if (threads < 2) return new ThreadTeam(1, kernels, words, [], null);
+    if (inBrowser()) return ThreadTeam.startWeb(threads, module, memory, kernels, words, control, task);
     let workerThreads: typeof import('node:worker_threads');
     try {
       workerThreads = await import('node:worker_threads');
@@ -127,6 +129,24 @@ export class ThreadTeam {
         team.failure ??= `a worker thread failed: ${error.stack ?? error.message}`;
       });
     }
+    while (Atomics.load(words, Control.ready) < threads - 1) {
+      team.assertHealthy();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return team;
+  }
+
+  /** In a browser: Web Workers running the same `serve`; failures arrive as messages on their ports. */
+  private static async startWeb(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports, words: Int32Array, control: number, task: number): Promise<ThreadTeam> {
+    let team: ThreadTeam | null = null;
+    let early: string | null = null;
+    const starts = Array.from({ length: threads - 1 }, (_, i) => ({ module, memory, control, task, thread: i + 1, spin: SPIN }));
+    const workers = startWebWorkers(serve.toString(), starts, (message) => {
+      if (team) team.failure ??= `a worker thread failed: ${message}`;
+      else early ??= `a worker thread failed: ${message}`;
+    });
+    team = new ThreadTeam(threads, kernels, words, workers as unknown as readonly { readonly worker: Worker; readonly port: MessagePort }[], null);
+    team.failure = early;
     while (Atomics.load(words, Control.ready) < threads - 1) {
       team.assertHealthy();
       await new Promise((resolve) => setTimeout(resolve, 2));

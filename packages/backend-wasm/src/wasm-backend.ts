@@ -21,6 +21,7 @@ import { ConvBackwardInput, convBackwardFilterKernel, convBackwardInputKernel, c
 import { compileKernels, type KernelExports, type SimdMode, SIMD_MODES } from './kernels.js';
 import { ACTIVATION_CODES, ADAPTIVE_FLOATS, BIAS_GRADIENT_ROWS, CONTROL_BYTES, FILTER_GRADIENT_SAMPLES, Op, Slot, TASK_BYTES } from './task.js';
 import { ThreadTeam } from './thread-team.js';
+import { browserThreads, browserThreadsNote, inBrowser } from './web-workers.js';
 
 export interface WasmBackendOptions {
   /**
@@ -77,7 +78,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     arena: Arena,
   ) {
     this.mode = relaxed ? 'relaxed' : 'plain';
-    this.description = `WebAssembly SIMD (${relaxed ? 'relaxed FMA' : 'plain'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    this.description = `WebAssembly SIMD (${relaxed ? 'relaxed FMA' : 'plain'}, ${threads} thread${threads === 1 ? '' : 's'}${inBrowser() ? browserThreadsNote(threads) : ''})`;
     this.f32 = new Float32Array(wasmMemory.buffer);
     this.i32 = new Int32Array(wasmMemory.buffer);
     this.registry = new HandleRegistry(arena);
@@ -483,8 +484,9 @@ function convFlops(info: Conv2DInfo): number {
   return sizeOf(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
 }
 
-/** The machine's cores in Node; 1 elsewhere (worker threads here are Node's; Web Workers are not wired yet). */
+/** The machine's cores in Node; in a browser as many as Web Workers can run (web-workers.ts). */
 async function defaultThreads(): Promise<number> {
+  if (inBrowser()) return browserThreads().threads;
   try {
     const os = await import('node:os');
     return os.availableParallelism();

@@ -2,7 +2,7 @@ import type { KernelSpec } from '../kernels/kernel-spec.js';
 import type { BufferPoolStats } from './webgpu-buffer-pool.js';
 
 /** The gpu.js modes this backend runs on. */
-export type GpujsMode = 'headlessgl' | 'webgpu' | 'webasm' | 'cpu';
+export type GpujsMode = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
 
 /** What a kernel produced: the device data and the bytes it holds. */
 export interface DeviceResult {
@@ -24,9 +24,9 @@ export interface Device {
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult;
   read(data: unknown, size: number): Promise<Float32Array>;
   release(data: unknown): void;
-  /** Kernels compiled so far (each shape compiles once). */
+  /** Kernels compiled and kept now (each shape compiles once, unless a bounded cache evicted it). */
   compiledKernels(): number;
-  /** Live GL textures and framebuffers of the context (headlessgl), else null. */
+  /** Live GL textures and framebuffers of the context (headlessgl, webgl2, webgl), else null. */
   glObjects(): { readonly textures: number; readonly framebuffers: number } | null;
   /** Kernel-output storage buffers of the WebGPU device and their reuse (webgpu), else null. */
   deviceBuffers(): BufferPoolStats | null;

@@ -189,11 +189,11 @@ function adapterName(info: AdapterInfoLike): string {
   return [...new Set(parts.map((s) => s.replace(/-+$/, '')))].join(' ') || 'an unnamed adapter';
 }
 
-/** One line for a description: "llvmpipe-... (OpenGL ES 3.2 Mesa 22.3.6), software, compatibility level". */
+/** One line for a description: "WebGPU adapter llvmpipe ... OpenGL ES 3.2 Mesa 22.3.6 [software, compatibility level, Dawn OpenGL ES]". */
 export function describeAdapter(adapter: WebGpuAdapter): string {
   const traits = [adapter.software ? 'software' : 'hardware', `${adapter.featureLevel} level`];
   if (adapter.backend !== 'default' && adapter.backend !== 'host') traits.push(`Dawn ${adapter.backend === 'opengles' ? 'OpenGL ES' : 'OpenGL'}`);
-  return `${adapter.name} [${traits.join(', ')}]`;
+  return `WebGPU adapter ${adapter.name} [${traits.join(', ')}]`;
 }
 
 /** The informative part of a load error, e.g. "GLIBCXX_3.4.32 not found" instead of the full dlopen text. */
