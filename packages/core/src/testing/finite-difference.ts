@@ -9,7 +9,7 @@ export function centralDifferences(point: Numbers, objective: (x: Float64Array) 
   const x = Float64Array.from(point as ArrayLike<number>);
   const gradient = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    const original = x[i];
+    const original = x[i]!;
     const h = FINITE_DIFFERENCE_STEP * Math.max(1, Math.abs(original));
     x[i] = original + h;
     const above = objective(x);

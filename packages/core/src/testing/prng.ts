@@ -59,7 +59,7 @@ export class SeededRandom {
     const order = Array.from({ length: size }, (_, i) => i);
     for (let i = size - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
     return Float32Array.from(order, (rank) => Math.fround(lo + ((hi - lo) * rank) / size));
   }
