@@ -127,7 +127,7 @@ describe('bad model and checkpoint files', () => {
   const rewritten = async (edit: (header: Record<string, unknown>) => Record<string, unknown>, bytes?: Uint8Array) => {
     const contents = decodeModelFile(bytes ?? (await modelFileBytes()), 'm');
     const path = join(tempDir(), 'rewritten.lenet');
-    writeFileSync(path, encodeModelFile(edit(structuredClone(contents.header) as Record<string, unknown>) as { kind: string }, [...contents.tensors.values()]));
+    writeFileSync(path, encodeModelFile(edit(structuredClone(contents.header)) as { kind: string }, [...contents.tensors.values()]));
     return path;
   };
 

@@ -10,7 +10,6 @@ import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { CrosscheckFailed, registerCrosscheck } from './crosscheck/command.js';
 import { defaultCommandHelp } from './default-command-help.js';
-import { EXIT_INTERRUPTED } from './interrupt.js';
 import type { CliIo } from './io.js';
 import { Interrupted, RunError } from './run-error.js';
 import { cliVersion } from './version.js';

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import { FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import type { FashionMnistFile } from './fashion-mnist-files.js';

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataError } from './data-error.js';
 import { FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import { defaultCacheDir, loadFashionMnist, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
 import type { LoadFashionMnistOptions } from './fashion-mnist.js';

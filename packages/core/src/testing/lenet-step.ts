@@ -127,7 +127,7 @@ export function referenceLenetStep(input: LenetStepInput): LenetStepResult<Float
 export async function backendLenetStep<H>(backend: Backend<H>, input: LenetStepInput): Promise<LenetStepResult<Float32Array>> {
   const g = lenetGeometry(input.batch);
   return withScope(backend, async (scope) => {
-    const upload = (values: Numbers) => scope.uploadMutable(Float32Array.from(values as ArrayLike<number>));
+    const upload = (values: Numbers) => scope.uploadMutable(Float32Array.from(values));
     const w = mapWeights((name) => upload(input.weights[name]));
     const images = upload(input.images);
     const labels = upload(input.labels);

@@ -46,7 +46,7 @@ export class SeededRandom {
   floatsAwayFromZero(size: number, lo: number, hi: number, gap: number): Float32Array {
     const out = new Float32Array(size);
     for (let i = 0; i < size; i++) {
-      let v = 0;
+      let v: number;
       do v = this.uniform(lo, hi);
       while (Math.abs(v) < gap);
       out[i] = v;

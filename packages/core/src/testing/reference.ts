@@ -233,7 +233,7 @@ export function sgdUpdate(param: Numbers, grad: Numbers, velocity: Numbers | nul
 }
 
 export function abs(x: Numbers): Float64Array {
-  return Float64Array.from(x as ArrayLike<number>, Math.abs);
+  return Float64Array.from(x, Math.abs);
 }
 
 /** sum(a * b): the scalar objectives the finite-difference checks differentiate. */

@@ -63,7 +63,7 @@ export function reductionAllowance(expected: Numbers, absSum: Numbers, length: n
 /** Allowed error of element-wise results whose condition-weighted magnitude is `magnitude[i]`. */
 export function elementwiseAllowance(magnitude: Numbers, scale: number): Float64Array {
   const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
-  return Float64Array.from(magnitude as ArrayLike<number>, (m) => factor * m + FLOAT32_MIN_NORMAL);
+  return Float64Array.from(magnitude, (m) => factor * m + FLOAT32_MIN_NORMAL);
 }
 
 /**
@@ -84,14 +84,14 @@ export function activationAllowance(zAllowed: Numbers, z: Numbers, y: Numbers, k
 export function networkAllowance(expected: Numbers, relative: number, absoluteOfMax: number, scale: number): Float64Array {
   let max = 0;
   for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i]!));
-  return Float64Array.from(expected as ArrayLike<number>, (e) => scale * (relative * Math.abs(e) + absoluteOfMax * max) + FLOAT32_MIN_NORMAL);
+  return Float64Array.from(expected, (e) => scale * (relative * Math.abs(e) + absoluteOfMax * max) + FLOAT32_MIN_NORMAL);
 }
 
 /** Allowed disagreement between an analytic float64 gradient and its finite differences. */
 export function finiteDifferenceAllowance(analytic: Numbers): Float64Array {
   let max = 0;
   for (let i = 0; i < analytic.length; i++) max = Math.max(max, Math.abs(analytic[i]!));
-  return Float64Array.from(analytic as ArrayLike<number>, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
+  return Float64Array.from(analytic, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
 }
 
 /**
