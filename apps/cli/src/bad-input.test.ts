@@ -64,7 +64,8 @@ describe('bad data', () => {
     const files = tinyFashionMnist();
     const data = writeDataDir(files);
     const gz = gzipSync(files['train-images-idx3-ubyte']);
-    for (let i = 40; i < 60; i++) gz[i] ^= 0xff;
+    expect(gz.length).toBeGreaterThan(60);
+    for (let i = 40; i < 60; i++) gz[i]! ^= 0xff;
     writeFileSync(join(data, 'train-images-idx3-ubyte.gz'), gz);
     await trainExpectingError(['--data-dir', data], 1, /is a corrupt or truncated gzip file/);
   });
@@ -126,7 +127,7 @@ describe('bad model and checkpoint files', () => {
   const rewritten = async (edit: (header: Record<string, unknown>) => Record<string, unknown>, bytes?: Uint8Array) => {
     const contents = decodeModelFile(bytes ?? (await modelFileBytes()), 'm');
     const path = join(tempDir(), 'rewritten.lenet');
-    writeFileSync(path, encodeModelFile(edit(structuredClone(contents.header) as Record<string, unknown>) as { kind: string }, [...contents.tensors.values()]));
+    writeFileSync(path, encodeModelFile(edit(structuredClone(contents.header)) as { kind: string }, [...contents.tensors.values()]));
     return path;
   };
 

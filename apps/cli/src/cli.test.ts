@@ -10,7 +10,7 @@ describe('lenet CLI', () => {
     expect(code).toBe(0);
     const at = stdout.indexOf('\n\nModel: "sequential"');
     const [seed, table] = [stdout.slice(0, at), stdout.slice(at)];
-    expect(table!.trim().split('\n').filter(Boolean)).toEqual([
+    expect(table.trim().split('\n').filter(Boolean)).toEqual([
       'Model: "sequential"',
       '_'.repeat(69),
       ' Layer (type)                      Output Shape              Param #',
@@ -31,7 +31,7 @@ describe('lenet CLI', () => {
       'Non-trainable params: 0',
       '_'.repeat(69),
     ]);
-    expect(seed!.trim().split('\n')).toEqual([
+    expect(seed.trim().split('\n')).toEqual([
       'conv2d output shape\t (1, 24, 24, 6)',
       'max_pooling2d output shape\t (1, 12, 12, 6)',
       'conv2d_1 output shape\t (1, 8, 8, 16)',

@@ -10,7 +10,6 @@ import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { CrosscheckFailed, registerCrosscheck } from './crosscheck/command.js';
 import { defaultCommandHelp } from './default-command-help.js';
-import { EXIT_INTERRUPTED } from './interrupt.js';
 import type { CliIo } from './io.js';
 import { Interrupted, RunError } from './run-error.js';
 import { cliVersion } from './version.js';
@@ -116,7 +115,7 @@ function report(error: unknown, io: CliIo, debug: boolean): number {
 
 /** One line for a failure no check foresaw: what happened, and how to see more. */
 export function internalErrorLine(error: unknown): string {
-  const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0];
+  const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!; // split always returns at least one piece
   const memory = error instanceof RangeError && /allocation|memory|Invalid typed array length|Array buffer/i.test(message) ? 'out of memory? try a smaller --batch-size; ' : '';
   return `error: internal error (${message}); ${memory}run with --debug for details`;
 }

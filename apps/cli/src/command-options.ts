@@ -69,10 +69,10 @@ export function backendChoice(options: BackendOptions): string {
   for (const provider of providers) {
     if (!provider.modeFlag) continue;
     const given = options[optionKey(provider.modeFlag.flag)];
-    if (given === undefined) continue;
+    if (typeof given !== 'string') continue; // absent, or a mode flag's value (commander gives a string)
     if (provider.name !== id.name) throw new UsageError(`${provider.modeFlag.flag} applies to --backend ${provider.name}, not ${id.name}`);
-    if (mode !== undefined && mode !== given) throw new UsageError(`--backend ${options.backend} and ${provider.modeFlag.flag} ${String(given)} name different modes; give one`);
-    mode = String(given);
+    if (mode !== undefined && mode !== given) throw new UsageError(`--backend ${options.backend} and ${provider.modeFlag.flag} ${given} name different modes; give one`);
+    mode = given;
   }
   const chosen = formatBackendId({ name: id.name, mode });
   resolveBackend(chosen);

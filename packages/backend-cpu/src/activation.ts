@@ -153,7 +153,7 @@ export function softmaxRows(x: Float32Array, out: Float32Array, rows: number, co
   }
 }
 
-export function unknownActivation(kind: never | string): Error {
+export function unknownActivation(kind: string): Error {
   return new Error(`cpu backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
 }
 

@@ -214,7 +214,6 @@ export class CpuBackend implements Backend<Float32Array> {
   }
 
   maxPoolBackward(dy: Float32Array, argmax: Float32Array, info: Pool2DInfo): Float32Array {
-    const size = sizeOf(info.outShape);
     this.inputs.maxPoolBackward(dy, argmax, info);
     const inSize = sizeOf(info.inShape);
     const dx = this.output(inSize);

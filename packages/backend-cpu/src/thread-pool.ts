@@ -116,7 +116,7 @@ export class ThreadPool implements TaskRunner {
   private start(): void {
     for (let i = 1; i < this.threads; i++) {
       const { port1, port2 } = new MessageChannel();
-      const start: WorkerStart = { control: this.control.buffer as SharedArrayBuffer, task: this.task, buffers: port2, spin: SPIN };
+      const start: WorkerStart = { control: this.control.buffer, task: this.task, buffers: port2, spin: SPIN };
       const worker = startWorker({ workerData: start, transferList: [port2], name: `lenet-cpu-${i}` });
       worker.unref();
       port1.unref();

@@ -45,7 +45,7 @@ class WorkerBuffers implements BufferTable {
       const { id: fresh, buffer } = received.message as BufferMessage;
       this.buffers[fresh] = buffer;
     }
-    return this.buffers[id]!;
+    return this.buffers[id];
   }
 }
 

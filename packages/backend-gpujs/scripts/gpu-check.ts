@@ -20,7 +20,7 @@ import { runCheck } from '../../core/src/testing/checks/check.js';
 import { conformanceChecks } from '../../core/src/testing/checks/index.js';
 import { resolveOptions } from '../../core/src/testing/run-conformance.js';
 import { createTfjsBackend } from '../../backend-tfjs/src/index.js';
-import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../src/index.js';
+import { createGpujsBackend, type GpujsMode } from '../src/index.js';
 
 const GPU_TARGETS = ['gpujs:webgpu', 'gpujs:headlessgl', 'tfjs:webgpu'] as const;
 const ALL_TARGETS = [...GPU_TARGETS, 'cpu'] as const;

@@ -150,7 +150,6 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   }
 
   maxPoolBackward(dy: GpujsHandle, argmax: GpujsHandle, info: Pool2DInfo): GpujsHandle {
-    const size = sizeOf(info.outShape);
     this.inputs.maxPoolBackward(dy, argmax, info);
     return this.run(maxPoolBackwardSpec(info), [dy, argmax]);
   }

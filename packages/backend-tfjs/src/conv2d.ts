@@ -1,5 +1,5 @@
 import type { ActivationKind, Conv2DInfo } from '@lenet-ts/core';
-import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { explicitPadding, isZeroPadding, type ExplicitPadding } from './padding.js';
 import type { Tf } from './runtime.js';
 
@@ -11,11 +11,11 @@ function padArgument(info: Conv2DInfo): ExplicitPadding | 'valid' {
 /** y = act(conv2d(x, filter) + bias) as one fused tfjs kernel (FusedConv2D exists on node, wasm and cpu). */
 export function conv2dForward(tf: Tf, x: Tensor, filter: Tensor, bias: Tensor | null, info: Conv2DInfo, activation: ActivationKind): Tensor {
   return tf.fused.conv2d({
-    x: tf.reshape(x, [...info.inShape]) as Tensor4D,
-    filter: tf.reshape(filter, [...info.filterShape]) as Tensor4D,
+    x: tf.reshape<Rank.R4>(x, [...info.inShape]),
+    filter: tf.reshape<Rank.R4>(filter, [...info.filterShape]),
     strides: [info.strideHeight, info.strideWidth],
     pad: padArgument(info),
-    bias: bias === null ? undefined : (tf.reshape(bias, [info.outChannels]) as Tensor1D),
+    bias: bias === null ? undefined : tf.reshape<Rank.R1>(bias, [info.outChannels]),
     activation,
   });
 }
@@ -26,8 +26,8 @@ export function conv2dForward(tf: Tf, x: Tensor, filter: Tensor, bias: Tensor | 
  * wasm's Conv2DBackpropInput loop. Strided convolutions use the transposed convolution.
  */
 export function conv2dBackwardInput(tf: Tf, dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
-  const gradient = tf.reshape(dy, [...info.outShape]) as Tensor4D;
-  const weights = tf.reshape(filter, [...info.filterShape]) as Tensor4D;
+  const gradient = tf.reshape<Rank.R4>(dy, [...info.outShape]);
+  const weights = tf.reshape<Rank.R4>(filter, [...info.filterShape]);
   if (info.strideHeight === 1 && info.strideWidth === 1) {
     const top = info.filterHeight - 1 - info.padTop;
     const left = info.filterWidth - 1 - info.padLeft;
@@ -57,14 +57,14 @@ export function conv2dBackwardFilter(tf: Tf, x: Tensor, dy: Tensor, info: Conv2D
   // 'valid' with a stride can leave trailing input rows no window touches: crop them, pad the rest.
   const usedHeight = Math.min(info.inHeight, spanHeight - padTop);
   const usedWidth = Math.min(info.inWidth, spanWidth - padLeft);
-  let input = tf.reshape(x, [...info.inShape]) as Tensor4D;
+  let input = tf.reshape<Rank.R4>(x, [...info.inShape]);
   if (usedHeight < info.inHeight || usedWidth < info.inWidth) {
     input = tf.slice(input, [0, 0, 0, 0], [info.batch, usedHeight, usedWidth, info.inChannels]);
   }
   const pad: ExplicitPadding = [[0, 0], [padTop, spanHeight - padTop - usedHeight], [padLeft, spanWidth - padLeft - usedWidth], [0, 0]];
   const gradient = tf.conv2d(
     tf.transpose(input, [3, 1, 2, 0]),
-    tf.transpose(tf.reshape(dy, [...info.outShape]), [1, 2, 0, 3]) as Tensor4D,
+    tf.transpose<Tensor4D>(tf.reshape(dy, [...info.outShape]), [1, 2, 0, 3]),
     1,
     isZeroPadding(pad) ? 'valid' : pad,
     'NHWC',

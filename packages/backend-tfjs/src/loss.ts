@@ -1,5 +1,5 @@
 import type { LossInfo } from '@lenet-ts/core';
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from './runtime.js';
 
 export interface LossTensors {
@@ -11,7 +11,7 @@ export interface LossTensors {
 /** The fused loss of backend.ts: batch-mean loss, its gradient and the correct count, all float32 tensors. */
 export function lossAndGradient(tf: Tf, input: Tensor, labels: Tensor, info: LossInfo): LossTensors {
   const { batch, classes } = info;
-  const x = tf.reshape(input, [batch, classes]) as Tensor2D;
+  const x = tf.reshape<Rank.R2>(input, [batch, classes]);
   const oneHot = tf.cast(tf.oneHot(tf.cast(tf.reshape(labels, [batch]), 'int32'), classes), 'float32');
   const correct = tf.sum(tf.cast(tf.equal(firstArgmax(tf, x), tf.reshape(labels, [batch])), 'float32'));
   if (info.kind === 'sparse-categorical-crossentropy') return { ...clippedCrossEntropy(tf, x, oneHot, info), correct };

@@ -1,5 +1,5 @@
 import { ShapeError, sizeOf, type Pool2DInfo } from '@lenet-ts/core';
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor } from '@tensorflow/tfjs-core';
 import { explicitPadding, isZeroPadding } from './padding.js';
 import type { Tf } from './runtime.js';
 
@@ -41,7 +41,7 @@ function tiledMaxPool(tf: Tf, x: Tensor, info: Pool2DInfo, reverseIndexes: Tenso
   const { batch, channels: C, outHeight, outWidth, poolHeight: PH, poolWidth: PW } = info;
   const inSize = sizeOf(info.inShape);
   const covered: [number, number, number, number] = [batch, outHeight * PH, outWidth * PW, C];
-  let input = tf.reshape(x, [...info.inShape]) as Tensor4D;
+  let input = tf.reshape<Rank.R4>(x, [...info.inShape]);
   // 'valid' pooling drops trailing rows/columns no window covers.
   if (covered[1] !== info.inHeight || covered[2] !== info.inWidth) input = tf.slice(input, [0, 0, 0, 0], covered);
   const y = tf.maxPool(input, [PH, PW], [PH, PW], 'valid');
@@ -49,7 +49,7 @@ function tiledMaxPool(tf: Tf, x: Tensor, info: Pool2DInfo, reverseIndexes: Tenso
   const acrossWidth = PW === 1 ? perWindow : tf.concat(new Array<Tensor>(PW).fill(perWindow), 3);
   const repeated = PH === 1 ? acrossWidth : tf.concat(new Array<Tensor>(PH).fill(acrossWidth), 1);
   const isMax = tf.cast(tf.equal(tf.reshape(input, repeated.shape), repeated), 'float32');
-  const scores = tf.reshape(tf.mul(tf.reshape(isMax, [sizeOf(covered)]), reverseIndexes), covered) as Tensor4D;
+  const scores = tf.reshape<Rank.R4>(tf.mul(tf.reshape(isMax, [sizeOf(covered)]), reverseIndexes), covered);
   const best = tf.maxPool(scores, [PH, PW], [PH, PW], 'valid');
   // A window with no equal element (NaN) scores 0; clamp so the index stays in range.
   return { y, argmax: tf.minimum(tf.sub(inSize, best), inSize - 1) };
@@ -81,7 +81,7 @@ function reverseIndex(info: Pool2DInfo): Float32Array {
 function windowedMaxPool(tf: Tf, x: Tensor, info: Pool2DInfo, originIndex: Tensor): { y: Tensor; argmax: Tensor } {
   const { batch, inWidth: W, channels: C, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
   const pad = explicitPadding(info);
-  const input = tf.reshape(x, [...info.inShape]) as Tensor4D;
+  const input = tf.reshape<Rank.R4>(x, [...info.inShape]);
   const padded = isZeroPadding(pad) ? input : tf.pad(input, pad);
   let best: Tensor | null = null;
   let bestOffset: Tensor | null = null;

@@ -159,7 +159,8 @@ function webglRenderer(): string {
   const gl = (tfCore.backend() as unknown as { gpgpu?: { gl?: WebGLLike } }).gpgpu?.gl;
   if (!gl) return 'renderer unknown';
   const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
-  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? 'renderer unknown');
+  const parameter: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  const renderer = typeof parameter === 'string' ? parameter : 'renderer unknown';
   return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? `${renderer} (software)` : renderer;
 }
 

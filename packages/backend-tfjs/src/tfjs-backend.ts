@@ -1,6 +1,5 @@
 import {
   BACKEND_API_VERSION,
-  sizeOf,
   type ActivationKind,
   type Backend,
   type BackendMemory,
@@ -18,7 +17,7 @@ import {
   HandleRegistry,
   primitiveInputs,
 } from '@lenet-ts/core';
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv2d.js';
 import { lossAndGradient } from './loss.js';
 import { assertArgmaxExact, maxPoolBackward, maxPoolWithArgmax } from './pool.js';
@@ -108,8 +107,8 @@ export class TfjsBackend implements Backend<Tensor> {
       const left = transposeA ? tf.transpose(tf.reshape(a, [k, m])) : tf.reshape(a, [m, k]);
       const right = transposeB ? tf.transpose(tf.reshape(b, [n, k])) : tf.reshape(b, [k, n]);
       return tf.fused.matMul({
-        a: left as Tensor2D,
-        b: right as Tensor2D,
+        a: left,
+        b: right,
         bias: bias === null ? undefined : tf.reshape(bias, [n]),
         activation,
       });
@@ -146,7 +145,6 @@ export class TfjsBackend implements Backend<Tensor> {
   }
 
   maxPoolBackward(dy: Tensor, argmax: Tensor, info: Pool2DInfo): Tensor {
-    const size = sizeOf(info.outShape);
     this.inputs.maxPoolBackward(dy, argmax, info);
     return this.run(() => maxPoolBackward(this.tf, dy, argmax, info, (key, values) => this.constant(key, values)));
   }

@@ -18,7 +18,7 @@ async function trainOn(model: Sequential, batcher: Batcher, data: Dataset, start
   const [loss] = await Promise.all([step.loss.data(), step.correct.data()]);
   step.loss.dispose();
   step.correct.dispose();
-  return loss![0]!;
+  return loss[0]!;
 }
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;

@@ -58,7 +58,7 @@ async function search(): Promise<TfjsWebGpuAdapter> {
       pkg = (await import(specifier)) as typeof pkg;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new Error(/Cannot find (package|module) 'webgpu'/.test(message) ? 'the webgpu package (Dawn for Node) is not installed' : `the webgpu package failed to load: ${firstLine(message)}`);
+      throw new Error(/Cannot find (package|module) 'webgpu'/.test(message) ? 'the webgpu package (Dawn for Node) is not installed' : `the webgpu package failed to load: ${firstLine(message)}`, { cause: error });
     }
     Object.assign(globalThis, pkg.globals);
     for (const backend of ['default', 'opengles', 'opengl']) {

@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels (assembly/) twice, with and without relaxed SIMD, and writes them as
 // base64 strings into src/generated/kernels.ts, so the bundle carries them and users need no compiler.
 // Skips the work when the generated file is newer than every kernel source.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
@@ -12,7 +12,9 @@ const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fil
 let fresh = false;
 try {
   fresh = statSync(target).mtimeMs > newest;
-} catch {}
+} catch {
+  // No generated kernels yet: build them.
+}
 if (fresh && !process.argv.includes('--force')) process.exit(0);
 
 // Memory is imported (one shared memory for every thread), has no data segments and never grows from inside.

@@ -474,7 +474,7 @@ export class WasmBackend implements Backend<WasmTensor> {
 }
 
 function activationCode(kind: ActivationKind): number {
-  const code = ACTIVATION_CODES.indexOf(kind as (typeof ACTIVATION_CODES)[number]);
+  const code = ACTIVATION_CODES.indexOf(kind);
   if (code < 0) throw new Error(`wasm backend: unknown activation '${String(kind)}'; expected linear, sigmoid or relu`);
   return code;
 }

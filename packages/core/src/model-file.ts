@@ -127,7 +127,7 @@ export function decodeModelFile(bytes: Uint8Array, name: string): ModelFileConte
     tensors.set(tensorName, { name: tensorName, dtype, shape, values });
   }
   const { tensors: _table, ...fields } = header;
-  return { header: fields as ModelFileHeader, tensors };
+  return { header: fields, tensors };
 }
 
 function parseHeader(json: Uint8Array, name: string): ModelFileHeader & { tensors: unknown } {

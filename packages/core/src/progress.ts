@@ -18,7 +18,7 @@ export class KerasProgbar {
   constructor(
     private readonly target: number,
     private readonly stream: OutputStream,
-    private readonly live = Boolean(stream.isTTY && stream.liveBar),
+    private readonly live = Boolean(stream.isTTY && stream.liveBar !== undefined),
   ) {}
 
   start(): void {

@@ -127,7 +127,7 @@ export async function createBackendFromId(
 export function assertProviderVersion(provider: BackendProvider): void {
   if (provider.providerVersion !== BACKEND_PROVIDER_VERSION) {
     throw new Error(
-      `backend provider "${provider.name}" implements descriptor v${String(provider.providerVersion)}, this @lenet-ts/core needs v${BACKEND_PROVIDER_VERSION}; install matching versions`,
+      `backend provider "${provider.name}" implements descriptor v${String(provider.providerVersion)}, this @lenet-ts/core needs v${String(BACKEND_PROVIDER_VERSION)}; install matching versions`,
     );
   }
 }

@@ -33,7 +33,9 @@ export function exportOnnx(model: PortableModel): Uint8Array {
     return output;
   };
   const activate = (activation: unknown) => {
-    const op = ({ linear: null, sigmoid: 'Sigmoid', relu: 'Relu' } as Record<ActivationKind, string | null>)[activation as ActivationKind];
+    // Typed by what it can be at run time (any string), so the undefined check below is not dead code to the compiler.
+    const onnxOps: Partial<Record<string, string | null>> = { linear: null, sigmoid: 'Sigmoid', relu: 'Relu' } satisfies Record<ActivationKind, string | null>;
+    const op = typeof activation === 'string' ? onnxOps[activation] : undefined;
     if (op === undefined) throw new Error(`activation ${String(activation)} has no ONNX equivalent here`);
     if (op) current = emit(op, [current]);
   };

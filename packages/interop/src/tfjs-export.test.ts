@@ -24,7 +24,7 @@ describe.each([
     const { modelJson, weightsBin } = exportTfjsLayers(await portableModelOf(model, { preset: presetName }));
     const layers = modelJson.modelTopology.config.layers;
     expect(modelJson.format).toBe('layers-model');
-    expect(layers.map((l) => `${l.class_name}:${l.config.name}`)).toEqual([
+    expect(layers.map((l) => `${l.class_name}:${String(l.config.name)}`)).toEqual([
       ...(preset.inputScale === 1 ? [] : ['Rescaling:rescaling']),
       'Conv2D:conv2d', 'MaxPooling2D:max_pooling2d', 'Conv2D:conv2d_1', 'MaxPooling2D:max_pooling2d_1',
       'Flatten:flatten', 'Dense:dense', 'Dense:dense_1', 'Dense:dense_2',

@@ -74,7 +74,7 @@ describe('a LeNet built, trained and saved by tfjs-layers itself (model.save)', 
     bytes = encodePortableModel(imported);
     expect(imported.architecture.inputScale).toBe(1 / 255);
     expect(imported.architecture.loss).toBe('softmax-cross-entropy');
-    expect(imported.architecture.layers.map((l) => `${l.type}:${String(l.activation ?? '')}`)).toEqual([
+    expect(imported.architecture.layers.map((l) => `${l.type}:${typeof l.activation === 'string' ? l.activation : ''}`)).toEqual([
       'Conv2D:relu', 'MaxPooling2D:', 'Conv2D:relu', 'MaxPooling2D:', 'Flatten:', 'Dense:relu', 'Dense:relu', 'Dense:linear',
     ]);
     expect(imported.metadata.importedFrom).toEqual({ format: 'tfjs layers model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', keras: 'tfjs-layers 4.22.0' });

@@ -38,7 +38,7 @@ export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string)
   const className = topology?.class_name;
   if (className !== 'Sequential') throw refuse(`it is a ${typeof className === 'string' ? className : 'model without a class_name'}, not a Sequential; ${IMPORTABLE}`);
   const config = topology!.config;
-  const kerasLayers = (Array.isArray(config) ? config : (config as Config | undefined)?.layers) as unknown;
+  const kerasLayers: unknown = Array.isArray(config) ? config : (config as Config | undefined)?.layers;
   if (!Array.isArray(kerasLayers) || kerasLayers.length === 0) throw refuse('its Sequential has no layers');
 
   let inputShape: number[] | null = null;
@@ -222,13 +222,13 @@ export function importTfjsModelJson(modelJson: unknown, readWeightFile: (path: s
 function unwrapTopology(topology: unknown): { class_name?: unknown; config?: unknown } | null {
   if (typeof topology !== 'object' || topology === null) return null;
   const inner = (topology as { model_config?: unknown }).model_config;
-  return (typeof inner === 'object' && inner !== null ? inner : topology) as { class_name?: unknown; config?: unknown };
+  return typeof inner === 'object' && inner !== null ? inner : topology;
 }
 
 function readWeights(artifacts: TfjsModelArtifacts, refuse: (problem: string) => Error): Map<string, { shape: readonly number[]; values: Float32Array }> {
   const specs = artifacts.weightSpecs ?? [];
   const data = artifacts.weightData;
-  const buffers: Uint8Array[] = data === undefined ? [] : data instanceof Uint8Array ? [data] : Array.isArray(data) ? data.map((b) => new Uint8Array(b)) : [new Uint8Array(data as ArrayBuffer)];
+  const buffers: Uint8Array[] = data === undefined ? [] : data instanceof Uint8Array ? [data] : Array.isArray(data) ? data.map((b: ArrayBuffer) => new Uint8Array(b)) : [new Uint8Array(data as ArrayBuffer)];
   const bytes = buffers.length === 1 ? buffers[0]! : concat(buffers);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const weights = new Map<string, { shape: readonly number[]; values: Float32Array }>();
@@ -236,7 +236,7 @@ function readWeights(artifacts: TfjsModelArtifacts, refuse: (problem: string) =>
   for (const spec of specs) {
     if (spec.quantization !== undefined) throw refuse(`its weight ${spec.name} is quantized; convert it again without quantization (float32 weights)`);
     if (spec.dtype !== 'float32') throw refuse(`its weight ${spec.name} is ${spec.dtype}; lenet-ts weights are float32`);
-    if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw refuse(`its weight ${spec.name} has an invalid shape`);
+    if (!Array.isArray(spec.shape) || !spec.shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) throw refuse(`its weight ${spec.name} has an invalid shape`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     if (offset + 4 * size > bytes.length) throw refuse(`its weight files hold ${bytes.length} bytes, fewer than the weightsManifest describes; copy the weight files again`);
     const values = new Float32Array(size);
@@ -272,7 +272,7 @@ function batchShape(value: unknown, at: (problem: string) => Error): number[] {
 
 function pair(value: unknown, what: string, at: (problem: string) => Error): [number, number] {
   if (Number.isSafeInteger(value)) return [value as number, value as number];
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => Number.isSafeInteger(v) && v > 0)) return [value[0], value[1]];
+  if (Array.isArray(value) && value.length === 2 && value.every((v): v is number => Number.isSafeInteger(v) && v > 0)) return [value[0]!, value[1]!];
   throw at(`has ${what} ${JSON.stringify(value)}; lenet-ts needs a size or a pair of sizes`);
 }
 

@@ -259,7 +259,7 @@ const OPTIMIZER_NAMES: Readonly<Record<OptimizerKind, string>> = { sgd: 'SGD', a
 
 /** The first `limit` rows (a view of the same kind of data), or all of them. */
 function firstRows<T extends Dataset>(data: T, limit: number | undefined): T {
-  return limit ? ({ ...data, ...sliceDataset(data, 0, Math.min(limit, data.count)) } as T) : data;
+  return limit ? { ...data, ...sliceDataset(data, 0, Math.min(limit, data.count)) } : data;
 }
 
 function outputPaths(options: TrainOptions): OutputPaths {
@@ -296,7 +296,7 @@ function resumeSource(options: TrainOptions, paths: OutputPaths): string | undef
 /** On --resume, options that define the run come from the checkpoint; naming a different value is a mistake. */
 function assertSameRun(settings: RunSettings, options: TrainOptions, command: Command, path: string): void {
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-  const checks: [string, string, unknown, unknown][] = [
+  const checks: [string, string, string | number | null | undefined, string | number | null | undefined][] = [
     ['preset', '--preset', options.preset, settings.preset],
     ['seed', '--seed', options.seed, settings.seed],
     ['batchSize', '--batch-size', options.batchSize, settings.batchSize],

@@ -58,7 +58,7 @@ export async function stepCrosscheck(participants: readonly Participant[], optio
   const layerNames = reference.layers.map((l) => l.name);
   const paramNames = reference.params().map((p) => p.name);
   const batcher = new Batcher(options.data, options.preset.inputScale);
-  const worst = participants.slice(1).map(() => ({ activations: null, gradients: null, loss: null, weights: null }) as Record<Quantity, Worst | null>);
+  const worst = participants.slice(1).map((): Record<Quantity, Worst | null> => ({ activations: null, gradients: null, loss: null, weights: null }));
   const details: StepCrosscheckReport['details'][number][] = [];
 
   for (let step = 1; step <= options.steps; step++) {

@@ -36,8 +36,8 @@ export function spawnCli(argv: readonly string[], options: { cwd?: string; env?:
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
@@ -50,7 +50,7 @@ export function waitForOutput(child: ChildProcess, text: string | RegExp): Promi
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (d: Buffer) => {
-      seen += d;
+      seen += d.toString();
       if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) {
         child.stdout!.off('data', onData);
         resolve();

@@ -115,7 +115,7 @@ async function openModel(bytes: Uint8Array, name: string, backendChoice: string,
   const backend = await open(backendChoice);
   const loaded = decodeModel(new Engine(backend), bytes, name);
   const names = loaded.metadata.classNames;
-  const classNames = Array.isArray(names) && names.length === 10 && names.every((n) => typeof n === 'string') ? (names as string[]) : set.classNames;
+  const classNames = Array.isArray(names) && names.length === 10 && names.every((n) => typeof n === 'string') ? names : set.classNames;
   current = { backend, model: loaded.model, classNames };
   post({ type: 'line', text: `Model: ${name} (${loaded.architecture.layers?.length ?? '?'} layers)` });
   const testSet = sliceDataset(set.test, 0, Math.min(testLimit, set.test.count));

@@ -4,7 +4,11 @@ import { ACTIVATION_CODES, quotient, type KernelSpec, type KernelThis } from './
 /** Terms one partial sum of the filter gradient covers: long enough to be cheap, short enough for GL to spread. */
 export const FILTER_GRADIENT_TERMS_PER_PARTIAL = 256;
 
-function geometry(info: Conv2DInfo): Record<string, number> {
+type Conv2DGeometry = 'H' | 'W' | 'C' | 'OH' | 'OW' | 'F' | 'KH' | 'KW' | 'SH' | 'SW' | 'PT' | 'PL';
+type Conv2DForwardConstant = Conv2DGeometry | 'HAS_BIAS' | 'ACT';
+type Conv2DBackwardFilterConstant = Conv2DGeometry | 'FS' | 'ROWS' | 'GROUPS';
+
+function geometry(info: Conv2DInfo): Record<Conv2DGeometry, number> {
   return {
     H: info.inHeight, W: info.inWidth, C: info.inChannels,
     OH: info.outHeight, OW: info.outWidth, F: info.outChannels,
@@ -14,7 +18,7 @@ function geometry(info: Conv2DInfo): Record<string, number> {
 }
 
 /** y[n,oh,ow,f] = act(sum_{kh,kw,c} x[n, oh*SH-PT+kh, ow*SW-PL+kw, c] * filter[kh,kw,c,f] + bias[f]); padding reads 0. */
-function conv2dForward(this: KernelThis, x: Float32Array, filter: Float32Array, bias: Float32Array): number {
+function conv2dForward(this: KernelThis<Conv2DForwardConstant>, x: Float32Array, filter: Float32Array, bias: Float32Array): number {
   const i = this.thread.x;
   const pixel = quotient(i, this.constants.F);
   const f = i - pixel * this.constants.F;
@@ -32,14 +36,14 @@ function conv2dForward(this: KernelThis, x: Float32Array, filter: Float32Array, 
           const xBase = ((n * this.constants.H + h) * this.constants.W + w) * this.constants.C;
           const fBase = (kh * this.constants.KW + kw) * this.constants.C;
           for (let c = 0; c < this.constants.C; c++) {
-            sum += x[xBase + c] * filter[(fBase + c) * this.constants.F + f];
+            sum += x[xBase + c]! * filter[(fBase + c) * this.constants.F + f]!;
           }
         }
       }
     }
   }
   if (this.constants.HAS_BIAS === 1) {
-    sum += bias[f];
+    sum += bias[f]!;
   }
   if (this.constants.ACT === 1) {
     return 1 / (1 + Math.exp(-sum));
@@ -51,7 +55,7 @@ function conv2dForward(this: KernelThis, x: Float32Array, filter: Float32Array, 
 }
 
 /** dx[n,h,w,c] = sum over the (kh,kw,f) whose output position (oh,ow) reads x[n,h,w,c]. */
-function conv2dBackwardInput(this: KernelThis, dy: Float32Array, filter: Float32Array): number {
+function conv2dBackwardInput(this: KernelThis<Conv2DGeometry>, dy: Float32Array, filter: Float32Array): number {
   const i = this.thread.x;
   const pixel = quotient(i, this.constants.C);
   const c = i - pixel * this.constants.C;
@@ -71,7 +75,7 @@ function conv2dBackwardInput(this: KernelThis, dy: Float32Array, filter: Float32
           const dyBase = ((n * this.constants.OH + oh) * this.constants.OW + ow) * this.constants.F;
           const fBase = ((kh * this.constants.KW + kw) * this.constants.C + c) * this.constants.F;
           for (let f = 0; f < this.constants.F; f++) {
-            sum += dy[dyBase + f] * filter[fBase + f];
+            sum += dy[dyBase + f]! * filter[fBase + f]!;
           }
         }
       }
@@ -84,7 +88,7 @@ function conv2dBackwardInput(this: KernelThis, dy: Float32Array, filter: Float32
  * Partial filter gradients: output [P, KH*KW*C*F]; partial p sums x * dy over GROUPS image rows
  * (n, oh) starting at p*GROUPS, so GL runs P times more threads than a single 18432-term loop would.
  */
-function conv2dBackwardFilterPartial(this: KernelThis, x: Float32Array, dy: Float32Array): number {
+function conv2dBackwardFilterPartial(this: KernelThis<Conv2DBackwardFilterConstant>, x: Float32Array, dy: Float32Array): number {
   const t = this.thread.x;
   const p = quotient(t, this.constants.FS);
   const e = t - p * this.constants.FS;
@@ -105,8 +109,8 @@ function conv2dBackwardFilterPartial(this: KernelThis, x: Float32Array, dy: Floa
         for (let ow = 0; ow < this.constants.OW; ow++) {
           const w = ow * this.constants.SW - this.constants.PL + kw;
           if (w >= 0 && w < this.constants.W) {
-            sum += x[((n * this.constants.H + h) * this.constants.W + w) * this.constants.C + c] *
-              dy[((n * this.constants.OH + oh) * this.constants.OW + ow) * this.constants.F + f];
+            sum += x[((n * this.constants.H + h) * this.constants.W + w) * this.constants.C + c]! *
+              dy[((n * this.constants.OH + oh) * this.constants.OW + ow) * this.constants.F + f]!;
           }
         }
       }
@@ -115,7 +119,7 @@ function conv2dBackwardFilterPartial(this: KernelThis, x: Float32Array, dy: Floa
   return sum;
 }
 
-export function conv2dForwardSpec(info: Conv2DInfo, hasBias: boolean, activation: ActivationKind): KernelSpec {
+export function conv2dForwardSpec(info: Conv2DInfo, hasBias: boolean, activation: ActivationKind): KernelSpec<Conv2DForwardConstant> {
   return {
     name: 'conv2d',
     body: conv2dForward,
@@ -126,7 +130,7 @@ export function conv2dForwardSpec(info: Conv2DInfo, hasBias: boolean, activation
   };
 }
 
-export function conv2dBackwardInputSpec(info: Conv2DInfo): KernelSpec {
+export function conv2dBackwardInputSpec(info: Conv2DInfo): KernelSpec<Conv2DGeometry> {
   return {
     name: 'conv2dBackwardInput',
     body: conv2dBackwardInput,
@@ -138,7 +142,7 @@ export function conv2dBackwardInputSpec(info: Conv2DInfo): KernelSpec {
 }
 
 /** The partial-sum kernel of the filter gradient and how many partials it writes (summed by `sumPartialsSpec`). */
-export function conv2dBackwardFilterPartialSpec(info: Conv2DInfo): { spec: KernelSpec; partials: number } {
+export function conv2dBackwardFilterPartialSpec(info: Conv2DInfo): { spec: KernelSpec<Conv2DBackwardFilterConstant>; partials: number } {
   const rows = info.batch * info.outHeight;
   const groups = Math.max(1, Math.min(rows, Math.floor(FILTER_GRADIENT_TERMS_PER_PARTIAL / info.outWidth)));
   const partials = Math.ceil(rows / groups);

@@ -3,24 +3,25 @@
  * translates (GLSL, WGSL, WebAssembly or JavaScript): they may only use their arguments, `this.thread.x`,
  * `this.constants.*`, Math and the helper functions registered in `KERNEL_HELPERS`.
  */
-export interface KernelThis {
+export interface KernelThis<Constant extends string = never> {
   readonly thread: { readonly x: number };
-  readonly constants: Readonly<Record<string, number>>;
+  /** Only the constants the kernel names in its type, so a misspelt or missing constant fails the type check. */
+  readonly constants: Readonly<Record<Constant, number>>;
 }
 
 /** A kernel body: device arrays first, then float scalars (uniforms, so changing them does not recompile). */
-export type KernelBody = (this: KernelThis, ...args: never[]) => number;
+export type KernelBody<Constant extends string = string> = (this: KernelThis<Constant>, ...args: never[]) => number;
 
 /**
  * One kernel for one shape. Everything that shapes the loops is a constant baked into the kernel, so a
  * spec with the same name and constants is the same compiled kernel (the cache key).
  */
-export interface KernelSpec {
+export interface KernelSpec<Constant extends string = string> {
   /** Names the operation in cache keys and error messages, e.g. `conv2d`. */
   readonly name: string;
-  readonly body: KernelBody;
+  readonly body: KernelBody<Constant>;
   /** Loop bounds, strides and switches; integers (or exact float32 values such as clip bounds). */
-  readonly constants: Readonly<Record<string, number>>;
+  readonly constants: Readonly<Record<Constant, number>>;
   /** Output length: kernels write flat 1-D outputs and do their own NHWC index math. */
   readonly size: number;
   /** Names of the device-array parameters, in the body's parameter order. */

@@ -9,19 +9,21 @@ const LOSS_CODES = { 'sparse-categorical-crossentropy': 0, 'softmax-cross-entrop
  * loss = -log(q_y / sum q); the clip passes the gradient only where LO <= p <= HI. Softmax loss:
  * (softmax - onehot) / batch, shifted by the row maximum.
  */
-function lossGradient(this: KernelThis, input: Float32Array, labels: Float32Array): number {
+type LossConstant = 'CLASSES' | 'BATCH' | 'KIND' | 'LO' | 'HI';
+
+function lossGradient(this: KernelThis<LossConstant>, input: Float32Array, labels: Float32Array): number {
   const t = this.thread.x;
   const row = quotient(t, this.constants.CLASSES);
   const j = t - row * this.constants.CLASSES;
   const start = row * this.constants.CLASSES;
-  const label = labels[row];
-  const v = input[t];
+  const label = labels[row]!;
+  const v = input[t]!;
   if (this.constants.KIND === 0) {
     let sum = 0;
     for (let k = 0; k < this.constants.CLASSES; k++) {
-      sum += Math.min(Math.max(input[start + k], this.constants.LO), this.constants.HI);
+      sum += Math.min(Math.max(input[start + k]!, this.constants.LO), this.constants.HI);
     }
-    const qy = Math.min(Math.max(input[start + label], this.constants.LO), this.constants.HI);
+    const qy = Math.min(Math.max(input[start + label]!, this.constants.LO), this.constants.HI);
     const common = 1 / sum / this.constants.BATCH;
     let dq = common;
     if (j === label) {
@@ -32,13 +34,13 @@ function lossGradient(this: KernelThis, input: Float32Array, labels: Float32Arra
     }
     return 0;
   }
-  let max = input[start];
+  let max = input[start]!;
   for (let k = 1; k < this.constants.CLASSES; k++) {
-    max = Math.max(max, input[start + k]);
+    max = Math.max(max, input[start + k]!);
   }
   let sum = 0;
   for (let k = 0; k < this.constants.CLASSES; k++) {
-    sum += Math.exp(input[start + k] - max);
+    sum += Math.exp(input[start + k]! - max);
   }
   let g = Math.exp(v - max) / sum;
   if (j === label) {
@@ -52,40 +54,40 @@ function lossGradient(this: KernelThis, input: Float32Array, labels: Float32Arra
  * non-finite loss instead of a silently wrong one (kernels cannot throw). The infinity is a division by a
  * zero computed at run time: GL compilers fold overflowing constants such as exp(1000) to the largest float.
  */
-function rowLoss(this: KernelThis, input: Float32Array, labels: Float32Array): number {
+function rowLoss(this: KernelThis<LossConstant>, input: Float32Array, labels: Float32Array): number {
   const row = this.thread.x;
   const start = row * this.constants.CLASSES;
-  const label = labels[row];
+  const label = labels[row]!;
   if (label < 0 || label >= this.constants.CLASSES || Math.floor(label) !== label) {
     return 1 / (label - label);
   }
   if (this.constants.KIND === 0) {
     let sum = 0;
     for (let k = 0; k < this.constants.CLASSES; k++) {
-      sum += Math.min(Math.max(input[start + k], this.constants.LO), this.constants.HI);
+      sum += Math.min(Math.max(input[start + k]!, this.constants.LO), this.constants.HI);
     }
-    const qy = Math.min(Math.max(input[start + label], this.constants.LO), this.constants.HI);
+    const qy = Math.min(Math.max(input[start + label]!, this.constants.LO), this.constants.HI);
     return -Math.log(qy / sum);
   }
-  let max = input[start];
+  let max = input[start]!;
   for (let k = 1; k < this.constants.CLASSES; k++) {
-    max = Math.max(max, input[start + k]);
+    max = Math.max(max, input[start + k]!);
   }
   let sum = 0;
   for (let k = 0; k < this.constants.CLASSES; k++) {
-    sum += Math.exp(input[start + k] - max);
+    sum += Math.exp(input[start + k]! - max);
   }
-  return max + Math.log(sum) - input[start + label];
+  return max + Math.log(sum) - input[start + label]!;
 }
 
 /** 1 where the row's argmax (first index wins ties) is its label, else 0. */
-function rowCorrect(this: KernelThis, input: Float32Array, labels: Float32Array): number {
+function rowCorrect(this: KernelThis<'CLASSES'>, input: Float32Array, labels: Float32Array): number {
   const row = this.thread.x;
   const start = row * this.constants.CLASSES;
   let best = 0;
-  let bestValue = input[start];
+  let bestValue = input[start]!;
   for (let k = 1; k < this.constants.CLASSES; k++) {
-    const v = input[start + k];
+    const v = input[start + k]!;
     if (v > bestValue) {
       bestValue = v;
       best = k;
@@ -98,15 +100,15 @@ function rowCorrect(this: KernelThis, input: Float32Array, labels: Float32Array)
 }
 
 /** sum(rows) / DIVISOR in one thread: the batch mean of the row losses, or the correct count (DIVISOR 1). */
-function total(this: KernelThis, rows: Float32Array): number {
+function total(this: KernelThis<'ROWS' | 'DIVISOR'>, rows: Float32Array): number {
   let sum = 0;
   for (let r = 0; r < this.constants.ROWS; r++) {
-    sum += rows[r];
+    sum += rows[r]!;
   }
   return sum / this.constants.DIVISOR;
 }
 
-function lossConstants(info: LossInfo): Record<string, number> {
+function lossConstants(info: LossInfo): Record<LossConstant, number> {
   const lo = Math.fround(info.epsilon);
   return {
     CLASSES: info.classes,
@@ -118,19 +120,19 @@ function lossConstants(info: LossInfo): Record<string, number> {
   };
 }
 
-export function lossGradientSpec(info: LossInfo): KernelSpec {
+export function lossGradientSpec(info: LossInfo): KernelSpec<LossConstant> {
   return { name: 'lossGradient', body: lossGradient, constants: lossConstants(info), size: info.batch * info.classes, inputs: ['input', 'labels'], scalars: [] };
 }
 
-export function rowLossSpec(info: LossInfo): KernelSpec {
+export function rowLossSpec(info: LossInfo): KernelSpec<LossConstant> {
   return { name: 'rowLoss', body: rowLoss, constants: lossConstants(info), size: info.batch, inputs: ['input', 'labels'], scalars: [] };
 }
 
-export function rowCorrectSpec(info: LossInfo): KernelSpec {
+export function rowCorrectSpec(info: LossInfo): KernelSpec<'CLASSES'> {
   return { name: 'rowCorrect', body: rowCorrect, constants: { CLASSES: info.classes }, size: info.batch, inputs: ['input', 'labels'], scalars: [] };
 }
 
-export function totalSpec(rows: number, divisor: number): KernelSpec {
+export function totalSpec(rows: number, divisor: number): KernelSpec<'ROWS' | 'DIVISOR'> {
   return { name: 'total', body: total, constants: { ROWS: rows, DIVISOR: divisor }, size: 1, inputs: ['rows'], scalars: [] };
 }
 

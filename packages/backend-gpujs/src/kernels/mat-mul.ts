@@ -5,16 +5,18 @@ import { ACTIVATION_CODES, quotient, type KernelSpec, type KernelThis } from './
  * c[i,j] = act(sum_k a(i,k) * b(k,j) + bias[j]); a(i,k) = a[i*SAI + k*SAK] and b(k,j) = b[k*SBK + j*SBJ],
  * so one body serves every combination of transposes.
  */
-function matMul(this: KernelThis, a: Float32Array, b: Float32Array, bias: Float32Array): number {
+type MatMulConstant = 'N' | 'K' | 'SAI' | 'SAK' | 'SBK' | 'SBJ' | 'HAS_BIAS' | 'ACT';
+
+function matMul(this: KernelThis<MatMulConstant>, a: Float32Array, b: Float32Array, bias: Float32Array): number {
   const t = this.thread.x;
   const i = quotient(t, this.constants.N);
   const j = t - i * this.constants.N;
   let sum = 0;
   for (let k = 0; k < this.constants.K; k++) {
-    sum += a[i * this.constants.SAI + k * this.constants.SAK] * b[k * this.constants.SBK + j * this.constants.SBJ];
+    sum += a[i * this.constants.SAI + k * this.constants.SAK]! * b[k * this.constants.SBK + j * this.constants.SBJ]!;
   }
   if (this.constants.HAS_BIAS === 1) {
-    sum += bias[j];
+    sum += bias[j]!;
   }
   if (this.constants.ACT === 1) {
     return 1 / (1 + Math.exp(-sum));
@@ -25,7 +27,7 @@ function matMul(this: KernelThis, a: Float32Array, b: Float32Array, bias: Float3
   return sum;
 }
 
-export function matMulSpec(info: MatMulInfo, hasBias: boolean, activation: ActivationKind): KernelSpec {
+export function matMulSpec(info: MatMulInfo, hasBias: boolean, activation: ActivationKind): KernelSpec<MatMulConstant> {
   const { m, k, n } = info;
   return {
     name: 'matMul',

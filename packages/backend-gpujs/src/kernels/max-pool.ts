@@ -1,7 +1,10 @@
 import { sizeOf, type Pool2DInfo } from '@lenet-ts/core';
 import { quotient, type KernelSpec, type KernelThis } from './kernel-spec.js';
 
-function geometry(info: Pool2DInfo): Record<string, number> {
+type Pool2DGeometry = 'H' | 'W' | 'C' | 'OH' | 'OW' | 'PH' | 'PW' | 'SH' | 'SW' | 'PT' | 'PL';
+type MaxPoolBackwardConstant = Pool2DGeometry | 'WINDOWS_H' | 'WINDOWS_W';
+
+function geometry(info: Pool2DInfo): Record<Pool2DGeometry, number> {
   return {
     H: info.inHeight, W: info.inWidth, C: info.channels, OH: info.outHeight, OW: info.outWidth,
     PH: info.poolHeight, PW: info.poolWidth, SH: info.strideHeight, SW: info.strideWidth,
@@ -14,7 +17,7 @@ function geometry(info: Pool2DInfo): Record<string, number> {
  * row-major and only a strictly greater value replaces the best, so the first maximum wins ties; padding
  * positions are skipped. Indices stay exact as floats because inputs hold fewer than 2^24 elements.
  */
-function maxPoolWindow(this: KernelThis, x: Float32Array): number {
+function maxPoolWindow(this: KernelThis<Pool2DGeometry | 'ARGMAX'>, x: Float32Array): number {
   const i = this.thread.x;
   const pixel = quotient(i, this.constants.C);
   const c = i - pixel * this.constants.C;
@@ -32,7 +35,7 @@ function maxPoolWindow(this: KernelThis, x: Float32Array): number {
         const w = ow * this.constants.SW - this.constants.PL + pw;
         if (w >= 0 && w < this.constants.W) {
           const index = ((n * this.constants.H + h) * this.constants.W + w) * this.constants.C + c;
-          const v = x[index];
+          const v = x[index]!;
           if (found === 0 || v > best) {
             best = v;
             bestIndex = index;
@@ -52,7 +55,7 @@ function maxPoolWindow(this: KernelThis, x: Float32Array): number {
  * Gather form of the scatter dx[argmax[o]] += dy[o]: each input position visits the at most
  * ceil(PH/SH) x ceil(PW/SW) windows that contain it and adds dy of those whose argmax is itself.
  */
-function maxPoolBackward(this: KernelThis, dy: Float32Array, argmax: Float32Array): number {
+function maxPoolBackward(this: KernelThis<MaxPoolBackwardConstant>, dy: Float32Array, argmax: Float32Array): number {
   const i = this.thread.x;
   const pixel = quotient(i, this.constants.C);
   const c = i - pixel * this.constants.C;
@@ -71,7 +74,7 @@ function maxPoolBackward(this: KernelThis, dy: Float32Array, argmax: Float32Arra
         if (ow >= 0 && ow < this.constants.OW && w + this.constants.PL - ow * this.constants.SW < this.constants.PW) {
           const o = ((n * this.constants.OH + oh) * this.constants.OW + ow) * this.constants.C + c;
           if (argmax[o] === i) {
-            sum += dy[o];
+            sum += dy[o]!;
           }
         }
       }
@@ -80,7 +83,7 @@ function maxPoolBackward(this: KernelThis, dy: Float32Array, argmax: Float32Arra
   return sum;
 }
 
-export function maxPoolSpec(info: Pool2DInfo, output: 'max' | 'argmax'): KernelSpec {
+export function maxPoolSpec(info: Pool2DInfo, output: 'max' | 'argmax'): KernelSpec<Pool2DGeometry | 'ARGMAX'> {
   return {
     name: output === 'max' ? 'maxPool' : 'maxPoolArgmax',
     body: maxPoolWindow,
@@ -91,7 +94,7 @@ export function maxPoolSpec(info: Pool2DInfo, output: 'max' | 'argmax'): KernelS
   };
 }
 
-export function maxPoolBackwardSpec(info: Pool2DInfo): KernelSpec {
+export function maxPoolBackwardSpec(info: Pool2DInfo): KernelSpec<MaxPoolBackwardConstant> {
   return {
     name: 'maxPoolBackward',
     body: maxPoolBackward,

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import { FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import type { FashionMnistFile } from './fashion-mnist-files.js';
@@ -109,7 +108,7 @@ describe('downloadFashionMnist from a local HTTP server', () => {
     const names = FASHION_MNIST_FILES.map((f) => `${f}.gz`);
     expect(written).toEqual(names.map((n) => join(target, n)));
     expect(readdirSync(target).sort()).toEqual([...names].sort()); // no temp files left over
-    for (const name of names) expect(readFileSync(join(target, name)).equals(gzipped[name])).toBe(true);
+    for (const name of names) expect(readFileSync(join(target, name)).equals(gzipped[name]!)).toBe(true);
   });
 
   it('reports progress up to the full Content-Length of each file', async () => {
@@ -117,8 +116,8 @@ describe('downloadFashionMnist from a local HTTP server', () => {
     await downloadFashionMnist(tempDir(), { ...quiet, mirror: `${base}/ok/`, progress: (p) => events.push({ ...p }) });
     const finished = events.filter((e) => e.done);
     expect(finished.map((e) => e.file)).toEqual(FASHION_MNIST_FILES.map((f) => `${f}.gz`));
-    for (const e of finished) expect(e.receivedBytes).toBe(gzipped[e.file].length);
-    for (const e of finished) expect(e.totalBytes).toBe(gzipped[e.file].length);
+    for (const e of finished) expect(e.receivedBytes).toBe(gzipped[e.file]!.length);
+    for (const e of finished) expect(e.totalBytes).toBe(gzipped[e.file]!.length);
   });
 
   it('follows redirects', async () => {

@@ -148,7 +148,8 @@ async function fetchBytes(
     const lengthHeader = response.headers.get('content-length');
     const totalBytes = lengthHeader !== null && !response.headers.has('content-encoding') ? Number(lengthHeader) : undefined;
     const chunks: Uint8Array[] = [];
-    const reader = response.body.getReader();
+    // A fetch body is a stream of bytes (Fetch standard); undici's types leave its chunks `any`.
+    const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     for (;;) {
       rearm();
       const { done, value } = await reader.read();

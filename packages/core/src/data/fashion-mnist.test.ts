@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataError } from './data-error.js';
 import { FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import { defaultCacheDir, loadFashionMnist, SYSTEM_FASHION_MNIST_DIR } from './fashion-mnist.js';
 import type { LoadFashionMnistOptions } from './fashion-mnist.js';
@@ -58,7 +57,7 @@ describe('loadFashionMnist on the official files from the Debian package', () =>
 
   it('has ten classes of 6000 training images each', async () => {
     const counts = new Array<number>(10).fill(0);
-    for (const label of (await fromSystem()).train.labels) counts[label]++;
+    for (const label of (await fromSystem()).train.labels) counts[label]!++;
     expect(counts).toEqual(new Array(10).fill(6000));
   });
 
@@ -66,7 +65,7 @@ describe('loadFashionMnist on the official files from the Debian package', () =>
     const dir = tempDir();
     for (const file of FASHION_MNIST_FILES) copyFileSync(join(SYSTEM_FASHION_MNIST_DIR, `${file}.gz`), join(dir, `${file}.gz`));
     const images = gunzipSync(readFileSync(join(SYSTEM_FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz')));
-    images[5000] ^= 1;
+    images[5000]! ^= 1;
     rmSync(join(dir, 't10k-images-idx3-ubyte.gz'));
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), images); // uncompressed files are accepted too
     const error = await dataErrorOf(loadFashionMnist({ dataDir: dir }));

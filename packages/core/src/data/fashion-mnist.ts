@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { Dataset } from '../dataset.js';
 import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import type { DownloadOptions } from './download.js';

@@ -8,10 +8,10 @@ import { checksumsOf, dataErrorOf, syntheticFashionMnist } from './test-fixtures
 // against a fetch that answers from memory like a static server.
 function serving(files: Record<string, Uint8Array>, headers: Record<string, string> = {}): typeof fetch {
   return (async (input: string | URL | Request) => {
-    const name = new URL(String(input)).pathname.split('/').pop()!;
+    const name = new URL(input instanceof Request ? input.url : input).pathname.split('/').pop()!;
     const body = files[name];
     return body ? new Response(body as Uint8Array<ArrayBuffer>, { headers }) : new Response('missing', { status: 404 });
-  }) as typeof fetch;
+  });
 }
 
 const gzipped = (files: Record<FashionMnistFile, Uint8Array>) =>

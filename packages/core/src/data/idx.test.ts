@@ -131,7 +131,7 @@ describe('parseIdx on gzip input', () => {
 
   it('rejects a gzip whose CRC does not match', () => {
     const gz = gzipSync(good);
-    gz[gz.length - 8] ^= 0xff; // first byte of the CRC32 trailer
+    gz[gz.length - 8]! ^= 0xff; // first byte of the CRC32 trailer
     expect(dataErrorOf(() => parseIdx(gz, { name: 'c.gz' })).message).toBe(
       'c.gz is a corrupt or truncated gzip file (incorrect data check)',
     );
@@ -149,7 +149,7 @@ describe('parseIdx on gzip input', () => {
     // Same stream with the FCOMMENT flag and a 5000-byte comment after the 10-byte gzip header.
     const withComment = new Uint8Array(gz.length + comment.length + 1);
     withComment.set(gz.subarray(0, 10));
-    withComment[3] |= 0x10;
+    withComment[3]! |= 0x10;
     withComment.set(comment, 10);
     withComment.set(gz.subarray(10), 10 + comment.length + 1);
     expect(parseIdx(withComment).dims).toEqual([2, 3, 4]);

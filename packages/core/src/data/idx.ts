@@ -71,7 +71,7 @@ export function readIdxHeader(
   if (raw[0] !== 0 || raw[1] !== 0) {
     throw new DataError('invalid', `${name} is not an IDX file (magic starts ${hex(raw[0])} ${hex(raw[1])}, expected 0x00 0x00)`);
   }
-  const type = raw[2];
+  const type = raw[2]!; // raw.length >= 4 was checked above
   if (type !== UNSIGNED_BYTE) {
     const known = ELEMENT_TYPES[type];
     throw new DataError(
@@ -81,7 +81,7 @@ export function readIdxHeader(
         : `${name} has an unknown IDX element type ${hex(type)}; only unsigned byte (0x08) is supported`,
     );
   }
-  const rank = raw[3];
+  const rank = raw[3]!;
   if (rank < 1 || rank > MAX_DIMS) {
     throw new DataError('invalid', `${name} declares ${rank} dimensions; an IDX file here needs 1 to ${MAX_DIMS}`);
   }

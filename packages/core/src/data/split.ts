@@ -21,7 +21,7 @@ export interface NamedIdx {
 export function fashionMnistSplit(images: NamedIdx, labels: NamedIdx, fix: string): FashionMnistSplit {
   const bad = (problem: string) => new DataError('invalid', `${problem}; ${fix}`);
   const [count, rows, cols] = images.dims;
-  if (images.dims.length !== 3 || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
+  if (count === undefined || images.dims.length !== 3 || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
     throw bad(`${images.path} holds images of shape [${images.dims.join(', ')}], expected [N, 28, 28]`);
   }
   if (labels.dims.length !== 1 || labels.dims[0] !== count) {

@@ -23,7 +23,7 @@ function numericChecksOf(primitive: Primitive): string[] {
 class ScaledFilterGradientBackend extends ReferenceBackend {
   override conv2dBackwardFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array {
     const dFilter = super.conv2dBackwardFilter(x, dy, info);
-    for (let i = 0; i < dFilter.length; i++) dFilter[i] *= 1 + 1e-2;
+    for (let i = 0; i < dFilter.length; i++) dFilter[i]! *= 1 + 1e-2;
     return dFilter;
   }
 }
@@ -111,14 +111,14 @@ describe('the conformance suite catches a broken backend', () => {
   it('that leaks a handle in every matMul: the matMul and training-step memory checks fail', async () => {
     const failing = await failingReports(new LeakyMatMulBackend());
     expect(failing.map((r) => r.id).sort()).toEqual(['memory/matMul', 'memory/training-step']);
-    const [, before, after] = /^matMul leaked: memory\(\)\.handles went from (\d+) to (\d+) after disposing everything$/.exec(failing[0].failures[0] ?? '') ?? [];
+    const [, before, after] = /^matMul leaked: memory\(\)\.handles went from (\d+) to (\d+) after disposing everything$/.exec(failing[0]!.failures[0] ?? '') ?? [];
     expect(Number(after) - Number(before)).toBe(1);
   });
 
   it('that applies activations in place: the checks whose input changes fail on the untouched-input comparison', async () => {
     const failing = await failingReports(new InPlaceActivationBackend());
     expect(failing.map((r) => r.id).sort()).toEqual(['activation/relu', 'activation/sigmoid']);
-    expect(failing[0].failures).toEqual([expect.stringMatching(/^input x left unchanged: \d+ of 1001 elements off/)]);
+    expect(failing[0]!.failures).toEqual([expect.stringMatching(/^input x left unchanged: \d+ of 1001 elements off/)]);
   });
 
   it('that takes 1 - beta2 in float32: every Adam check starting from zero moments fails on v, no RMSprop check fails', async () => {

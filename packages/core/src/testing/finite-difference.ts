@@ -6,10 +6,10 @@ import type { Numbers } from './reference.js';
  * (f(x + h e_i) - f(x - h e_i)) / 2h with h scaled to the coordinate's size.
  */
 export function centralDifferences(point: Numbers, objective: (x: Float64Array) => number): Float64Array {
-  const x = Float64Array.from(point as ArrayLike<number>);
+  const x = Float64Array.from(point);
   const gradient = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    const original = x[i];
+    const original = x[i]!;
     const h = FINITE_DIFFERENCE_STEP * Math.max(1, Math.abs(original));
     x[i] = original + h;
     const above = objective(x);

@@ -33,7 +33,7 @@ function numbers(value: unknown, length: number, what: string): Float32Array {
   if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === 'number')) {
     throw new FixtureError(`${LENET_FIXTURE_FILE}: ${what} must be ${length} numbers`);
   }
-  return Float32Array.from(value as number[]);
+  return Float32Array.from(value);
 }
 
 function weights(value: unknown, what: string): LenetWeights<Float32Array> {
@@ -55,7 +55,7 @@ export function parseLenetFixture(json: unknown): LenetStepFixture {
   if (batch < 1) throw new FixtureError(`${LENET_FIXTURE_FILE}: batch.labels must list the batch's labels`);
   if (typeof raw.loss !== 'number' || typeof raw.accuracy !== 'number') throw new FixtureError(`${LENET_FIXTURE_FILE}: loss and accuracy must be numbers`);
   const fixture: LenetStepFixture = {
-    about: String(raw.about ?? ''),
+    about: typeof raw.about === 'string' ? raw.about : '',
     weights: weights(raw.weights, 'weights'),
     images: numbers(batchInfo.images, batch * 28 * 28, 'batch.images'),
     labels: numbers(labels, batch, 'batch.labels'),

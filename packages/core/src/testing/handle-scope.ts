@@ -27,7 +27,7 @@ export class HandleScope<H = unknown> {
 
   /** Takes ownership of a primitive's result. */
   keep<T extends H | null>(handle: T): T {
-    if (handle !== null) this.owned.add(handle as H);
+    if (handle !== null) this.owned.add(handle);
     return handle;
   }
 

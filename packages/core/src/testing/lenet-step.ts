@@ -127,7 +127,7 @@ export function referenceLenetStep(input: LenetStepInput): LenetStepResult<Float
 export async function backendLenetStep<H>(backend: Backend<H>, input: LenetStepInput): Promise<LenetStepResult<Float32Array>> {
   const g = lenetGeometry(input.batch);
   return withScope(backend, async (scope) => {
-    const upload = (values: Numbers) => scope.uploadMutable(Float32Array.from(values as ArrayLike<number>));
+    const upload = (values: Numbers) => scope.uploadMutable(Float32Array.from(values));
     const w = mapWeights((name) => upload(input.weights[name]));
     const images = upload(input.images);
     const labels = upload(input.labels);
@@ -176,9 +176,13 @@ export async function backendLenetStep<H>(backend: Backend<H>, input: LenetStepI
     };
     // Read everything the update may overwrite in place before updating.
     const readGrads = await readWeights(scope.read.bind(scope), grads);
+    const scalar = (values: Float32Array, what: string) => {
+      if (values.length !== 1) throw new Error(`the backend read back ${values.length} values for the ${what}, expected 1`);
+      return values[0]!;
+    };
     const result = {
-      loss: (await scope.read(loss.loss))[0],
-      correct: (await scope.read(loss.correct))[0],
+      loss: scalar(await scope.read(loss.loss), 'loss'),
+      correct: scalar(await scope.read(loss.correct), 'correct count'),
       outputs: await scope.read(outputs),
       grads: readGrads,
     };

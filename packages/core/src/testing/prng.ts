@@ -46,7 +46,7 @@ export class SeededRandom {
   floatsAwayFromZero(size: number, lo: number, hi: number, gap: number): Float32Array {
     const out = new Float32Array(size);
     for (let i = 0; i < size; i++) {
-      let v = 0;
+      let v: number;
       do v = this.uniform(lo, hi);
       while (Math.abs(v) < gap);
       out[i] = v;
@@ -59,7 +59,7 @@ export class SeededRandom {
     const order = Array.from({ length: size }, (_, i) => i);
     for (let i = size - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
     return Float32Array.from(order, (rank) => Math.fround(lo + ((hi - lo) * rank) / size));
   }

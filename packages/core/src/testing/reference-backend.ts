@@ -64,7 +64,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
       for (let oh = 0; oh < OH; oh++) {
         for (let ow = 0; ow < OW; ow++) {
           for (let f = 0; f < F; f++) {
-            let sum = bias ? bias[f] : 0;
+            let sum = bias ? bias[f]! : 0;
             for (let kh = 0; kh < KH; kh++) {
               const ih = oh * info.strideHeight - info.padTop + kh;
               if (ih < 0 || ih >= H) continue;
@@ -72,7 +72,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
                 const iw = ow * info.strideWidth - info.padLeft + kw;
                 if (iw < 0 || iw >= W) continue;
                 for (let c = 0; c < C; c++) {
-                  sum = f32(sum + f32(x[((n * H + ih) * W + iw) * C + c] * filter[((kh * KW + kw) * C + c) * F + f]));
+                  sum = f32(sum + f32(x[((n * H + ih) * W + iw) * C + c]! * filter[((kh * KW + kw) * C + c) * F + f]!));
                 }
               }
             }
@@ -106,7 +106,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
                 const ow = colOffset / info.strideWidth;
                 if (ow >= OW) continue;
                 for (let f = 0; f < F; f++) {
-                  sum = f32(sum + f32(dy[((n * OH + oh) * OW + ow) * F + f] * filter[((kh * KW + kw) * C + c) * F + f]));
+                  sum = f32(sum + f32(dy[((n * OH + oh) * OW + ow) * F + f]! * filter[((kh * KW + kw) * C + c) * F + f]!));
                 }
               }
             }
@@ -135,7 +135,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
                 for (let ow = 0; ow < OW; ow++) {
                   const iw = ow * info.strideWidth - info.padLeft + kw;
                   if (iw < 0 || iw >= W) continue;
-                  sum = f32(sum + f32(x[((n * H + ih) * W + iw) * C + c] * dy[((n * OH + oh) * OW + ow) * F + f]));
+                  sum = f32(sum + f32(x[((n * H + ih) * W + iw) * C + c]! * dy[((n * OH + oh) * OW + ow) * F + f]!));
                 }
               }
             }
@@ -166,8 +166,8 @@ export class ReferenceBackend implements Backend<Float32Array> {
                 if (iw < 0 || iw >= W) continue;
                 const index = ((n * H + ih) * W + iw) * C + c;
                 // Strictly greater: the first maximum in window order wins ties.
-                if (x[index] > best) {
-                  best = x[index];
+                if (x[index]! > best) {
+                  best = x[index]!;
                   bestIndex = index;
                 }
               }
@@ -186,7 +186,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
     const dy = this.data(dyHandle);
     const argmax = this.data(argmaxHandle);
     const dx = new Float32Array(info.batch * info.inHeight * info.inWidth * info.channels);
-    for (let o = 0; o < dy.length; o++) dx[argmax[o]] = f32(dx[argmax[o]] + dy[o]);
+    for (let o = 0; o < dy.length; o++) dx[argmax[o]!] = f32(dx[argmax[o]!]! + dy[o]!);
     return this.own(dx);
   }
 
@@ -198,9 +198,9 @@ export class ReferenceBackend implements Backend<Float32Array> {
     const y = new Float32Array(m * n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let sum = bias ? bias[j] : 0;
+        let sum = bias ? bias[j]! : 0;
         for (let p = 0; p < k; p++) {
-          sum = f32(sum + f32((transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j])));
+          sum = f32(sum + f32((transposeA ? a[p * m + i]! : a[i * k + p]!) * (transposeB ? b[j * k + p]! : b[p * n + j]!)));
         }
         y[i * n + j] = activate(sum, kind);
       }
@@ -211,7 +211,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
   activation(xHandle: Float32Array, size: number, kind: ActivationKind): Float32Array {
     const x = this.data(xHandle);
     const y = new Float32Array(size);
-    for (let i = 0; i < size; i++) y[i] = activate(x[i], kind);
+    for (let i = 0; i < size; i++) y[i] = activate(x[i]!, kind);
     return this.own(y);
   }
 
@@ -220,10 +220,10 @@ export class ReferenceBackend implements Backend<Float32Array> {
     const y = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       let max = -Infinity;
-      for (let c = 0; c < cols; c++) max = Math.max(max, x[r * cols + c]);
+      for (let c = 0; c < cols; c++) max = Math.max(max, x[r * cols + c]!);
       let sum = 0;
-      for (let c = 0; c < cols; c++) sum = f32(sum + (y[r * cols + c] = f32(Math.exp(f32(x[r * cols + c] - max)))));
-      for (let c = 0; c < cols; c++) y[r * cols + c] = f32(y[r * cols + c] / sum);
+      for (let c = 0; c < cols; c++) sum = f32(sum + (y[r * cols + c] = f32(Math.exp(f32(x[r * cols + c]! - max)))));
+      for (let c = 0; c < cols; c++) y[r * cols + c] = f32(y[r * cols + c]! / sum);
     }
     return this.own(y);
   }
@@ -233,9 +233,9 @@ export class ReferenceBackend implements Backend<Float32Array> {
     const y = this.data(yHandle);
     const dx = new Float32Array(size);
     for (let i = 0; i < size; i++) {
-      if (kind === 'sigmoid') dx[i] = f32(f32(dy[i] * y[i]) * f32(1 - y[i]));
-      else if (kind === 'relu') dx[i] = y[i] > 0 ? dy[i] : 0;
-      else dx[i] = dy[i];
+      if (kind === 'sigmoid') dx[i] = f32(f32(dy[i]! * y[i]!) * f32(1 - y[i]!));
+      else if (kind === 'relu') dx[i] = y[i]! > 0 ? dy[i]! : 0;
+      else dx[i] = dy[i]!;
     }
     return this.own(dx);
   }
@@ -243,7 +243,7 @@ export class ReferenceBackend implements Backend<Float32Array> {
   biasGrad(dyHandle: Float32Array, rows: number, channels: number): Float32Array {
     const dy = this.data(dyHandle);
     const db = new Float32Array(channels);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < channels; c++) db[c] = f32(db[c] + dy[r * channels + c]);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < channels; c++) db[c] = f32(db[c]! + dy[r * channels + c]!);
     return this.own(db);
   }
 
@@ -258,28 +258,28 @@ export class ReferenceBackend implements Backend<Float32Array> {
     let correct = 0;
     for (let r = 0; r < batch; r++) {
       const row = r * classes;
-      const label = labels[r];
+      const label = labels[r]!;
       let best = 0;
-      for (let c = 1; c < classes; c++) if (input[row + c] > input[row + best]) best = c;
+      for (let c = 1; c < classes; c++) if (input[row + c]! > input[row + best]!) best = c;
       if (best === label) correct++;
       if (info.kind === 'sparse-categorical-crossentropy') {
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum = f32(sum + Math.min(Math.max(input[row + c], lo), hi));
-        const target = Math.min(Math.max(input[row + label], lo), hi);
+        for (let c = 0; c < classes; c++) sum = f32(sum + Math.min(Math.max(input[row + c]!, lo), hi));
+        const target = Math.min(Math.max(input[row + label]!, lo), hi);
         total = f32(total + f32(Math.log(sum) - Math.log(target)));
         for (let c = 0; c < classes; c++) {
-          const p = input[row + c];
+          const p = input[row + c]!;
           const g = p >= lo && p <= hi ? f32(1 / sum) - (c === label ? f32(1 / target) : 0) : 0;
           gradient[row + c] = f32(f32(g) / batch);
         }
       } else {
         let max = -Infinity;
-        for (let c = 0; c < classes; c++) max = Math.max(max, input[row + c]);
+        for (let c = 0; c < classes; c++) max = Math.max(max, input[row + c]!);
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum = f32(sum + f32(Math.exp(f32(input[row + c] - max))));
-        total = f32(total + f32(f32(Math.log(sum)) - f32(input[row + label] - max)));
+        for (let c = 0; c < classes; c++) sum = f32(sum + f32(Math.exp(f32(input[row + c]! - max))));
+        total = f32(total + f32(f32(Math.log(sum)) - f32(input[row + label]! - max)));
         for (let c = 0; c < classes; c++) {
-          const p = f32(f32(Math.exp(f32(input[row + c] - max))) / sum);
+          const p = f32(f32(Math.exp(f32(input[row + c]! - max))) / sum);
           gradient[row + c] = f32(f32(p - (c === label ? 1 : 0)) / batch);
         }
       }
@@ -297,17 +297,17 @@ export class ReferenceBackend implements Backend<Float32Array> {
     const { size, learningRate: lr, momentum } = info;
     const next = new Float32Array(size);
     if (velocityHandle === null) {
-      for (let i = 0; i < size; i++) next[i] = f32(param[i] - f32(lr * grad[i]));
+      for (let i = 0; i < size; i++) next[i] = f32(param[i]! - f32(lr * grad[i]!));
       return { param: this.own(next), velocity: null };
     }
     const velocity = this.data(velocityHandle);
     const nextVelocity = new Float32Array(size);
     for (let i = 0; i < size; i++) {
       // Keras SGD: v = m v - lr g; p += v (Nesterov: p += m v - lr g).
-      nextVelocity[i] = f32(f32(momentum * velocity[i]) - f32(lr * grad[i]));
+      nextVelocity[i] = f32(f32(momentum * velocity[i]!) - f32(lr * grad[i]!));
       next[i] = info.nesterov
-        ? f32(f32(param[i] + f32(momentum * nextVelocity[i])) - f32(lr * grad[i]))
-        : f32(param[i] + nextVelocity[i]);
+        ? f32(f32(param[i]! + f32(momentum * nextVelocity[i]!)) - f32(lr * grad[i]!))
+        : f32(param[i]! + nextVelocity[i]!);
     }
     return { param: this.own(next), velocity: this.own(nextVelocity) };
   }

@@ -11,7 +11,7 @@ export type Numbers = ArrayLike<number>;
 
 export function activation(x: Numbers, kind: ActivationKind): Float64Array {
   const y = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = activate(x[i], kind);
+  for (let i = 0; i < x.length; i++) y[i] = activate(x[i]!, kind);
   return y;
 }
 
@@ -30,20 +30,20 @@ function activate(v: number, kind: ActivationKind): number {
 export function activationBackward(dy: Numbers, y: Numbers, kind: ActivationKind): Float64Array {
   const dx = new Float64Array(dy.length);
   for (let i = 0; i < dy.length; i++) {
-    if (kind === 'linear') dx[i] = dy[i];
-    else if (kind === 'sigmoid') dx[i] = dy[i] * y[i] * (1 - y[i]);
-    else dx[i] = y[i] > 0 ? dy[i] : 0;
+    if (kind === 'linear') dx[i] = dy[i]!;
+    else if (kind === 'sigmoid') dx[i] = dy[i]! * y[i]! * (1 - y[i]!);
+    else dx[i] = y[i]! > 0 ? dy[i]! : 0;
   }
   return dx;
 }
 
 export function conv2d(x: Numbers, filter: Numbers, bias: Numbers | null, info: Conv2DInfo, kind: ActivationKind): Float64Array {
   const y = new Float64Array(info.batch * info.outHeight * info.outWidth * info.outChannels);
-  if (bias) for (let i = 0; i < y.length; i++) y[i] = bias[i % info.outChannels];
+  if (bias) for (let i = 0; i < y.length; i++) y[i] = bias[i % info.outChannels]!;
   forEachConvTerm(info, (xi, fi, yi) => {
-    y[yi] += x[xi] * filter[fi];
+    y[yi]! += x[xi]! * filter[fi]!;
   });
-  for (let i = 0; i < y.length; i++) y[i] = activate(y[i], kind);
+  for (let i = 0; i < y.length; i++) y[i] = activate(y[i]!, kind);
   return y;
 }
 
@@ -75,7 +75,7 @@ function forEachConvTerm(info: Conv2DInfo, visit: (xIndex: number, filterIndex: 
 export function conv2dBackwardInput(dy: Numbers, filter: Numbers, info: Conv2DInfo): Float64Array {
   const dx = new Float64Array(info.batch * info.inHeight * info.inWidth * info.inChannels);
   forEachConvTerm(info, (xi, fi, yi) => {
-    dx[xi] += dy[yi] * filter[fi];
+    dx[xi]! += dy[yi]! * filter[fi]!;
   });
   return dx;
 }
@@ -83,7 +83,7 @@ export function conv2dBackwardInput(dy: Numbers, filter: Numbers, info: Conv2DIn
 export function conv2dBackwardFilter(x: Numbers, dy: Numbers, info: Conv2DInfo): Float64Array {
   const dFilter = new Float64Array(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
   forEachConvTerm(info, (xi, fi, yi) => {
-    dFilter[fi] += x[xi] * dy[yi];
+    dFilter[fi]! += x[xi]! * dy[yi]!;
   });
   return dFilter;
 }
@@ -107,8 +107,8 @@ export function maxPool(x: Numbers, info: Pool2DInfo): { y: Float64Array; argmax
               const iw = ow * info.strideWidth - info.padLeft + pw;
               if (iw < 0 || iw >= inWidth) continue;
               const index = ((n * inHeight + ih) * inWidth + iw) * channels + c;
-              if (x[index] > best) {
-                best = x[index];
+              if (x[index]! > best) {
+                best = x[index]!;
                 bestIndex = index;
               }
             }
@@ -126,7 +126,7 @@ export function maxPool(x: Numbers, info: Pool2DInfo): { y: Float64Array; argmax
 /** Adds each dy to the input position its window's argmax names (overlapping windows accumulate). */
 export function maxPoolBackward(dy: Numbers, argmax: Numbers, info: Pool2DInfo): Float64Array {
   const dx = new Float64Array(info.batch * info.inHeight * info.inWidth * info.channels);
-  for (let o = 0; o < dy.length; o++) dx[argmax[o]] += dy[o];
+  for (let o = 0; o < dy.length; o++) dx[argmax[o]!]! += dy[o]!;
   return dx;
 }
 
@@ -135,9 +135,9 @@ export function matMul(a: Numbers, b: Numbers, bias: Numbers | null, info: MatMu
   const y = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let sum = bias ? bias[j] : 0;
+      let sum = bias ? bias[j]! : 0;
       for (let p = 0; p < k; p++) {
-        sum += (transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j]);
+        sum += (transposeA ? a[p * m + i]! : a[i * k + p]!) * (transposeB ? b[j * k + p]! : b[p * n + j]!);
       }
       y[i * n + j] = activate(sum, kind);
     }
@@ -149,17 +149,17 @@ export function softmax(x: Numbers, rows: number, cols: number): Float64Array {
   const y = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     let max = -Infinity;
-    for (let c = 0; c < cols; c++) max = Math.max(max, x[r * cols + c]);
+    for (let c = 0; c < cols; c++) max = Math.max(max, x[r * cols + c]!);
     let sum = 0;
-    for (let c = 0; c < cols; c++) sum += y[r * cols + c] = Math.exp(x[r * cols + c] - max);
-    for (let c = 0; c < cols; c++) y[r * cols + c] /= sum;
+    for (let c = 0; c < cols; c++) sum += y[r * cols + c] = Math.exp(x[r * cols + c]! - max);
+    for (let c = 0; c < cols; c++) y[r * cols + c]! /= sum;
   }
   return y;
 }
 
 export function biasGrad(dy: Numbers, rows: number, channels: number): Float64Array {
   const db = new Float64Array(channels);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < channels; c++) db[c] += dy[r * channels + c];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < channels; c++) db[c]! += dy[r * channels + c]!;
   return db;
 }
 
@@ -172,7 +172,7 @@ export interface ReferenceLoss {
 /** Index of the first largest element of row `r`. */
 export function argmaxRow(x: Numbers, r: number, cols: number): number {
   let best = 0;
-  for (let c = 1; c < cols; c++) if (x[r * cols + c] > x[r * cols + best]) best = c;
+  for (let c = 1; c < cols; c++) if (x[r * cols + c]! > x[r * cols + best]!) best = c;
   return best;
 }
 
@@ -183,7 +183,7 @@ export function loss(input: Numbers, labels: Numbers, info: LossInfo): Reference
   let total = 0;
   let correct = 0;
   for (let r = 0; r < batch; r++) {
-    const label = labels[r];
+    const label = labels[r]!;
     if (argmaxRow(input, r, classes) === label) correct++;
     const row = r * classes;
     if (info.kind === 'sparse-categorical-crossentropy') {
@@ -191,22 +191,22 @@ export function loss(input: Numbers, labels: Numbers, info: LossInfo): Reference
       const lo = info.epsilon;
       const hi = 1 - info.epsilon;
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.min(Math.max(input[row + c], lo), hi);
-      const target = Math.min(Math.max(input[row + label], lo), hi);
+      for (let c = 0; c < classes; c++) sum += Math.min(Math.max(input[row + c]!, lo), hi);
+      const target = Math.min(Math.max(input[row + label]!, lo), hi);
       total += Math.log(sum) - Math.log(target);
       for (let c = 0; c < classes; c++) {
-        const p = input[row + c];
+        const p = input[row + c]!;
         const inside = p >= lo && p <= hi;
         gradient[row + c] = inside ? (1 / sum - (c === label ? 1 / target : 0)) / batch : 0;
       }
     } else {
       let max = -Infinity;
-      for (let c = 0; c < classes; c++) max = Math.max(max, input[row + c]);
+      for (let c = 0; c < classes; c++) max = Math.max(max, input[row + c]!);
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp(input[row + c] - max);
-      total += max + Math.log(sum) - input[row + label];
+      for (let c = 0; c < classes; c++) sum += Math.exp(input[row + c]! - max);
+      total += max + Math.log(sum) - input[row + label]!;
       for (let c = 0; c < classes; c++) {
-        gradient[row + c] = (Math.exp(input[row + c] - max) / sum - (c === label ? 1 : 0)) / batch;
+        gradient[row + c] = (Math.exp(input[row + c]! - max) / sum - (c === label ? 1 : 0)) / batch;
       }
     }
   }
@@ -221,13 +221,13 @@ export function sgdUpdate(param: Numbers, grad: Numbers, velocity: Numbers | nul
   const { size, learningRate, momentum, nesterov } = info;
   const next = new Float64Array(size);
   if (velocity === null) {
-    for (let i = 0; i < size; i++) next[i] = param[i] - learningRate * grad[i];
+    for (let i = 0; i < size; i++) next[i] = param[i]! - learningRate * grad[i]!;
     return { param: next, velocity: null };
   }
   const nextVelocity = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    nextVelocity[i] = momentum * velocity[i] - learningRate * grad[i];
-    next[i] = nesterov ? param[i] + momentum * nextVelocity[i] - learningRate * grad[i] : param[i] + nextVelocity[i];
+    nextVelocity[i] = momentum * velocity[i]! - learningRate * grad[i]!;
+    next[i] = nesterov ? param[i]! + momentum * nextVelocity[i]! - learningRate * grad[i]! : param[i]! + nextVelocity[i]!;
   }
   return { param: next, velocity: nextVelocity };
 }
@@ -252,12 +252,12 @@ export function adaptiveUpdate(param: Numbers, grad: Numbers, m: Numbers | null,
 }
 
 export function abs(x: Numbers): Float64Array {
-  return Float64Array.from(x as ArrayLike<number>, Math.abs);
+  return Float64Array.from(x, Math.abs);
 }
 
 /** sum(a * b): the scalar objectives the finite-difference checks differentiate. */
 export function dot(a: Numbers, b: Numbers): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
 }

@@ -57,13 +57,13 @@ export const FINITE_DIFFERENCE_RELATIVE = 1e-6;
 export function reductionAllowance(expected: Numbers, absSum: Numbers, length: number, scale: number): Float64Array {
   const factor = scale * REDUCTION_SAFETY * FLOAT32_UNIT_ROUNDOFF;
   const growth = Math.sqrt(length);
-  return Float64Array.from({ length: expected.length }, (_, i) => factor * (growth * Math.abs(expected[i]) + absSum[i]) + FLOAT32_MIN_NORMAL);
+  return Float64Array.from({ length: expected.length }, (_, i) => factor * (growth * Math.abs(expected[i]!) + absSum[i]!) + FLOAT32_MIN_NORMAL);
 }
 
 /** Allowed error of element-wise results whose condition-weighted magnitude is `magnitude[i]`. */
 export function elementwiseAllowance(magnitude: Numbers, scale: number): Float64Array {
   const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
-  return Float64Array.from(magnitude as ArrayLike<number>, (m) => factor * m + FLOAT32_MIN_NORMAL);
+  return Float64Array.from(magnitude, (m) => factor * m + FLOAT32_MIN_NORMAL);
 }
 
 /**
@@ -74,8 +74,8 @@ export function activationAllowance(zAllowed: Numbers, z: Numbers, y: Numbers, k
   const allowed = new Float64Array(z.length);
   const own = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
   for (let i = 0; i < z.length; i++) {
-    const slope = kind === 'sigmoid' ? y[i] * (1 - y[i]) : 1;
-    allowed[i] = zAllowed[i] * slope + own * (Math.abs(y[i]) + Math.abs(z[i]) * slope) + FLOAT32_MIN_NORMAL;
+    const slope = kind === 'sigmoid' ? y[i]! * (1 - y[i]!) : 1;
+    allowed[i] = zAllowed[i]! * slope + own * (Math.abs(y[i]!) + Math.abs(z[i]!) * slope) + FLOAT32_MIN_NORMAL;
   }
   return allowed;
 }
@@ -83,15 +83,15 @@ export function activationAllowance(zAllowed: Numbers, z: Numbers, y: Numbers, k
 /** Allowed error per element for whole-network comparisons: a fraction of itself plus a fraction of the largest. */
 export function networkAllowance(expected: Numbers, relative: number, absoluteOfMax: number, scale: number): Float64Array {
   let max = 0;
-  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i]));
-  return Float64Array.from(expected as ArrayLike<number>, (e) => scale * (relative * Math.abs(e) + absoluteOfMax * max) + FLOAT32_MIN_NORMAL);
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i]!));
+  return Float64Array.from(expected, (e) => scale * (relative * Math.abs(e) + absoluteOfMax * max) + FLOAT32_MIN_NORMAL);
 }
 
 /** Allowed disagreement between an analytic float64 gradient and its finite differences. */
 export function finiteDifferenceAllowance(analytic: Numbers): Float64Array {
   let max = 0;
-  for (let i = 0; i < analytic.length; i++) max = Math.max(max, Math.abs(analytic[i]));
-  return Float64Array.from(analytic as ArrayLike<number>, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
+  for (let i = 0; i < analytic.length; i++) max = Math.max(max, Math.abs(analytic[i]!));
+  return Float64Array.from(analytic, (g) => FINITE_DIFFERENCE_RELATIVE * (Math.abs(g) + max) + 1e-300);
 }
 
 /**
@@ -105,12 +105,12 @@ export function softmaxAllowance(x: Numbers, y: Numbers, rows: number, cols: num
     let max = -Infinity;
     let min = Infinity;
     for (let c = 0; c < cols; c++) {
-      max = Math.max(max, x[r * cols + c]);
-      min = Math.min(min, x[r * cols + c]);
+      max = Math.max(max, x[r * cols + c]!);
+      min = Math.min(min, x[r * cols + c]!);
     }
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
-      allowed[i] = factor * Math.abs(y[i]) * (Math.sqrt(cols) + (max - x[i]) + (max - min)) + FLOAT32_MIN_NORMAL;
+      allowed[i] = factor * Math.abs(y[i]!) * (Math.sqrt(cols) + (max - x[i]!) + (max - min)) + FLOAT32_MIN_NORMAL;
     }
   }
   return allowed;
@@ -129,12 +129,12 @@ export function lossAllowance(input: Numbers, labels: Numbers, info: LossInfo, s
   let rowMagnitudes = 0;
   for (let r = 0; r < batch; r++) {
     const row = r * classes;
-    const label = labels[r];
+    const label = labels[r]!;
     if (info.kind === 'sparse-categorical-crossentropy') {
       const clip = (p: number) => Math.min(Math.max(p, info.epsilon), 1 - info.epsilon);
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += clip(input[row + c]);
-      const target = clip(input[row + label]);
+      for (let c = 0; c < classes; c++) sum += clip(input[row + c]!);
+      const target = clip(input[row + label]!);
       rowMagnitudes += Math.abs(Math.log(sum)) + Math.abs(Math.log(target)) + Math.sqrt(classes);
       for (let c = 0; c < classes; c++) {
         gradient[row + c] = (factor * Math.sqrt(classes) * (1 / sum + (c === label ? 1 / target : 0))) / batch + FLOAT32_MIN_NORMAL;
@@ -143,15 +143,15 @@ export function lossAllowance(input: Numbers, labels: Numbers, info: LossInfo, s
       let max = -Infinity;
       let min = Infinity;
       for (let c = 0; c < classes; c++) {
-        max = Math.max(max, input[row + c]);
-        min = Math.min(min, input[row + c]);
+        max = Math.max(max, input[row + c]!);
+        min = Math.min(min, input[row + c]!);
       }
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp(input[row + c] - max);
-      rowMagnitudes += max - input[row + label] + Math.log(sum) + Math.sqrt(classes) + (max - min);
+      for (let c = 0; c < classes; c++) sum += Math.exp(input[row + c]! - max);
+      rowMagnitudes += max - input[row + label]! + Math.log(sum) + Math.sqrt(classes) + (max - min);
       for (let c = 0; c < classes; c++) {
-        const p = Math.exp(input[row + c] - max) / sum;
-        const softmaxError = p * (Math.sqrt(classes) + (max - input[row + c]) + (max - min));
+        const p = Math.exp(input[row + c]! - max) / sum;
+        const softmaxError = p * (Math.sqrt(classes) + (max - input[row + c]!) + (max - min));
         gradient[row + c] = (factor * (softmaxError + (c === label ? 1 : p))) / batch + FLOAT32_MIN_NORMAL;
       }
     }
@@ -163,8 +163,8 @@ export function lossAllowance(input: Numbers, labels: Numbers, info: LossInfo, s
 export function sgdAllowance(param: Numbers, grad: Numbers, velocity: Numbers | null, info: SgdInfo, scale: number): Float64Array {
   const factor = scale * ELEMENTWISE_ROUNDINGS * FLOAT32_UNIT_ROUNDOFF;
   return Float64Array.from({ length: info.size }, (_, i) => {
-    const step = Math.abs(info.learningRate * grad[i]) + (velocity ? Math.abs(info.momentum * velocity[i]) : 0);
-    return factor * (Math.abs(param[i]) + 2 * step) + FLOAT32_MIN_NORMAL;
+    const step = Math.abs(info.learningRate * grad[i]!) + (velocity ? Math.abs(info.momentum * velocity[i]!) : 0);
+    return factor * (Math.abs(param[i]!) + 2 * step) + FLOAT32_MIN_NORMAL;
   });
 }
 

@@ -8,7 +8,6 @@ import { createLeNet, type LeNetPreset } from '@lenet-ts/lenet';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { TfjsModelJson } from '../tfjs-layers-format.js';
 
 let data: Promise<FashionMnist> | null = null;
 /** The real data set, found the way the CLI finds it (the Debian package in CI). */
@@ -67,7 +66,7 @@ export function classesOf(values: ArrayLike<number>, classes: number): number[] 
  * Loads a model.json and its weight files the way tfjs' own http and file handlers do
  * (`tf.io.getModelArtifactsForJSON`), so the manifest is read by tfjs, not by this project.
  */
-export async function loadTfjsLayersModel(modelJson: TfjsModelJson | unknown, readWeightFile: (path: string) => Uint8Array): Promise<tfl.LayersModel> {
+export async function loadTfjsLayersModel(modelJson: unknown, readWeightFile: (path: string) => Uint8Array): Promise<tfl.LayersModel> {
   await tf.setBackend('cpu');
   return tfl.loadLayersModel({
     load: () =>

@@ -28,11 +28,11 @@ function probabilityRows(random: SeededRandom, batch: number, classes: number, y
   if (batch >= 8) {
     p.fill(1, 0, classes);
     p.fill(0, classes, 2 * classes);
-    p[2 * classes + y[2]] = 0;
-    p[3 * classes + y[3]] = 1;
-    p[3 * classes + ((y[3] + 1) % classes)] = 1;
-    p[4 * classes + y[4]] = Math.fround(KERAS_EPSILON);
-    p[4 * classes + ((y[4] + 1) % classes)] = Math.fround(1 - KERAS_EPSILON);
+    p[2 * classes + y[2]!] = 0;
+    p[3 * classes + y[3]!] = 1;
+    p[3 * classes + ((y[3]! + 1) % classes)] = 1;
+    p[4 * classes + y[4]!] = Math.fround(KERAS_EPSILON);
+    p[4 * classes + ((y[4]! + 1) % classes)] = Math.fround(1 - KERAS_EPSILON);
   }
   return p;
 }
@@ -43,7 +43,7 @@ function logitRows(random: SeededRandom, batch: number, classes: number): Float3
   if (batch >= 8) {
     x.fill(2, 0, classes);
     for (let c = 0; c < classes; c++) x[classes + c] = c % 2 === 0 ? 80 : -80;
-    for (let c = 0; c < classes; c++) x[2 * classes + c] += 500;
+    for (let c = 0; c < classes; c++) x[2 * classes + c]! += 500;
   }
   return x;
 }

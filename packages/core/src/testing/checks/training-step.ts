@@ -18,9 +18,9 @@ export const STEP_PRIMITIVES: readonly Primitive[] = [
 export function randomLenetWeights(random: SeededRandom): LenetWeights<Float32Array> {
   return mapWeights((name) => {
     const shape = LENET_PARAMETER_SHAPES[name];
-    if (shape.length === 1) return signed(random, shape[0], 0.05);
-    const receptive = shape.length === 4 ? shape[0] * shape[1] : 1;
-    return glorot(random, shape.reduce((a, b) => a * b, 1), receptive * shape[shape.length - 2], receptive * shape[shape.length - 1]);
+    if (shape.length === 1) return signed(random, shape[0]!, 0.05);
+    const receptive = shape.length === 4 ? shape[0]! * shape[1]! : 1;
+    return glorot(random, shape.reduce((a, b) => a * b, 1), receptive * shape[shape.length - 2]!, receptive * shape[shape.length - 1]!);
   });
 }
 
@@ -65,7 +65,7 @@ function trainingStepCheck(batch: number, label: string): ConformanceCheck {
       for (const name of LENET_PARAMETERS) {
         // w - lr * g: the gradient's allowance scaled by lr, plus the rounding of the update itself.
         const own = elementwiseAllowance(reference.abs(weights[name]), scale);
-        const allowed = own.map((a, i) => a + LEARNING_RATE * gradAllowed[name][i]);
+        const allowed = own.map((a, i) => a + LEARNING_RATE * gradAllowed[name][i]!);
         record.close(`updated ${name}`, got.updated[name], expected.updated[name], allowed, LENET_PARAMETER_SHAPES[name]);
       }
     },
