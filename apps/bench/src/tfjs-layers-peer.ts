@@ -52,7 +52,9 @@ export async function createTfjsLayersPeer(runtime: string): Promise<Peer> {
     try {
       await model.fit(x, y, { batchSize: 2, epochs: 1, verbose: 0 });
     } catch (error) {
-      throw new Error(`tfjs-layers cannot train on tfjs ${tf.getBackend()}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`tfjs-layers cannot train on tfjs ${tf.getBackend()}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     } finally {
       x.dispose();
       y.dispose();

@@ -177,7 +177,7 @@ function tiledMaxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DIn
   };
   // reverseIndexes holds inSize - index, so an input is its window's argmax where the two sums agree.
   const isMax = tf.cast(tf.equal(reverseIndexes, tf.sub(inSize, overWindows(argmax))), 'float32');
-  const dx = tf.reshape(tf.mul(isMax, overWindows(dy)), covered) as Tensor4D;
+  const dx = tf.reshape<Rank.R4>(tf.mul(isMax, overWindows(dy)), covered);
   // 'valid' pooling dropped trailing rows/columns: their gradient is 0.
   if (covered[1] === info.inHeight && covered[2] === info.inWidth) return dx;
   return tf.pad(dx, [[0, 0], [0, info.inHeight - covered[1]], [0, info.inWidth - covered[2]], [0, 0]]);

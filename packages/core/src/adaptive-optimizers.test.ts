@@ -21,7 +21,7 @@ function kerasAdam(p: number[], grads: number[][], lr: number, b1 = 0.9, b2 = 0.
     p = p.map((w, i) => {
       m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
       v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
-      return w - (alpha * m[i]!) / (Math.sqrt(v[i]!) + eps);
+      return w - (alpha * m[i]) / (Math.sqrt(v[i]) + eps);
     });
   });
   return p;

@@ -45,7 +45,7 @@ async function stepBoth({ ours, theirs, batches }: Pair, step: number): Promise<
   const batch = batches[step - 1]!;
   await ours.trainOnBatch(batch);
   const x = tf.tensor(Float32Array.from(batch.images), [BATCH, 28, 28, 1]);
-  const y = tf.tensor(Float32Array.from(batch.labels!), [BATCH]);
+  const y = tf.tensor(Float32Array.from(batch.labels), [BATCH]);
   await theirs.trainOnBatch(x, y);
   x.dispose();
   y.dispose();

@@ -33,7 +33,7 @@ const INVOCATIONS: readonly Invocation[] = [
   { primitive: 'activationBackward', inputs: (r) => [signed(r, 30), r.floats(30, 0, 1)], call: (b, [dy, y]) => [b.activationBackward(dy, y, 30, 'sigmoid')] },
   { primitive: 'biasGrad', inputs: (r) => [signed(r, 30)], call: (b, [dy]) => [b.biasGrad(dy, 3, 10)] },
   { primitive: 'loss', inputs: (r) => [r.floats(40, 0, 1), labels(r, 4, 10)], call: (b, [p, y]) => { const l = b.loss(p, y, lossInfo); return [l.loss, l.correct, l.gradient]; } },
-  { primitive: 'adaptiveUpdate', inputs: (r) => [signed(r, 16), signed(r, 16), signed(r, 16), r.floats(16, 0, 1)], call: (b, [p, g, m, v]) => { const a = b.adaptiveUpdate(p, g, m, v!, { kind: 'adam', size: 16, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }); const r = b.adaptiveUpdate(a.param, g, null, a.v, { kind: 'rmsprop', size: 16, learningRate: 0.01, beta1: 0, beta2: 0.9, epsilon: 1e-7 }); return [a.param, a.m, a.v, r.param, r.v]; } },
+  { primitive: 'adaptiveUpdate', inputs: (r) => [signed(r, 16), signed(r, 16), signed(r, 16), r.floats(16, 0, 1)], call: (b, [p, g, m, v]) => { const a = b.adaptiveUpdate(p, g, m, v, { kind: 'adam', size: 16, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }); const r = b.adaptiveUpdate(a.param, g, null, a.v, { kind: 'rmsprop', size: 16, learningRate: 0.01, beta1: 0, beta2: 0.9, epsilon: 1e-7 }); return [a.param, a.m, a.v, r.param, r.v]; } },
   { primitive: 'sgdUpdate', inputs: (r) => [signed(r, 16), signed(r, 16), signed(r, 16)], call: (b, [p, g, v]) => { const s = b.sgdUpdate(p, g, v, sgd(0.9)); return [s.param, s.velocity]; } },
 ];
 
