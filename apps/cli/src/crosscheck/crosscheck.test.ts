@@ -70,6 +70,6 @@ describe('step cross-check', async () => {
     expect(firstForward.every((d) => d.maxAbs === 0)).toBe(true);
     const text = formatStepReport(report);
     expect(text).toMatch(/perturbed\s+gradients\s+.*conv2d_1\/kernel\s+\d+\s+FAIL/);
-    expect(text).toMatch(/^FAIL: perturbed exceed 0\.001/m);
+    expect(text).toMatch(/^FAIL: perturbed exceeds 0\.001/m);
   });
 });
