@@ -2,6 +2,7 @@ import { activationChecks } from './activation.js';
 import { biasGradChecks } from './bias-grad.js';
 import type { CheckGroup, ConformanceCheck } from './check.js';
 import { contractChecks } from './contract.js';
+import { driftingSumChecks } from './drifting-sums.js';
 import { fixtureChecks } from './fixture-step.js';
 import { conv2dChecks } from './conv2d.js';
 import { gradientChecks } from './gradients.js';
@@ -26,6 +27,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   ...activationChecks,
   ...softmaxChecks,
   ...biasGradChecks,
+  ...driftingSumChecks,
   ...lossChecks,
   ...sgdChecks,
   stepGatherCheck,
