@@ -1,0 +1,16 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
+
+/**
+ * The tests `pnpm test:mutation` runs against each mutant of backend-cpu's kernels: the kernels' own tests
+ * and the conformance suite. The calling thread computes a share of every task (worker threads load the
+ * unmutated sources), so a mutant is seen through the chunks the main thread runs.
+ */
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['src/gemm.test.ts', 'src/conv2d.test.ts', 'src/pool.test.ts', 'src/activation.test.ts', 'src/loss.test.ts', 'src/sgd.test.ts', 'src/conformance.test.ts', 'src/mutation/*.test.ts'],
+    },
+  }),
+);
