@@ -27,6 +27,8 @@ describe('assertWritable', () => {
     expect(runError(() => assertWritable('out/', 'training report', '--report'))).toBe(`the training report out/ ends in a slash; ${fix}, e.g. out/training-report`);
     expect(runError(() => assertWritable('out//', 'model', '--report'))).toBe(`the model out// ends in a slash; ${fix}, e.g. out/model`);
     expect(runError(() => assertWritable('/', 'model', '--report'))).toBe(`the model / ends in a slash; ${fix}, e.g. ./model`);
+    // Only the trailing slashes go: the directories before them stay.
+    expect(runError(() => assertWritable('runs/today/', 'model', '--report'))).toBe(`the model runs/today/ ends in a slash; ${fix}, e.g. runs/today/model`);
   });
 
   it('accepts a new file in a writable directory and leaves nothing behind', () => {
