@@ -95,3 +95,21 @@ describe('gunzipIdx', () => {
     expect(refusal(() => gunzipIdx(damaged, { name: 'crc.gz' }))).toMatch(/^crc\.gz is a corrupt or truncated gzip file \(.+\)$/);
   });
 });
+
+describe('gunzipIdx on a gzip header with a long file name (FNAME), as some tools write', () => {
+  it('widens its look past the name to the IDX header', async () => {
+    const { crc32, deflateRawSync } = await import('node:zlib');
+    const idx = encodeIdx([2, 28, 28], Uint8Array.from({ length: 2 * 784 }, (_, i) => i % 256));
+    const name = new TextEncoder().encode('x'.repeat(1010));
+    const trailer = new Uint8Array(8);
+    new DataView(trailer.buffer).setUint32(0, crc32(idx), true);
+    new DataView(trailer.buffer).setUint32(4, idx.length, true);
+    // ID1 ID2 CM=deflate FLG=FNAME MTIME(4) XFL OS, the zero-terminated name, raw deflate, CRC32, ISIZE.
+    const gz = Uint8Array.from([0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3, ...name, 0, ...deflateRawSync(idx), ...trailer]);
+    expect(Buffer.from(gunzipIdx(gz, { name: 'named.gz' })).equals(Buffer.from(idx))).toBe(true);
+  });
+
+  it('names a stream that is not deflate at all', () => {
+    expect(refusal(() => gunzipIdx(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff), { name: 'junk.gz' }))).toMatch(/^junk\.gz is a corrupt or truncated gzip file \(.+\)$/);
+  });
+});

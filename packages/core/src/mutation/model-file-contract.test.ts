@@ -55,6 +55,14 @@ describe('decodeModelFile', () => {
     }
   });
 
+  it('the smallest well-formed size (48 bytes, an empty header) gets past the length check to the header', () => {
+    const bytes = fileWith('');
+    expect(bytes).toHaveLength(48);
+    const error = refusal(bytes);
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toBe(`m.lenet is corrupt: its header is not valid JSON; ${RESAVE}`);
+  });
+
   it('a header length that runs past the end by one byte', () => {
     const good = fileWith('{"kind":"x","tensors":[]}');
     const bytes = good.slice();
