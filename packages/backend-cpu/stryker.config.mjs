@@ -1,5 +1,4 @@
-// @ts-nocheck
-// 
+// @ts-check
 /**
  * Mutation testing of backend-cpu's kernels (docs/mutation-testing.md); `pnpm test:mutation` runs it.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 

@@ -41,24 +41,25 @@ describe('readIdx', () => {
     expect(refusal(() => readIdx(Uint8Array.of(0, 0)))).toBe('IDX data is truncated: 2 bytes, shorter than an IDX header');
   });
 
-  it.each<[string, Uint8Array, string]>([
-    ['still gzip', gzipSync(encodeIdx([1], Uint8Array.of(1))), 'f is still gzip-compressed; decompress it before reading it as IDX'],
-    ['a short file', Uint8Array.of(0, 0, 8), 'f is truncated: 3 bytes, shorter than an IDX header'],
-    ['a first magic byte', Uint8Array.of(1, 0, 8, 1, 0, 0, 0, 0), 'f is not an IDX file (magic starts 0x01 0x00, expected 0x00 0x00)'],
-    ['a second magic byte', Uint8Array.of(0, 2, 8, 1, 0, 0, 0, 0), 'f is not an IDX file (magic starts 0x00 0x02, expected 0x00 0x00)'],
-    ['float32 elements', Uint8Array.of(0, 0, 0x0d, 1, 0, 0, 0, 0), 'f holds float32 elements (IDX type 0x0d); only unsigned byte (0x08) is supported'],
-    ['signed bytes', Uint8Array.of(0, 0, 0x09, 1, 0, 0, 0, 0), 'f holds signed byte elements (IDX type 0x09); only unsigned byte (0x08) is supported'],
-    ['int16', Uint8Array.of(0, 0, 0x0b, 1, 0, 0, 0, 0), 'f holds int16 elements (IDX type 0x0b); only unsigned byte (0x08) is supported'],
-    ['int32', Uint8Array.of(0, 0, 0x0c, 1, 0, 0, 0, 0), 'f holds int32 elements (IDX type 0x0c); only unsigned byte (0x08) is supported'],
-    ['float64', Uint8Array.of(0, 0, 0x0e, 1, 0, 0, 0, 0), 'f holds float64 elements (IDX type 0x0e); only unsigned byte (0x08) is supported'],
-    ['an unknown type', Uint8Array.of(0, 0, 0x42, 1, 0, 0, 0, 0), 'f has an unknown IDX element type 0x42; only unsigned byte (0x08) is supported'],
-    ['rank 0', Uint8Array.of(0, 0, 8, 0), 'f declares 0 dimensions; an IDX file here needs 1 to 8'],
-    ['rank 9', Uint8Array.of(0, 0, 8, 9, ...new Array<number>(36).fill(0)), 'f declares 9 dimensions; an IDX file here needs 1 to 8'],
-    ['a cut header', Uint8Array.of(0, 0, 8, 2, 0, 0, 0, 1), 'f is truncated: 8 bytes, shorter than its 12-byte IDX header'],
-    ['a cut payload', encodeIdx([3], Uint8Array.of(1, 2, 3)).subarray(0, 9), 'f is truncated: 9 bytes, but its header [3] needs 11'],
-    ['trailing bytes', Uint8Array.of(...encodeIdx([1], Uint8Array.of(1)), 0), 'f is too long: 10 bytes, but its header [1] needs 9'],
+  // Built inside the test, so a broken encoder fails the test instead of the file's collection.
+  it.each<[string, () => Uint8Array, string]>([
+    ['still gzip', () => gzipSync(encodeIdx([1], Uint8Array.of(1))), 'f is still gzip-compressed; decompress it before reading it as IDX'],
+    ['a short file', () => Uint8Array.of(0, 0, 8), 'f is truncated: 3 bytes, shorter than an IDX header'],
+    ['a first magic byte', () => Uint8Array.of(1, 0, 8, 1, 0, 0, 0, 0), 'f is not an IDX file (magic starts 0x01 0x00, expected 0x00 0x00)'],
+    ['a second magic byte', () => Uint8Array.of(0, 2, 8, 1, 0, 0, 0, 0), 'f is not an IDX file (magic starts 0x00 0x02, expected 0x00 0x00)'],
+    ['float32 elements', () => Uint8Array.of(0, 0, 0x0d, 1, 0, 0, 0, 0), 'f holds float32 elements (IDX type 0x0d); only unsigned byte (0x08) is supported'],
+    ['signed bytes', () => Uint8Array.of(0, 0, 0x09, 1, 0, 0, 0, 0), 'f holds signed byte elements (IDX type 0x09); only unsigned byte (0x08) is supported'],
+    ['int16', () => Uint8Array.of(0, 0, 0x0b, 1, 0, 0, 0, 0), 'f holds int16 elements (IDX type 0x0b); only unsigned byte (0x08) is supported'],
+    ['int32', () => Uint8Array.of(0, 0, 0x0c, 1, 0, 0, 0, 0), 'f holds int32 elements (IDX type 0x0c); only unsigned byte (0x08) is supported'],
+    ['float64', () => Uint8Array.of(0, 0, 0x0e, 1, 0, 0, 0, 0), 'f holds float64 elements (IDX type 0x0e); only unsigned byte (0x08) is supported'],
+    ['an unknown type', () => Uint8Array.of(0, 0, 0x42, 1, 0, 0, 0, 0), 'f has an unknown IDX element type 0x42; only unsigned byte (0x08) is supported'],
+    ['rank 0', () => Uint8Array.of(0, 0, 8, 0), 'f declares 0 dimensions; an IDX file here needs 1 to 8'],
+    ['rank 9', () => Uint8Array.of(0, 0, 8, 9, ...new Array<number>(36).fill(0)), 'f declares 9 dimensions; an IDX file here needs 1 to 8'],
+    ['a cut header', () => Uint8Array.of(0, 0, 8, 2, 0, 0, 0, 1), 'f is truncated: 8 bytes, shorter than its 12-byte IDX header'],
+    ['a cut payload', () => encodeIdx([3], Uint8Array.of(1, 2, 3)).subarray(0, 9), 'f is truncated: 9 bytes, but its header [3] needs 11'],
+    ['trailing bytes', () => Uint8Array.of(...encodeIdx([1], Uint8Array.of(1)), 0), 'f is too long: 10 bytes, but its header [1] needs 9'],
   ])('refuses %s in one line', (_what, bytes, message) => {
-    expect(refusal(() => readIdx(bytes, { name: 'f' }))).toBe(message);
+    expect(refusal(() => readIdx(bytes(), { name: 'f' }))).toBe(message);
   });
 
   it('accepts rank 8, and refuses dims whose product passes maxBytes as soon as it does', () => {

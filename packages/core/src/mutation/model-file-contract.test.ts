@@ -42,6 +42,8 @@ describe('decodeModelFile', () => {
   it('not the magic: names the first bytes, and "nothing" for an empty file', () => {
     expect(refusal(Uint8Array.of(0x4c, 0x45, 0x4e, 0x45)).message).toBe('m.lenet is not a lenet-ts model file (it starts with 4c 45 4e 45, expected "LENET-TS"); pass a file written by `lenet train --save`');
     expect(refusal(new Uint8Array(0)).message).toMatch(/it starts with nothing, expected/);
+    // Two hex digits per byte, small ones too.
+    expect(refusal(Uint8Array.of(1, 2, 0x0a, 0x1f, 5, 6, 7, 8)).message).toMatch(/it starts with 01 02 0a 1f, expected/);
     expect(refusal(new TextEncoder().encode('LENET-TX')).code).toBe('not-a-model');
   });
 
