@@ -1,4 +1,3 @@
-// @ts-nocheck
 import type { Padding } from '../../geometry.js';
 import { pool2dInfo, sizeOf } from '../../geometry.js';
 import { withScope } from '../handle-scope.js';
