@@ -58,8 +58,15 @@ describe('sgdUpdate on chunks', () => {
     for (const [start, end] of [[60, 97], [30, 60], [0, 30]] as const) sgdUpdate(chunked.p, grad, chunked.v, 0.05, momentum, nesterov, start, end);
     expect(chunked.p).toEqual(whole.p);
     expect(chunked.v).toEqual(whole.v);
-    // And the value itself: p - lr g (plain) for element 0.
-    if (momentum === 0) expect(whole.p[0]).toBe(f32(param[0]! - f32(f32(0.05) * grad[0]!)));
+    // And the values themselves, for element 0 (Keras: v = m v - lr g; p += v, or p += m v - lr g).
+    const step = f32(f32(0.05) * grad[0]!);
+    if (velocity === null) {
+      expect(whole.p[0]).toBe(f32(param[0]! - step));
+    } else {
+      const v = f32(f32(f32(momentum) * velocity[0]!) - step);
+      expect(whole.v![0]).toBe(v);
+      expect(whole.p[0]).toBe(nesterov ? f32(param[0]! + f32(f32(f32(momentum) * v) - step)) : f32(param[0]! + v));
+    }
   });
 });
 
