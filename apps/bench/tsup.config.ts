@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { main: 'src/main.ts', child: 'src/child.ts' },
+  entry: { main: 'src/main.ts', child: 'src/child.ts', 'generate-lenet-fixture': 'src/generate-lenet-fixture.ts' },
   format: ['esm'],
   clean: true,
   sourcemap: true,

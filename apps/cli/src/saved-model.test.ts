@@ -92,12 +92,20 @@ describe('evaluate --model', () => {
 describe('a model trained on cpu', () => {
   const backends: [string, () => Promise<Backend>][] = [
     ['reference (the naive-loop backend from @lenet-ts/core/testing)', async () => createReferenceBackend()],
-    ...providers.map(({ name }): [string, () => Promise<Backend>] => [name, () => createBackend(name)]),
+    // Every other installed backend; cpu against itself would prove nothing.
+    ...providers.filter(({ name }) => name !== 'cpu').map(({ name }): [string, () => Promise<Backend>] => [name, () => createBackend(name)]),
   ];
+
+  it('is compared with every installed backend but cpu itself', () => {
+    expect(backends.map(([name]) => name.split(' ')[0])).toEqual(['reference', ...providers.map((p) => p.name).filter((name) => name !== 'cpu')]);
+    expect(backends.length).toBeGreaterThan(2);
+  });
 
   it.each(backends)('gives the same predictions on %s', async (_name, create) => {
     const expected = await predictions(await createBackend('cpu'), 200);
     const actual = await predictions(await create(), 200);
+    expect(expected).toHaveLength(2000);
+    expect(actual).toHaveLength(2000);
     let worst = 0;
     for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
     expect(worst).toBeLessThan(1e-4);
@@ -156,6 +164,8 @@ describe('predict --model', () => {
     expect(other.code, other.stderr).toBe(0);
     const onOther = parse(other.stdout);
     expect(onOther.map((row) => row.map(([c]) => c))).toEqual(onCpu.map((row) => row.map(([c]) => c)));
+    expect(onOther).toHaveLength(3);
+    expect(onOther.flat()).toHaveLength(onCpu.flat().length);
     onOther.flat().forEach(([, p], i) => expect(Math.abs(p - onCpu.flat()[i]![1])).toBeLessThanOrEqual(2e-4));
   });
 });

@@ -26,6 +26,7 @@ describe('sparse-categorical-crossentropy (TF 2.0 Keras on probabilities)', () =
     const { gradient } = await run([0.2, 0.5, 0.3, 0, 1, 0.5], [1, 2], keras(2, 3));
     const sum = Math.fround(1e-7) + Math.fround(1 - Math.fround(1e-7)) + 0.5;
     const expected = [0.5, -0.5, 0.5, 0, 0, (1 / sum - 2) / 2];
+    expect(gradient).toHaveLength(expected.length);
     gradient.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 6));
   });
 
@@ -55,12 +56,14 @@ describe('softmax-cross-entropy', () => {
     const z = Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4);
     expect(loss).toBeCloseTo((Math.log(4) + Math.log(z) - 4) / 2, 6);
     const expected = [0.125, 0.125, -0.375, 0.125, ...[1, 2, 3, 4].map((v) => (Math.exp(v) / z - (v === 4 ? 1 : 0)) / 2)];
+    expect(gradient).toHaveLength(expected.length);
     gradient.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 6));
   });
 
   it('stays finite for logits far beyond exp range', async () => {
     const { loss, gradient } = await run([1000, 0, -1000, -1000, 0, 1000], [0, 0], softmaxLoss(2, 3));
     expect(loss).toBeCloseTo(1000, 3);
+    expect(gradient).toHaveLength(6);
     expect(gradient.every(Number.isFinite)).toBe(true);
     expect(gradient[0]).toBeCloseTo(0, 6);
     expect(gradient[3]).toBeCloseTo(-0.5, 6);

@@ -36,7 +36,9 @@ export const MAX_POOL_INPUT = 2 ** 24;
  */
 export function maxPool(x: Float32Array, info: PoolGeometry, y: Float32Array, argmax: Float32Array, sampleStart: number, sampleEnd: number): void {
   const { inHeight: H, inWidth: W, channels: C, outHeight, outWidth, poolHeight, poolWidth } = info;
-  if (poolHeight === 2 && poolWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padTop === 0 && info.padLeft === 0) {
+  // The fast path reads whole 2x2 windows: 'same' padding on an odd size ends in a partial window (padTop
+  // and padLeft are still 0, the padding is all after), which only the general loop clips.
+  if (poolHeight === 2 && poolWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padTop === 0 && info.padLeft === 0 && 2 * outHeight <= H && 2 * outWidth <= W) {
     maxPool2x2(x, bitsOf(x), info, y, bitsOf(y), argmax, sampleStart, sampleEnd);
     return;
   }

@@ -73,6 +73,8 @@ describe('worker threads', () => {
       await model.fit(data, { batchSize: 32, epochs: 2, verbose: 0, seed: 5 });
       weights.push(await model.getWeights());
     }
+    // LeNet's five weighted layers, a kernel and a bias each.
+    expect(weights.map((w) => w.length)).toEqual([10, 10]);
     weights[1]!.forEach((w, i) => expect(bits(w), `weight ${i}`).toEqual(bits(weights[0]![i]!)));
   });
 

@@ -28,7 +28,9 @@ export function maxPoolWithArgmax(tf: Tf, x: Tensor, info: Pool2DInfo, constants
 
 /** Windows that do not overlap and need no padding (LeNet's 2x2 stride 2). */
 function tilesInput(info: Pool2DInfo): boolean {
-  return info.padTop === 0 && info.padLeft === 0 && info.strideHeight === info.poolHeight && info.strideWidth === info.poolWidth;
+  // padTop = padLeft = 0 is not enough: 'same' padding on an odd size puts all of it after, in a partial last window.
+  return info.padTop === 0 && info.padLeft === 0 && info.strideHeight === info.poolHeight && info.strideWidth === info.poolWidth &&
+    info.outHeight * info.poolHeight <= info.inHeight && info.outWidth * info.poolWidth <= info.inWidth;
 }
 
 /**

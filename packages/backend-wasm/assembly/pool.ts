@@ -12,7 +12,8 @@ import { selectLanes, storeLanes } from './simd';
 
 /** Output rows [rowFrom, rowTo) of the N*OH rows. */
 export function maxPoolRows(x: usize, y: usize, argmax: usize, g: PoolGeometry, rowFrom: i32, rowTo: i32): void {
-  if (g.poolHeight == 2 && g.poolWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 && g.padTop == 0 && g.padLeft == 0) {
+  // Whole windows only: 'same' padding on an odd size ends in a partial window with padTop and padLeft still 0.
+  if (g.poolHeight == 2 && g.poolWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 && g.padTop == 0 && g.padLeft == 0 && 2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth) {
     maxPool2x2Rows(x, y, argmax, g, rowFrom, rowTo);
     return;
   }

@@ -137,6 +137,8 @@ describe('Sequential, as a Keras user writes it', () => {
     const probabilities = await m.predictProbabilities(data);
     const classes = await m.predictClasses(data);
     expect(outputs).toHaveLength(28);
+    expect(probabilities).toHaveLength(28);
+    expect(classes).toHaveLength(7);
     for (let n = 0; n < 7; n++) {
       const row = Array.from(outputs.subarray(n * 4, n * 4 + 4));
       const exp = row.map((v) => Math.exp(v - Math.max(...row)));

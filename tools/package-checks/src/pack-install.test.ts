@@ -100,6 +100,7 @@ describe('packed packages installed with npm outside the workspace', () => {
     for (const backend of BACKENDS) {
       const report = reports.get(`${moduleSystem}:${backend}`)!;
       // Same seed, data and batch order: every float32 backend lands within rounding of the cpu backend.
+      expect(report.losses, `${backend}: one loss per epoch`).toHaveLength(cpu.losses.length);
       report.losses.forEach((loss, i) => expect(loss, `${backend} epoch ${i + 1}`).toBeCloseTo(cpu.losses[i]!, 3));
       expect(report.evaluateLoss, `${backend} evaluate`).toBeCloseTo(cpu.evaluateLoss, 3);
     }

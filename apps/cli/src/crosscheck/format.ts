@@ -1,3 +1,4 @@
+import { plural } from '../plural.js';
 import type { StepCrosscheckReport } from './step-crosscheck.js';
 import { QUANTITIES } from './step-crosscheck.js';
 
@@ -18,8 +19,8 @@ export function formatStepReport(report: StepCrosscheckReport): string {
   const ran = report.backends.map((b) => `  ${b.label} ran as ${b.ran}`);
   const failed = report.backends.filter((b) => !b.pass).map((b) => b.label);
   const verdict = report.pass
-    ? `PASS: every backend within ${report.tolerance} (scaled error) of ${report.reference} over ${report.steps} steps`
-    : `FAIL: ${failed.join(', ')} exceed ${report.tolerance} (scaled error) against ${report.reference}`;
+    ? `PASS: every backend within ${report.tolerance} (scaled error) of ${report.reference} over ${plural(report.steps, 'step')}`
+    : `FAIL: ${failed.join(', ')} ${failed.length === 1 ? 'exceeds' : 'exceed'} ${report.tolerance} (scaled error) against ${report.reference}`;
   // max abs and max rel err are shown to explain a verdict; near-zero values inflate the relative error.
   const judged = `Only the scaled error (max|a-b| / max|b| over a tensor) is judged against --tolerance ${report.tolerance}; max abs and max rel err are for reading.`;
   return [`Reference: ${report.reference}`, ...ran, '', ...table, '', judged, verdict].join('\n');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadFashionMnist } from '@lenet-ts/core/data';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDom, screenshot } from '../test-support/chromium.js';
@@ -11,6 +12,10 @@ import { tallyPredictions } from './test-results.js';
 let reportPath: string;
 let html: string;
 let dom: string;
+/** The first 300 test images and labels, read from the same place the run read them. */
+let testImages: Uint8Array;
+let testLabels: Uint8Array;
+let classNames: readonly string[];
 
 beforeAll(async () => {
   reportPath = join(tempDir(), 'report.html');
@@ -19,12 +24,41 @@ beforeAll(async () => {
   expect(run.stdout).toContain(`Wrote the report to ${reportPath}`);
   html = readFileSync(reportPath, 'utf8');
   dom = await dumpDom(reportPath);
+  const data = await loadFashionMnist({ download: false });
+  testImages = data.test.images.subarray(0, 300 * 784);
+  testLabels = data.test.labels.subarray(0, 300);
+  classNames = data.classNames;
 });
 afterAll(removeTempDirs);
 
 /** Attribute values of every element matching `tag` with `attribute` in the DOM text. */
 function attributes(text: string, tag: string, attribute: string): string[] {
   return [...text.matchAll(new RegExp(`<${tag}\\b[^>]*\\b${attribute}="([^"]*)"`, 'g'))].map((m) => m[1]!);
+}
+
+/**
+ * Where in the screenshot `image` (side x side gray bytes) is drawn `scale` times larger with each pixel a
+ * solid block, or undefined. Compares the centre of every block, within 2 levels (the compositor may round).
+ */
+function findUpscaled(shot: PNG, image: Uint8Array, side: number, scale: number): { x: number; y: number } | undefined {
+  const size = side * scale;
+  const near = (x: number, y: number, value: number) => {
+    const o = 4 * (y * shot.width + x);
+    return Math.abs(shot.data[o]! - value) <= 2 && Math.abs(shot.data[o + 1]! - value) <= 2 && Math.abs(shot.data[o + 2]! - value) <= 2;
+  };
+  // Probe the image's most distinctive pixel first (a blank border matches everywhere).
+  let probe = 0;
+  for (let p = 0; p < image.length; p++) if (Math.abs(image[p]! - 128) < Math.abs(image[probe]! - 128)) probe = p;
+  const [py, px] = [Math.floor(probe / side), probe % side];
+  for (let y = 0; y + size <= shot.height; y++) {
+    for (let x = 0; x + size <= shot.width; x++) {
+      if (!near(x + px * scale + 1, y + py * scale + 1, image[probe]!)) continue;
+      let all = true;
+      for (let p = 0; p < image.length && all; p++) all = near(x + (p % side) * scale + 1, y + Math.floor(p / side) * scale + 1, image[p]!);
+      if (all) return { x, y };
+    }
+  }
+  return undefined;
 }
 
 describe('train --report', () => {
@@ -61,6 +95,21 @@ describe('train --report', () => {
     expect(dom).toMatch(/<figcaption><span class="true">[^<]+<\/span> → <span class="predicted">[^<]+<\/span> \d+%/);
   });
 
+  it('each thumbnail is the test image its figure names, captioned with that image\'s true class', () => {
+    const figures = [...html.matchAll(/<figure class="mistake" data-index="(\d+)"><img src="data:image\/png;base64,([^"]+)"[^>]*><figcaption><span class="true">([^<]+)<\/span>/g)];
+    expect(figures.length).toBeGreaterThan(0);
+    expect(figures).toHaveLength(attributes(html, 'figure', 'data-index').length);
+    for (const [, index, base64, trueClass] of figures) {
+      const png = PNG.sync.read(Buffer.from(base64!, 'base64'));
+      expect([png.width, png.height]).toEqual([28, 28]);
+      const i = Number(index);
+      // pngjs decodes to RGBA; a grayscale PNG gives r = g = b = the stored byte.
+      const gray = Uint8Array.from({ length: 784 }, (_, p) => png.data[4 * p]!);
+      expect(gray).toEqual(Uint8Array.from(testImages.subarray(i * 784, (i + 1) * 784)));
+      expect(trueClass).toBe(classNames[testLabels[i]!]);
+    }
+  });
+
   it('renders in headless Chromium: the screenshot holds both curve colours and the grayscale images', async () => {
     const shot = await screenshot(reportPath, 1200, 1800);
     const png = PNG.sync.read(readFileSync(shot));
@@ -79,6 +128,14 @@ describe('train --report', () => {
     expect(orange).toBeGreaterThan(300); // validation curves
     expect(gray).toBeGreaterThan(20_000); // the 28x28 images, drawn 84x84 each
     expect(ink / (png.width * png.height)).toBeGreaterThan(0.05);
+    // The first thumbnails are on screen, each drawn 3x (pixelated) from the very test image it names.
+    const indices = attributes(html, 'figure', 'data-index').map(Number).slice(0, 3);
+    expect(indices).toHaveLength(3);
+    const found = indices.map((i) => findUpscaled(png, testImages.subarray(i * 784, (i + 1) * 784), 28, 3));
+    expect(found.every((at) => at !== undefined), JSON.stringify(found)).toBe(true);
+    // In grid order: left to right along one row.
+    expect(found[0]!.x).toBeLessThan(found[1]!.x);
+    expect(found[1]!.x).toBeLessThan(found[2]!.x);
   });
 });
 

@@ -54,8 +54,8 @@ export async function modelFileBytes(model: Sequential = lenet()): Promise<Uint8
   return encodeModel(model, { metadata: { preset: 'd2l' } });
 }
 
-/** A checkpoint of an untrained d2l LeNet after `epochsDone` epochs over `rows` rows. */
-export async function checkpointBytes(settings: Partial<RunSettings> = {}, epochsDone = 1): Promise<Uint8Array> {
+/** A checkpoint of `model` (an untrained d2l LeNet by default) after `epochsDone` epochs over `rows` rows. */
+export async function checkpointBytes(settings: Partial<RunSettings> = {}, epochsDone = 1, model: Sequential = lenet()): Promise<Uint8Array> {
   const full: RunSettings = {
     preset: 'd2l', seed: 0, batchSize: 32, optimizer: 'sgd', learningRate: 0.9, decay: null, momentum: 0, nesterov: false,
     epochs: 2, limit: 100, validationSplit: 0.1, rows: 100, ...settings,
@@ -63,7 +63,7 @@ export async function checkpointBytes(settings: Partial<RunSettings> = {}, epoch
   const order = Uint32Array.from({ length: fittedRows(full) }, (_, i) => i);
   const history = Array.from({ length: epochsDone }, (_, i) => ({ epoch: i + 1, loss: 2.3, accuracy: 0.1, seconds: 1, samplesPerSecond: 100 }));
   const state = { epoch: epochsDone + 1, offset: 0, order, random: new Random(0).getState(), lossSum: 0, correctSum: 0, history };
-  return encodeCheckpoint(lenet(), full, state, {});
+  return encodeCheckpoint(model, full, state, {});
 }
 
 /** Names of the files in a directory (to prove a failed run left nothing behind). */

@@ -3,6 +3,7 @@ import { adaptiveChecks } from './adaptive.js';
 import { biasGradChecks } from './bias-grad.js';
 import type { CheckGroup, ConformanceCheck } from './check.js';
 import { contractChecks } from './contract.js';
+import { driftingSumChecks } from './drifting-sums.js';
 import { fixtureChecks } from './fixture-step.js';
 import { conv2dChecks } from './conv2d.js';
 import { gradientChecks } from './gradients.js';
@@ -27,6 +28,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
   ...activationChecks,
   ...softmaxChecks,
   ...biasGradChecks,
+  ...driftingSumChecks,
   ...lossChecks,
   ...sgdChecks,
   ...adaptiveChecks,

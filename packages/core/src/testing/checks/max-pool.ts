@@ -28,6 +28,7 @@ const CASES: readonly PoolCase[] = [
   { id: 'batch-1', label: 'batch 1 (1x24x24x6, 2x2)', inShape: [1, 24, 24, 6], poolSize: [2, 2], strides: [2, 2], padding: 'valid', input: probabilities },
   { id: 'partial-batch-16', label: 'the partial last batch of 16 (16x8x8x16, 2x2) with tied maxima', inShape: [16, 8, 8, 16], poolSize: [2, 2], strides: [2, 2], padding: 'valid', input: tiedProbabilities },
   { id: 'constant', label: 'constant input, where every window is one big tie (2x4x6x3, 2x2)', inShape: [2, 4, 6, 3], poolSize: [2, 2], strides: [2, 2], padding: 'valid', input: (_r, n) => new Float32Array(n).fill(0.5) },
+  { id: 'odd-same-2x2', label: "2x2 windows, stride 2, 'same' padding on odd sizes, which ends each row and column in a partial window (2x7x9x3)", inShape: [2, 7, 9, 3], poolSize: [2, 2], strides: [2, 2], padding: 'same', input: (r, n) => Float32Array.from(r.integers(n, 4), (v) => -1 - v) },
   { id: 'odd-valid', label: "odd sizes with 'valid' padding, which drops the last row and column (2x7x7x3, 2x2)", inShape: [2, 7, 7, 3], poolSize: [2, 2], strides: [2, 2], padding: 'valid', input: (r, n) => signed(r, n) },
   { id: 'overlap-same-negative', label: "overlapping 3x3 windows, stride 2, 'same' padding on negative values with ties (2x7x9x3)", inShape: [2, 7, 9, 3], poolSize: [3, 3], strides: [2, 2], padding: 'same', input: (r, n) => Float32Array.from(r.integers(n, 4), (v) => -1 - v) },
 ];
