@@ -3,7 +3,7 @@
 // one on this project wrote. Its inputs are the fixture's seeded weights (kept as committed: they are the
 // step's starting point, not a result) and training rows 0..31 of the official Fashion-MNIST train file;
 // everything tfjs computes (sigmoid outputs, loss, accuracy, every weight gradient) is computed again here.
-import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
 export const FIXTURE_ROWS = [0, 31] as const;
 
@@ -66,13 +66,13 @@ export async function computeLenetFixture(weights: FixtureWeights, images: Uint8
   });
   model.setWeights(FIXTURE_LAYERS.flatMap(([layer, shape]) => [tf.tensor(weights[layer].kernel, [...shape], 'float32'), tf.tensor1d(weights[layer].bias, 'float32')]));
   const x = tf.tensor4d(Float32Array.from(images), [batch, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32') as Tensor1D, 10);
+  const y = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10);
   const epsilon = 1e-7;
   const outputsOf = () => model.apply(x) as Tensor;
   const lossOf = () => {
     const clipped = tf.clipByValue(outputsOf(), epsilon, 1 - epsilon);
     const q = tf.clipByValue(tf.div(clipped, tf.sum(clipped, -1, true)), epsilon, 1 - epsilon);
-    return tf.mean(tf.neg(tf.sum(tf.mul(y, tf.log(q)), -1))) as import('@tensorflow/tfjs-core').Scalar;
+    return tf.mean<import('@tensorflow/tfjs-core').Scalar>(tf.neg(tf.sum(tf.mul(y, tf.log(q)), -1)));
   };
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
   const { value, grads } = tf.variableGrads(lossOf, variables);

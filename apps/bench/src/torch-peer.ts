@@ -48,7 +48,7 @@ export function findTorchPython(explicit: string | null, env: NodeJS.ProcessEnv 
   }
   const probe = probeOf(explicit);
   if (probe.status === 0) return found(explicit, probe.stdout);
-  const missing = probe.error?.code === 'ENOENT';
+  const missing = probe.error !== undefined && 'code' in probe.error && probe.error.code === 'ENOENT';
   const why = missing ? 'no such command' : probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? `exited with ${probe.status ?? probe.signal}`);
   throw new UsageError(`--python ${explicit}: ${why}; install torch for it (see BENCHMARKS.md) or leave out --python`);
 }
