@@ -12,7 +12,7 @@ describe('the d2l seed recipe (`lenet train`, nothing else given)', () => {
     const { code, stdout, stderr } = await runInProcess(['train']);
     expect(code, stderr).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/^Backend: wasm:/);
-    expect(stdout).toContain('Preset: d2l (the d2l TF2 seed recipe: sigmoid LeNet, raw pixels, SGD lr 0.9, 5 epochs); batch 32, lr 0.9, 5 epochs, seed 0');
+    expect(stdout).toContain('Preset: d2l (the d2l TF2 seed recipe: sigmoid LeNet, raw pixels, SGD lr 0.9, 5 epochs); batch 32, SGD lr 0.9, 5 epochs, seed 0');
     expect(stdout).toContain('Train on 54000 samples, validate on 6000 samples');
     const epochs = [...stdout.matchAll(/^54000\/54000 \[=+\] - .* - loss: ([\d.]+) - accuracy: ([\d.]+) - val_loss: ([\d.]+) - val_accuracy: ([\d.]+)$/gm)];
     expect(epochs).toHaveLength(5);
