@@ -13,7 +13,11 @@ export const cpuProvider: BackendProvider = {
   displayModes: [],
   async create(options = {}) {
     const { createCpuBackend } = await import('./create-browser.js');
-    return createCpuBackend({ threads: options.threads });
+    const backend = createCpuBackend({ threads: options.threads });
+    // A Worker's Web Workers start only once it yields to its event loop, which a run of tasks awaiting
+    // only settled promises never does: start them here, so that they share the first tasks.
+    await backend.startWorkers();
+    return backend;
   },
   // Plain TypeScript: it runs in every page and Worker.
   availability: async () => ({ available: true }),

@@ -9,6 +9,10 @@ import { WEB_WORKER_SOURCE } from './web-worker-source.js';
 
 /** Atomics.load rounds a thread spins before it sleeps (as thread-pool.ts). */
 const SPIN = 20_000;
+/** How long a task worth sharing waits for workers to acknowledge new buffers before it runs alone. */
+const ACK_WAIT_MS = 0.5;
+/** How long `startWorkers` waits for every Web Worker to serve before it gives up. */
+const START_TIMEOUT_MS = 30_000;
 
 /** Thrown when a Web Worker fails; the backend cannot continue after it. */
 export class CpuWebWorkerError extends Error {
@@ -69,8 +73,10 @@ export class WebThreadPool implements TaskRunner {
   async startWorkers(): Promise<void> {
     if (this.threads < 2) return;
     this.start();
+    const deadline = performance.now() + START_TIMEOUT_MS;
     while (Atomics.load(this.control, Control.ready) < this.threads - 1) {
       this.assertHealthy();
+      if (performance.now() > deadline) this.failure ??= `${this.threads - 1} Web Workers did not start within ${START_TIMEOUT_MS / 1000} s`;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -94,12 +100,24 @@ export class WebThreadPool implements TaskRunner {
     this.workers = [];
   }
 
-  /** Whether every worker has started and received every buffer made so far (so any task may name any). */
+  /**
+   * Whether every worker has started and received every buffer made so far (so any task may name any). A
+   * worker that lags is usually still spinning after its last task and acknowledges within its spin plus a
+   * message's latency, so a task worth sharing waits up to ACK_WAIT_MS for that rather than run alone.
+   */
   private workersKnowEveryBuffer(): boolean {
     if (this.workers.length === 0) this.start();
+    if (Atomics.load(this.control, Control.ready) !== this.threads - 1) return false;
     const made = this.memory.all().length;
-    for (let slot = 0; slot < this.threads - 1; slot++) if (Atomics.load(this.known, slot) < made) return false;
-    return Atomics.load(this.control, Control.ready) === this.threads - 1;
+    let deadline = 0;
+    for (let slot = 0; slot < this.threads - 1; slot++) {
+      while (Atomics.load(this.known, slot) < made) {
+        const now = performance.now();
+        if (deadline === 0) deadline = now + ACK_WAIT_MS;
+        else if (now > deadline) return false;
+      }
+    }
+    return true;
   }
 
   private start(): void {
