@@ -1,7 +1,7 @@
 import { conformanceChecks, type CheckGroup } from '@lenet-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundServer } from '../src/server/server.js';
-import type { ConformanceResult } from '../src/page/conformance.js';
+import type { ConformanceResult } from '../src/page/conformance-run.js';
 import { launchChromium, waitForStatus, type Chromium } from './browser.js';
 import { servePlayground } from './playground-server.js';
 
@@ -9,8 +9,11 @@ import { servePlayground } from './playground-server.js';
  * Every browser mode, each with the whole suite (timings on 2 shared cores: gpujs:webgl2 and webgl
  * ~15-25 s, webgpu ~20-30 s, tfjs:webgl ~30 s, the CPU modes ~5 s).
  */
-const MODES: readonly { id: string; description: RegExp; timeoutMs: number; groups?: readonly CheckGroup[] }[] = [
-  { id: 'cpu', description: /1 thread, in the browser: cross-origin isolated/, timeoutMs: 60_000 },
+const MODES: readonly { id: string; description: RegExp; timeoutMs: number; groups?: readonly CheckGroup[]; inWorker?: true }[] = [
+  // Like wasm: this page's main thread may not block in Atomics.wait, so one thread (training in a Worker runs Web Workers).
+  { id: 'cpu', description: /^pure TypeScript \(1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/, timeoutMs: 60_000 },
+  // The suite in the page's dedicated Worker (conformance.html?...&in=worker), where cpu shares chunks with Web Workers.
+  { id: 'cpu', inWorker: true, description: /^pure TypeScript \(\d+ threads, Web Workers\)$/, timeoutMs: 60_000 },
   { id: 'tfjs:wasm', description: /^SIMD, 1 thread/, timeoutMs: 60_000 },
   // tfjs-backend-webgl on WebGL 2, ANGLE over SwiftShader.
   { id: 'tfjs:webgl', description: /^WebGL 2, ANGLE .*SwiftShader.* \(software\)$/, timeoutMs: 150_000 },
@@ -47,10 +50,10 @@ describe('the conformance suite in headless Chromium', () => {
   for (const mode of MODES) {
     const groups = mode.groups ?? null;
     const expected = conformanceChecks.filter((check) => groups === null || groups.includes(check.group)).length;
-    it(`passes ${groups === null ? 'every check' : `the ${groups.join(', ')} checks`} on ${mode.id}`, async () => {
+    it(`passes ${groups === null ? 'every check' : `the ${groups.join(', ')} checks`} on ${mode.id}${mode.inWorker ? ' in a Worker' : ''}`, async () => {
       const page = await chromium.newPage();
       try {
-        await page.goto(new URL(`conformance.html?backend=${encodeURIComponent(mode.id)}${groups === null ? '' : `&groups=${encodeURIComponent(groups.join(','))}`}`, served.url).href);
+        await page.goto(new URL(`conformance.html?backend=${encodeURIComponent(mode.id)}${groups === null ? '' : `&groups=${encodeURIComponent(groups.join(','))}`}${mode.inWorker ? '&in=worker' : ''}`, served.url).href);
         const status = await waitForStatus(page, mode.timeoutMs);
         const result = (await page.evaluate(() => window.lenetConformance)) as ConformanceResult;
         expect(result.error).toBeNull();
@@ -59,6 +62,8 @@ describe('the conformance suite in headless Chromium', () => {
         expect(result.ran).toBe(expected);
         expect(result.passed).toBe(expected);
         expect(result.backend!.description).toMatch(mode.description);
+        // In a Worker, the backend's Web Workers (not only the calling thread) ran chunks of the suite.
+        if (mode.inWorker) expect(result.workerChunks).toBeGreaterThan(0);
         expect(status).toBe('done');
       } finally {
         await page.close();

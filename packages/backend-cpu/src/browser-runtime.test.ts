@@ -2,13 +2,13 @@ import { runBackendConformance } from '@lenet-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from './create-browser.js';
 
-// The browser build's runtime, run here: one thread, no worker_threads (the page tests run it in Chromium too).
+// The browser build's runtime, run here: one thread, no worker_threads (apps/web's tests run its Web Workers in Chromium).
 runBackendConformance('cpu', () => createCpuBackend(), { label: 'browser runtime, one thread' });
 
 describe('the cpu backend in a browser', () => {
-  it('says it runs one thread and whether the page is cross-origin isolated', () => {
+  it('says it runs one thread and why (here: no cross-origin isolation, so no Web Workers)', () => {
     const backend = createCpuBackend();
-    expect(backend.description).toBe('pure TypeScript (1 thread, in the browser: not cross-origin isolated, no worker threads)');
+    expect(backend.description).toBe('pure TypeScript (1 thread: not cross-origin isolated, so no Web Workers)');
     backend.close();
   });
 

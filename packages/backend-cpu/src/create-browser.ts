@@ -1,21 +1,22 @@
+import { browserThreads } from './browser-threads.js';
 import { CpuBackend, type CpuBackendOptions } from './cpu-backend.js';
 import { SingleThreadRunner, type CpuRuntime } from './task-runner.js';
+import { WebThreadPool } from './web-thread-pool.js';
 
 /**
- * A page or a Worker: one thread, on whichever thread creates the backend (run training in a dedicated
- * Worker so the page stays responsive). Web Workers sharing the chunks are not built yet; they would need a
- * cross-origin isolated page for SharedArrayBuffer, which the description reports either way.
+ * A page or a Worker: Web Workers over SharedArrayBuffers where the context is cross-origin isolated and
+ * may block in Atomics.wait (a dedicated Worker: run training there, which also keeps the page responsive),
+ * one thread on the calling thread otherwise. The description says which, and why one.
  */
 const browserRuntime: CpuRuntime = {
-  defaultThreads: () => 1,
-  maxThreads: () => ({ threads: 1, reason: 'in a browser the cpu backend runs on one thread (Web Worker threads are not built yet)' }),
-  where: () => `, in the browser: ${isolated() ? 'cross-origin isolated, ' : 'not cross-origin isolated, '}no worker threads`,
-  createRunner: (_threads, executor) => new SingleThreadRunner(executor),
+  defaultThreads: () => browserThreads().threads,
+  maxThreads: () => {
+    const { oneThreadReason } = browserThreads();
+    return oneThreadReason === null ? { threads: Number.MAX_SAFE_INTEGER, reason: '' } : { threads: 1, reason: `in a browser one thread runs here (${oneThreadReason})` };
+  },
+  where: (threads) => (threads > 1 ? ', Web Workers' : `: ${browserThreads().oneThreadReason ?? 'as asked'}`),
+  createRunner: (threads, executor, memory, task) => (threads > 1 ? new WebThreadPool(threads, executor, memory, task) : new SingleThreadRunner(executor)),
 };
-
-function isolated(): boolean {
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
 
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   return new CpuBackend(options, browserRuntime);

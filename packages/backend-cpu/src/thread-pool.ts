@@ -2,7 +2,8 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { Executor } from './executor.js';
 import type { TaskRunner } from './task-runner.js';
 import type { SharedMemory } from './shared-memory.js';
-import { claimChunk, Control, CONTROL_INTS, publishChunks } from './chunk-claims.js';
+import { Control, CONTROL_INTS } from './chunk-claims.js';
+import { runSharedTask } from './shared-run.js';
 import type { ChunkPlan } from './chunk-scheduler.js';
 import type { BufferMessage, WorkerStart } from './worker.js';
 import { startWorker } from './worker-start.js';
@@ -55,29 +56,8 @@ export class ThreadPool implements TaskRunner {
       return;
     }
     if (this.helpers.length === 0) this.start();
-    const control = this.control;
     const seq = (this.seq = (this.seq + 1) & 0xffff);
-    Atomics.store(control, Control.done, 0);
-    publishChunks(control, seq, chunks);
-    Atomics.store(control, Control.seq, seq);
-    Atomics.notify(control, Control.seq);
-    let finished = 0;
-    let failed: unknown = null;
-    for (let chunk = claimChunk(control, seq); chunk >= 0; chunk = claimChunk(control, seq)) {
-      try {
-        this.executor.run(chunk);
-      } catch (error) {
-        failed ??= error;
-      }
-      finished = Atomics.add(control, Control.done, 1) + 1;
-    }
-    // The task block must outlive every chunk a worker is still running, so wait even after a failure.
-    for (let i = 0; finished < chunks && i < SPIN; i++) finished = Atomics.load(control, Control.done);
-    while (finished < chunks) {
-      Atomics.wait(control, Control.done, finished);
-      finished = Atomics.load(control, Control.done);
-    }
-    if (failed !== null) throw failed;
+    runSharedTask(this.control, seq, chunks, (chunk) => this.executor.run(chunk), SPIN);
     this.assertHealthy();
   }
 

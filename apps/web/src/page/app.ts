@@ -46,7 +46,7 @@ let run: LenetRun = emptyRun();
 let busy = false;
 
 function emptyRun(): LenetRun {
-  return { backend: null, epochs: [], test: null, samplesPerSecond: null, error: null };
+  return { backend: null, epochs: [], test: null, samplesPerSecond: null, workerChunks: null, error: null };
 }
 
 function request(message: WorkerRequest, transfer: Transferable[] = []): void {
@@ -121,6 +121,7 @@ function onReport(report: WorkerReport): void {
       break;
     case 'done':
       run.test = report.test;
+      run.workerChunks = report.workerChunks;
       showConfusion(report.confusion, report.classNames);
       showMisclassified(report.misclassified, report.classNames);
       if (report.model) {

@@ -1,83 +1,48 @@
-import { createBackend } from '@lenet-ts/backends';
-import { backendId } from '@lenet-ts/core';
-import { CHECK_GROUPS, conformanceChecks, parseLenetFixture, portableOptions, runConformanceChecks, type CheckGroup } from '@lenet-ts/core/testing/portable';
+import { runConformance, type ConformanceResult } from './conformance-run.js';
 
 /**
- * The conformance suite in a page (`conformance.html?backend=<id>`), with no test framework.
- * `&groups=contract,primitives` runs only those groups (for a mode too slow for the whole suite in CI).
+ * The conformance page: `conformance.html?backend=<id>` runs the suite on the page's main thread;
+ * `&in=worker` runs it in a dedicated Worker instead, where a backend may block in Atomics.wait for its
+ * Web Workers (cpu, wasm), as training does. Either way the result lands in `window.lenetConformance`.
  */
-export interface ConformanceResult {
-  backend: { id: string; description: string } | null;
-  /** The groups that ran (every group unless `groups=` chose some). */
-  groups: CheckGroup[];
-  /** Checks chosen. */
-  total: number;
-  ran: number;
-  passed: number;
-  failed: { id: string; failures: string[] }[];
-  /** Seconds per check, by id. */
-  checkSeconds: Record<string, number>;
-  seconds: number;
-  error: string | null;
-}
-
 declare global {
   interface Window {
     lenetConformance?: ConformanceResult;
   }
 }
 
-async function main(): Promise<void> {
-  const query = new URLSearchParams(location.search);
-  const id = query.get('backend') ?? 'cpu';
-  const out = document.getElementById('report')!;
-  let groups: CheckGroup[] = [...CHECK_GROUPS];
-  let groupsError: Error | null = null;
-  try {
-    groups = chosenGroups(query.get('groups'));
-  } catch (error) {
-    groupsError = error as Error;
-  }
-  const checks = conformanceChecks.filter((check) => groups.includes(check.group));
-  const result: ConformanceResult = { backend: null, groups, total: checks.length, ran: 0, passed: 0, failed: [], checkSeconds: {}, seconds: 0, error: null };
-  const started = performance.now();
-  try {
-    if (groupsError) throw groupsError;
-    const fixture = parseLenetFixture(await (await fetch(new URL('fixtures/lenet-step-tfjs-layers.json', location.href))).json());
-    const backend = await createBackend(id, { assetBaseUrl: new URL('./', location.href).href });
-    result.backend = { id: backendId(backend), description: backend.description };
-    out.textContent = `Backend: ${result.backend.id} (${result.backend.description})\n`;
-    try {
-      let checkStart = performance.now();
-      await runConformanceChecks(backend, portableOptions({ fixture }), checks, (report) => {
-        const seconds = (performance.now() - checkStart) / 1000;
-        checkStart = performance.now();
-        result.ran++;
-        result.checkSeconds[report.id] = seconds;
-        if (report.passed) result.passed++;
-        else result.failed.push({ id: report.id, failures: [...report.failures] });
-        out.textContent += `${report.passed ? 'ok  ' : 'FAIL'} ${report.id} (${seconds.toFixed(2)}s)${report.passed ? '' : `: ${report.failures.join('; ')}`}\n`;
-      });
-    } finally {
-      backend.close?.();
-    }
-  } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error);
-    out.textContent += `error: ${result.error}\n`;
-  }
-  result.seconds = (performance.now() - started) / 1000;
-  out.textContent += `${result.passed}/${result.total} checks passed in ${result.seconds.toFixed(1)}s\n`;
-  window.lenetConformance = result;
-  document.body.dataset.lenetStatus = result.error === null && result.failed.length === 0 && result.ran === result.total ? 'done' : 'error';
+export type { ConformanceResult };
+
+/** What conformance-worker.ts posts. */
+export type ConformanceReport = { readonly type: 'line'; readonly text: string } | { readonly type: 'result'; readonly result: ConformanceResult };
+
+function inWorker(out: HTMLElement): Promise<ConformanceResult> {
+  return new Promise((resolve) => {
+    const worker = new Worker(`conformance-worker.js${location.search}`, { type: 'module' });
+    worker.onmessage = (event: MessageEvent<ConformanceReport>) => {
+      if (event.data.type === 'line') out.textContent += event.data.text;
+      else resolve(event.data.result);
+    };
+    worker.onerror = (event) => {
+      const error = `the conformance Worker failed: ${event.message}`;
+      out.textContent += `error: ${error}\n`;
+      resolve({ backend: null, groups: [], total: 0, ran: 0, passed: 0, failed: [], checkSeconds: {}, seconds: 0, workerChunks: null, error });
+    };
+  });
 }
 
-/** `groups=a,b`: those conformance groups, in the suite's order; absent: all of them. */
-function chosenGroups(list: string | null): CheckGroup[] {
-  if (list === null) return [...CHECK_GROUPS];
-  const names = list.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(CHECK_GROUPS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`unknown conformance group "${unknown.join('", "')}"; choose from: ${CHECK_GROUPS.join(', ')}`);
-  return CHECK_GROUPS.filter((group) => names.includes(group));
+async function main(): Promise<void> {
+  const query = new URLSearchParams(location.search);
+  const out = document.getElementById('report')!;
+  out.textContent = '';
+  const result =
+    query.get('in') === 'worker'
+      ? await inWorker(out)
+      : await runConformance(query.get('backend') ?? 'cpu', query.get('groups'), location.href, (text) => {
+          out.textContent += text;
+        });
+  window.lenetConformance = result;
+  document.body.dataset.lenetStatus = result.error === null && result.failed.length === 0 && result.ran === result.total ? 'done' : 'error';
 }
 
 void main();

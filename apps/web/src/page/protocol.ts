@@ -21,6 +21,8 @@ export interface LenetRun {
   epochs: { loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null }[];
   test: { loss: number; accuracy: number } | null;
   samplesPerSecond: number | null;
+  /** Chunks of work the backend's worker threads ran (cpu, wasm: 0 means all ran on one thread); null where not counted. */
+  workerChunks: number | null;
   error: string | null;
 }
 
@@ -48,6 +50,7 @@ export type WorkerReport =
       readonly model: Uint8Array | null;
       /** Probabilities of the first test images, row by row (for comparing with the CLI). */
       readonly predictions: number[][];
+      readonly workerChunks: number | null;
     }
   | { readonly type: 'predicted'; readonly probabilities: number[]; readonly classNames: readonly string[] }
   | { readonly type: 'error'; readonly message: string };

@@ -106,7 +106,14 @@ async function finish(model: Sequential, testSet: Dataset, classNames: readonly 
     }
     if (i < PREDICTED_IMAGES) predictions.push(Array.from(row));
   }
-  post({ type: 'done', test, confusion, misclassified, classNames, model: bytes, predictions }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+  const workerChunks = workerChunksOf(current?.backend);
+  post({ type: 'done', test, confusion, misclassified, classNames, model: bytes, predictions, workerChunks }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+}
+
+/** The chunks a threaded backend's workers ran (cpu and wasm count them), so a test sees the threads did work. */
+function workerChunksOf(backend: Backend | undefined): number | null {
+  const count = (backend as { workerChunks?: unknown } | undefined)?.workerChunks;
+  return typeof count === 'number' ? count : null;
 }
 
 /** A `.lenet` written by the CLI (or this page): evaluated on the test images, then ready to predict. */
