@@ -21,14 +21,14 @@ describe('the cpu backend on Web Workers in headless Chromium', () => {
     try {
       // The idle playground: a cross-origin isolated page that starts the check in a dedicated Worker.
       await page.goto(served.url);
-      const result = (await page.evaluate(
+      const result = await page.evaluate(
         () =>
-          new Promise((resolve, reject) => {
+          new Promise<ThreadsCheckResult>((resolve, reject) => {
             const worker = new Worker('threads-check.js?backend=cpu&threads=2,3', { type: 'module' });
-            worker.onmessage = (event) => resolve(event.data);
+            worker.onmessage = (event: MessageEvent<ThreadsCheckResult>) => resolve(event.data);
             worker.onerror = (event) => reject(new Error(event.message));
           }),
-      )) as ThreadsCheckResult;
+      );
       expect(result.error).toBeNull();
       expect(result.runs.map((r) => r.threads)).toEqual([1, 2, 3]);
       expect(result.runs[0]!.description).toBe('pure TypeScript (1 thread: as asked)');
