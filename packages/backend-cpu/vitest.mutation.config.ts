@@ -11,7 +11,15 @@ export default mergeConfig(
   shared,
   defineConfig({
     test: {
-      include: ['src/gemm.test.ts', 'src/conv2d.test.ts', 'src/pool.test.ts', 'src/activation.test.ts', 'src/loss.test.ts', 'src/sgd.test.ts', 'src/mutation/*.test.ts'],
+      include: [
+        'src/gemm.test.ts',
+        'src/conv2d.test.ts',
+        'src/pool.test.ts',
+        'src/activation.test.ts',
+        'src/loss.test.ts',
+        'src/sgd.test.ts',
+        'src/mutation/*.test.ts',
+      ],
     },
   }),
 );

@@ -8,7 +8,7 @@ type Convnetjs = typeof import('convnetjs');
  * classification loss is softmax cross-entropy on a last dense layer of its own.
  */
 export const CONVNETJS_RECIPE_NOTE =
-  'ConvNetJS cannot express the last sigmoid nor TF2\'s cross-entropy on sigmoid outputs: its LeNet ends in dense 10 with softmax cross-entropy (its only classification loss); weights start from its own N(0, 1/fan-in) init, not Glorot; it works in float64 on one thread, one image at a time (training updates with the mean gradient of every 32 images, as batch 32 does; inference has no batches)';
+  "ConvNetJS cannot express the last sigmoid nor TF2's cross-entropy on sigmoid outputs: its LeNet ends in dense 10 with softmax cross-entropy (its only classification loss); weights start from its own N(0, 1/fan-in) init, not Glorot; it works in float64 on one thread, one image at a time (training updates with the mean gradient of every 32 images, as batch 32 does; inference has no batches)";
 
 /**
  * convnetjs-peer: the seed LeNet in ConvNetJS (npm `convnetjs`): conv 6@5x5 sigmoid, 2x2 max-pool, conv 16@5x5

@@ -6,7 +6,10 @@ import { FIXTURE_ROWS, type FixtureWeights, type LenetFixtureJson } from './lene
 export const COMMITTED_FIXTURE = fileURLToPath(new URL('../../../packages/core/src/testing/fixtures/lenet-step-tfjs-layers.json', import.meta.url));
 
 /** The step's inputs: the committed seeded weights, and the training rows read from the data set itself. */
-export async function fixtureInputs(committed: Pick<LenetFixtureJson, 'weights'>, data: FashionMnist): Promise<{ weights: FixtureWeights; images: Uint8Array; labels: Uint8Array }> {
+export async function fixtureInputs(
+  committed: Pick<LenetFixtureJson, 'weights'>,
+  data: FashionMnist,
+): Promise<{ weights: FixtureWeights; images: Uint8Array; labels: Uint8Array }> {
   const [first, last] = FIXTURE_ROWS;
   return {
     weights: committed.weights,

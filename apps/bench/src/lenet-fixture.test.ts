@@ -59,7 +59,7 @@ describe('the tfjs-layers fixture (packages/core/src/testing/fixtures)', () => {
     expect(committed.about).toBe(FIXTURE_ABOUT);
   });
 
-  it.each(FIXTURE_LAYERS.map(([layer]) => layer))('regenerates every %s gradient to float32 rounding at the tensor\'s scale', (layer) => {
+  it.each(FIXTURE_LAYERS.map(([layer]) => layer))("regenerates every %s gradient to float32 rounding at the tensor's scale", (layer) => {
     expectFloat32Scaled(regenerated.grads[layer].kernel, committed.grads[layer].kernel, `${layer}.kernel`);
     expectFloat32Scaled(regenerated.grads[layer].bias, committed.grads[layer].bias, `${layer}.bias`);
   });

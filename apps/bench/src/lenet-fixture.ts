@@ -64,7 +64,9 @@ export async function computeLenetFixture(weights: FixtureWeights, images: Uint8
       tfl.layers.dense({ units: 10, activation: 'sigmoid' }),
     ],
   });
-  model.setWeights(FIXTURE_LAYERS.flatMap(([layer, shape]) => [tf.tensor(weights[layer].kernel, [...shape], 'float32'), tf.tensor1d(weights[layer].bias, 'float32')]));
+  model.setWeights(
+    FIXTURE_LAYERS.flatMap(([layer, shape]) => [tf.tensor(weights[layer].kernel, [...shape], 'float32'), tf.tensor1d(weights[layer].bias, 'float32')]),
+  );
   const x = tf.tensor4d(Float32Array.from(images), [batch, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10);
   const epsilon = 1e-7;
@@ -91,7 +93,9 @@ export async function computeLenetFixture(weights: FixtureWeights, images: Uint8
     loss: (await value.data())[0]!,
     accuracy: correct / batch,
     outputs: computed(outputs),
-    grads: Object.fromEntries(FIXTURE_LAYERS.map(([layer], i) => [layer, { kernel: computed(gradValues[2 * i]!), bias: computed(gradValues[2 * i + 1]!) }])) as FixtureWeights,
+    grads: Object.fromEntries(
+      FIXTURE_LAYERS.map(([layer], i) => [layer, { kernel: computed(gradValues[2 * i]!), bias: computed(gradValues[2 * i + 1]!) }]),
+    ) as FixtureWeights,
   };
   tf.disposeVariables();
   model.dispose();

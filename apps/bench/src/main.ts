@@ -24,17 +24,22 @@ async function main(argv: readonly string[]): Promise<number> {
   const startedAt = new Date();
   const started = performance.now();
   const jobs = plan(options);
-  const torch: TorchDiscovery = jobs.some((j) => j.request.target.backend === TORCH_PEER) ? findTorchPython(options.python) : { found: false, reason: NO_TORCH };
+  const torch: TorchDiscovery = jobs.some((j) => j.request.target.backend === TORCH_PEER)
+    ? findTorchPython(options.python)
+    : { found: false, reason: NO_TORCH };
   // The Python child reads the files the bench's own loader found and verified.
   const dataDir = torch.found ? (await loadFashionMnist()).source : undefined;
   log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`);
-  if (jobs.some((j) => j.request.target.backend === TORCH_PEER)) log(torch.found ? `torch-peer: ${torch.python} (Python ${torch.pythonVersion}, PyTorch ${torch.torch})` : `torch-peer: ${torch.reason}`);
+  if (jobs.some((j) => j.request.target.backend === TORCH_PEER))
+    log(torch.found ? `torch-peer: ${torch.python} (Python ${torch.pythonVersion}, PyTorch ${torch.torch})` : `torch-peer: ${torch.reason}`);
   if (loadBefore[0] > machine.cores / 2) log(`note: the machine is busy (load ${loadBefore[0].toFixed(2)} on ${machine.cores} cores); figures will be low`);
   const outcomes: BenchRun['outcomes'][number][] = [];
   for (const [i, job] of jobs.entries()) {
     const { target } = job.request;
     const launch = launchFor(target, torch);
-    log(`[${i + 1}/${jobs.length}] ${job.table === 'main' ? '' : `${job.table}: `}${target.backend} (${target.mode})${launch.xvfb ? ' under xvfb-run' : ''}${launch.python ? ` with ${launch.python}` : ''}`);
+    log(
+      `[${i + 1}/${jobs.length}] ${job.table === 'main' ? '' : `${job.table}: `}${target.backend} (${target.mode})${launch.xvfb ? ' under xvfb-run' : ''}${launch.python ? ` with ${launch.python}` : ''}`,
+    );
     const request = launch.python ? { ...job.request, dataDir } : job.request;
     const result = await runChild(request, launch, job.timeoutSeconds);
     if (!result.available) log(`  unavailable: ${result.description}`);

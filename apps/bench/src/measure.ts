@@ -19,10 +19,12 @@ export interface Timed {
  * batches); the result is the median of `budget.runs` runs. Every run starts at the front of `data` (speed does not depend on which images).
  */
 export async function measurePass(task: 'train' | 'infer', pass: Pass, data: Dataset, batchSize: number, requested: Budget): Promise<Measurement> {
-  const stepsOf = (budget: Budget) => (n: number): Dataset => {
-    const maxSteps = Math.max(1, Math.min(budget.maxSteps, Math.floor(data.count / batchSize)));
-    return sliceDataset(data, 0, Math.min(data.count, Math.max(1, Math.min(n, maxSteps)) * batchSize));
-  };
+  const stepsOf =
+    (budget: Budget) =>
+    (n: number): Dataset => {
+      const maxSteps = Math.max(1, Math.min(budget.maxSteps, Math.floor(data.count / batchSize)));
+      return sliceDataset(data, 0, Math.min(data.count, Math.max(1, Math.min(n, maxSteps)) * batchSize));
+    };
   // The first warm-up batch tells a slow target (seconds a batch) from a fast one.
   const first = stepsOf(requested)(1);
   let perStep = (await pass(first, batchSize)) / (first.count / batchSize);

@@ -20,7 +20,9 @@ describe('options', () => {
     expect(parseOptions(['--only', 'wasm,wasm:plain,torch-peer,tfjs-layers-peer:wasm,convnetjs-peer'], 'x').only).toHaveLength(5);
     const bad = () => parseOptions(['--only', 'wasm,pytorch'], 'x');
     expect(bad).toThrow(UsageError);
-    expect(bad).toThrow(/^--only: no target "pytorch"; choose from wasm, wasm:relaxed, wasm:plain, cpu, .*torch-peer, torch-peer:eager, torch-peer:eager-1-thread, convnetjs-peer, convnetjs-peer:js, tfjs-layers-peer, tfjs-layers-peer:cpu, tfjs-layers-peer:wasm, tfjs-layers-peer:node, peers$/);
+    expect(bad).toThrow(
+      /^--only: no target "pytorch"; choose from wasm, wasm:relaxed, wasm:plain, cpu, .*torch-peer, torch-peer:eager, torch-peer:eager-1-thread, convnetjs-peer, convnetjs-peer:js, tfjs-layers-peer, tfjs-layers-peer:cpu, tfjs-layers-peer:wasm, tfjs-layers-peer:node, peers$/,
+    );
     expect(() => parseOptions(['--only', 'peer'], 'x')).toThrow(/no target "peer"/);
   });
 
@@ -38,12 +40,32 @@ describe('options', () => {
 
 describe('plan', () => {
   const ids = (args: string[]) => plan(parseOptions(args, 'x')).map((j) => `${j.request.target.backend}:${j.request.target.mode}`);
-  const PEERS = ['torch-peer:eager', 'torch-peer:eager-1-thread', 'convnetjs-peer:js', 'tfjs-layers-peer:cpu', 'tfjs-layers-peer:wasm', 'tfjs-layers-peer:node'];
+  const PEERS = [
+    'torch-peer:eager',
+    'torch-peer:eager-1-thread',
+    'convnetjs-peer:js',
+    'tfjs-layers-peer:cpu',
+    'tfjs-layers-peer:wasm',
+    'tfjs-layers-peer:node',
+  ];
 
   it('measures every backend and mode, every peer on each runtime, then the cpu sweeps', () => {
     const jobs = plan(parseOptions([], 'x'));
     const main = jobs.filter((j) => j.table === 'main').map((j) => `${j.request.target.backend}:${j.request.target.mode}`);
-    expect(main).toEqual(expect.arrayContaining(['wasm:relaxed', 'wasm:plain', 'tfjs:node', 'tfjs:wasm', 'tfjs:cpu', 'gpujs:headlessgl', 'gpujs:webgpu', 'gpujs:webasm', 'gpujs:cpu', ...PEERS]));
+    expect(main).toEqual(
+      expect.arrayContaining([
+        'wasm:relaxed',
+        'wasm:plain',
+        'tfjs:node',
+        'tfjs:wasm',
+        'tfjs:cpu',
+        'gpujs:headlessgl',
+        'gpujs:webgpu',
+        'gpujs:webasm',
+        'gpujs:cpu',
+        ...PEERS,
+      ]),
+    );
     expect(main.slice(-PEERS.length)).toEqual(PEERS);
     expect(jobs.some((j) => j.table === 'batch-sweep')).toBe(true);
     expect(jobs.filter((j) => j.table === 'thread-sweep').map((j) => j.request.target.mode)).toContain('1');

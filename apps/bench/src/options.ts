@@ -63,13 +63,18 @@ export function parseOptions(argv: readonly string[], defaultMarkdown: string, c
     else if (arg === '--json') json = resolve(cwd, value());
     else if (arg === '--write') write = true;
     else if (arg === '--markdown') markdown = resolve(cwd, value());
-    else if (arg === '--only') only.push(...value().split(',').map((s) => s.trim()).filter(Boolean));
+    else if (arg === '--only')
+      only.push(
+        ...value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     else if (arg === '--python') {
       // A path (./venv/bin/python) is the user's, relative to where they are; a bare name is looked up on PATH.
       const given = value();
       python = given.includes('/') ? resolve(cwd, given) : given;
-    }
-    else if (arg === '--no-sweeps') noSweeps = true;
+    } else if (arg === '--no-sweeps') noSweeps = true;
     else if (arg === '--') continue;
     else throw new UsageError(`unknown option ${arg}`);
   }

@@ -49,7 +49,14 @@ beforeAll(async () => {
     outcomes: all.map((result) => ({ job: job(tiny(result.target)), result, xvfb: false })),
   };
   [backend, convnetjs, tfjsLayers] = results as [ChildResult, ChildResult, ChildResult];
-  console.log(all.map((r) => `${r.target.backend} (${r.target.mode}): ${r.measurements.map((m) => `${m.task} b${m.batchSize} ${m.samplesPerSecond.toFixed(1)}`).join(', ') || r.description}`).join('\n'));
+  console.log(
+    all
+      .map(
+        (r) =>
+          `${r.target.backend} (${r.target.mode}): ${r.measurements.map((m) => `${m.task} b${m.batchSize} ${m.samplesPerSecond.toFixed(1)}`).join(', ') || r.description}`,
+      )
+      .join('\n'),
+  );
 });
 
 describe('the peer table, from a tiny real run', () => {
@@ -91,11 +98,17 @@ describe('the peer table, from a tiny real run', () => {
       expect(cells.slice(-3)).toEqual([ratio(trainB32), '–', `${ratio(infer)} |`]);
     }
     expect(rowOf(torch)).toBe(`| torch-peer | eager | ${NO_TORCH} | – | – | – | – | – | – | – |`);
-    expect(md).toContain('| backend | mode | what ran | train b32 (samples/s) | train b256 (samples/s) | infer b256 (samples/s) | peak RSS (MB) | vs best peer b32 | vs best peer b256 | vs best peer infer |');
-    expect(md).toMatch(/"vs best peer" divides by the strongest peer that ran in this table, column by column: train b32 \S+ \(\S+\) [\d,.]+ samples\/s; train b256 none ran; infer b256/);
+    expect(md).toContain(
+      '| backend | mode | what ran | train b32 (samples/s) | train b256 (samples/s) | infer b256 (samples/s) | peak RSS (MB) | vs best peer b32 | vs best peer b256 | vs best peer infer |',
+    );
+    expect(md).toMatch(
+      /"vs best peer" divides by the strongest peer that ran in this table, column by column: train b32 \S+ \(\S+\) [\d,.]+ samples\/s; train b256 none ran; infer b256/,
+    );
     expect(md).toContain(`not judged without torch-peer in the same run; torch-peer: ${NO_TORCH}.`);
     expect(md).toContain('- convnetjs-peer: the seed recipe as far as ConvNetJS expresses it; ConvNetJS cannot express the last sigmoid');
-    expect(md).toMatch(/- Samples behind each peer figure \(timed runs × samples a run, after warm-up\): convnetjs-peer \(js\) train b32 1×32, infer b256 1×256; tfjs-layers-peer \(cpu\) train b32 1×32, infer b256 1×256\./);
+    expect(md).toMatch(
+      /- Samples behind each peer figure \(timed runs × samples a run, after warm-up\): convnetjs-peer \(js\) train b32 1×32, infer b256 1×256; tfjs-layers-peer \(cpu\) train b32 1×32, infer b256 1×256\./,
+    );
     expect(md).not.toMatch(/not met/);
   });
 
@@ -104,7 +117,11 @@ describe('the peer table, from a tiny real run', () => {
     const faster = judgeAgainst(backend, [convnetjs]);
     const expected = findMeasurement(backend, COLUMNS[0]!)!.samplesPerSecond / findMeasurement(convnetjs, COLUMNS[0]!)!.samplesPerSecond;
     expect(faster.trainB32Times).toBeCloseTo(expected, 10);
-    expect(faster.met).toEqual({ trainB32: expected >= TORCH_TARGETS.trainB32Times, infer: faster.inferTimes >= TORCH_TARGETS.inferTimes, rss: backend.peakRssMB <= TORCH_TARGETS.rssMB });
+    expect(faster.met).toEqual({
+      trainB32: expected >= TORCH_TARGETS.trainB32Times,
+      infer: faster.inferTimes >= TORCH_TARGETS.inferTimes,
+      rss: backend.peakRssMB <= TORCH_TARGETS.rssMB,
+    });
     expect(faster.met.trainB32).toBe(true);
     const slower = judgeAgainst(convnetjs, [backend]);
     expect(slower.met.trainB32).toBe(false);

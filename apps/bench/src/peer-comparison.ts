@@ -9,7 +9,10 @@ export interface Column {
 }
 
 /** The main table's measured columns, in order: train b32, train b256, infer b256. */
-export const COLUMNS: readonly Column[] = [...TRAIN_BATCHES.map((batchSize) => ({ task: 'train' as const, batchSize })), { task: 'infer', batchSize: INFER_BATCH }];
+export const COLUMNS: readonly Column[] = [
+  ...TRAIN_BATCHES.map((batchSize) => ({ task: 'train' as const, batchSize })),
+  { task: 'infer', batchSize: INFER_BATCH },
+];
 
 /** The strongest peer in one column, and its figure. */
 export interface BestPeer {

@@ -27,7 +27,13 @@ export const PEER_TARGETS: readonly Target[] = [
 ];
 
 /** Packages the peers' figures depend on (their installed versions go into the report). */
-export const PEER_LIBRARIES: readonly string[] = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'convnetjs'];
+export const PEER_LIBRARIES: readonly string[] = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  'convnetjs',
+];
 
 export function isPeer(name: string): boolean {
   return PEER_IDS.includes(name);

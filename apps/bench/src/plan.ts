@@ -33,8 +33,12 @@ export function targetSelectors(): string[] {
  * `slowStepSeconds` (plain-JavaScript kernels: seconds a batch) switches to `slow`: fewer, longer batches.
  */
 function budgetFor(quick: boolean): Budget {
-  const slow: Budget = quick ? { runSeconds: 4, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 4 } : { runSeconds: 10, runs: 3, warmupSteps: 1, minSteps: 1, maxSteps: 10 };
-  const fast = quick ? { runSeconds: 0.6, runs: 3, warmupSteps: 3, minSteps: 2, maxSteps: 400 } : { runSeconds: 2, runs: 5, warmupSteps: 5, minSteps: 3, maxSteps: 2000 };
+  const slow: Budget = quick
+    ? { runSeconds: 4, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 4 }
+    : { runSeconds: 10, runs: 3, warmupSteps: 1, minSteps: 1, maxSteps: 10 };
+  const fast = quick
+    ? { runSeconds: 0.6, runs: 3, warmupSteps: 3, minSteps: 2, maxSteps: 400 }
+    : { runSeconds: 2, runs: 5, warmupSteps: 5, minSteps: 3, maxSteps: 2000 };
   return { ...fast, slowStepSeconds: 0.25, slow };
 }
 
@@ -56,7 +60,11 @@ export function plan(options: BenchOptions): Job[] {
   const timeoutSeconds = options.quick ? 600 : 1800;
   for (const target of mainTargets()) {
     if (!selected(target, options.only)) continue;
-    jobs.push({ table: 'main', timeoutSeconds, request: { target, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: budgetFor(options.quick) } });
+    jobs.push({
+      table: 'main',
+      timeoutSeconds,
+      request: { target, trainBatches: [...TRAIN_BATCHES], inferBatches: [INFER_BATCH], budget: budgetFor(options.quick) },
+    });
   }
   // The sweeps vary the batch and the thread count of the first backend whose mode column is a thread count.
   const swept = providers.find(threadedWithoutModes)!;

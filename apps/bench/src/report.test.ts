@@ -15,7 +15,16 @@ function measured(task: Measurement['task'], batchSize: number, samplesPerSecond
 
 function outcome(backend: string, mode: string, measurements: Measurement[], available = true, description = 'ran'): BenchRun['outcomes'][number] {
   const result: ChildResult = { target: { backend, mode }, description, available, measurements, peakRssMB: 123.4, lastLoss: 2.3, seconds: 1 };
-  const job: Job = { table: 'main', timeoutSeconds: 1, request: { target: { backend, mode }, trainBatches: [32, 256], inferBatches: [256], budget: { runSeconds: 1, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 1 } } };
+  const job: Job = {
+    table: 'main',
+    timeoutSeconds: 1,
+    request: {
+      target: { backend, mode },
+      trainBatches: [32, 256],
+      inferBatches: [256],
+      budget: { runSeconds: 1, runs: 1, warmupSteps: 1, minSteps: 1, maxSteps: 1 },
+    },
+  };
   return { job, result, xvfb: false };
 }
 

@@ -59,7 +59,17 @@ export function toJson(run: BenchRun): object {
   return {
     results: entries('main'),
     bestPeer: best.flatMap((b) =>
-      b ? [{ task: b.column.task, batchSize: b.column.batchSize, backend: b.peer.target.backend, mode: b.peer.target.mode, samplesPerSecond: round(b.measurement.samplesPerSecond, 1) }] : [],
+      b
+        ? [
+            {
+              task: b.column.task,
+              batchSize: b.column.batchSize,
+              backend: b.peer.target.backend,
+              mode: b.peer.target.mode,
+              samplesPerSecond: round(b.measurement.samplesPerSecond, 1),
+            },
+          ]
+        : [],
     ),
     sweeps: { batchSize: entries('batch-sweep'), threads: entries('thread-sweep') },
     unavailable: run.outcomes.filter((o) => !o.result.available).map((o) => ({ ...o.result.target, reason: o.result.description })),
@@ -77,7 +87,17 @@ export function toMarkdown(run: BenchRun): string {
   lines.push(...header(run), '');
   lines.push('### Throughput and memory', '');
   const peerColumns = COLUMNS.map((c) => `vs best peer ${c.task === 'train' ? `b${c.batchSize}` : 'infer'}`);
-  lines.push(row(['backend', 'mode', 'what ran', ...TRAIN_BATCHES.map((b) => `train b${b} (samples/s)`), `infer b${INFER_BATCH} (samples/s)`, 'peak RSS (MB)', ...peerColumns]));
+  lines.push(
+    row([
+      'backend',
+      'mode',
+      'what ran',
+      ...TRAIN_BATCHES.map((b) => `train b${b} (samples/s)`),
+      `infer b${INFER_BATCH} (samples/s)`,
+      'peak RSS (MB)',
+      ...peerColumns,
+    ]),
+  );
   lines.push(row(['---', '---', '---', ...TRAIN_BATCHES.map(() => '---:'), '---:', '---:', ...peerColumns.map(() => '---:')]));
   for (const { result, xvfb } of main) {
     const what = `${escape(result.description)}${xvfb ? ' (under xvfb-run)' : ''}`;
@@ -91,7 +111,13 @@ export function toMarkdown(run: BenchRun): string {
     const ratios = figures.map((m, i) => ratio(m, best[i]?.measurement));
     lines.push(row([result.target.backend, result.target.mode, what, ...figures.map(speed), result.peakRssMB.toFixed(0), ...ratios]));
   }
-  lines.push('', ...peerNotes(main.map((o) => o.result), best));
+  lines.push(
+    '',
+    ...peerNotes(
+      main.map((o) => o.result),
+      best,
+    ),
+  );
   lines.push(...notes(run), '');
   for (const judged of [targets(run), torchTargets(run)]) if (judged.length > 0) lines.push(...judged, '');
   const batchSweep = run.outcomes.find((o) => o.job.table === 'batch-sweep')?.result;
@@ -105,19 +131,43 @@ export function toMarkdown(run: BenchRun): string {
       const infer = find(batchSweep, 'infer', b);
       lines.push(row([String(b), speed(train), perBatch(train), speed(infer), perBatch(infer)]));
     }
-    lines.push('', 'Small batches pay the per-step costs (one readback of loss and accuracy, the thread hand-offs, layer bookkeeping) on few samples; past 32 the cost per sample is flat.', '');
+    lines.push(
+      '',
+      'Small batches pay the per-step costs (one readback of loss and accuracy, the thread hand-offs, layer bookkeeping) on few samples; past 32 the cost per sample is flat.',
+      '',
+    );
   }
   const threadSweep = run.outcomes.filter((o) => o.job.table === 'thread-sweep' && o.result.available).map((o) => o.result);
   if (threadSweep.length > 0) {
     lines.push(`### How cost grows with the thread count (cpu, ${run.machine.cores} cores)`, '');
     const base = threadSweep.find((r) => r.target.mode === '1');
-    lines.push(row(['threads', ...TRAIN_BATCHES.map((b) => `train b${b} (samples/s)`), `infer b${INFER_BATCH} (samples/s)`, `speed-up b${TRAIN_BATCHES[0]} vs 1 thread`, 'peak RSS (MB)']));
+    lines.push(
+      row([
+        'threads',
+        ...TRAIN_BATCHES.map((b) => `train b${b} (samples/s)`),
+        `infer b${INFER_BATCH} (samples/s)`,
+        `speed-up b${TRAIN_BATCHES[0]} vs 1 thread`,
+        'peak RSS (MB)',
+      ]),
+    );
     lines.push(row(['---:', ...TRAIN_BATCHES.map(() => '---:'), '---:', '---:', '---:']));
     for (const r of threadSweep) {
       const first = find(r, 'train', TRAIN_BATCHES[0]);
-      lines.push(row([r.target.mode, ...TRAIN_BATCHES.map((b) => speed(find(r, 'train', b))), speed(find(r, 'infer', INFER_BATCH)), ratio(first, base ? find(base, 'train', TRAIN_BATCHES[0]) : null), r.peakRssMB.toFixed(0)]));
+      lines.push(
+        row([
+          r.target.mode,
+          ...TRAIN_BATCHES.map((b) => speed(find(r, 'train', b))),
+          speed(find(r, 'infer', INFER_BATCH)),
+          ratio(first, base ? find(base, 'train', TRAIN_BATCHES[0]) : null),
+          r.peakRssMB.toFixed(0),
+        ]),
+      );
     }
-    lines.push('', `More threads than cores only adds hand-offs: the work is cut into the same chunks either way, and every thread count gives bit-identical results.`, '');
+    lines.push(
+      '',
+      `More threads than cores only adds hand-offs: the work is cut into the same chunks either way, and every thread count gives bit-identical results.`,
+      '',
+    );
   }
   lines.push(END_MARKER);
   return lines.join('\n');
@@ -125,7 +175,9 @@ export function toMarkdown(run: BenchRun): string {
 
 function header(run: BenchRun): string[] {
   const m = run.machine;
-  const versions = Object.entries(m.versions).map(([name, v]) => `${name} ${v}`).join(', ');
+  const versions = Object.entries(m.versions)
+    .map(([name, v]) => `${name} ${v}`)
+    .join(', ');
   const load = (l: readonly number[]) => l.map((v) => v.toFixed(2)).join(' / ');
   return [
     `Generated by \`${run.command}\`${run.quick ? ' (quick: shorter runs, fewer repeats)' : ''} on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(run.seconds)} s, at commit ${m.commit}.`,
@@ -145,15 +197,19 @@ function notes(run: BenchRun): string[] {
     const what = isPeer(result.target.backend) ? peerUnavailableNote(result.target) : `${result.target.backend} (${result.target.mode}) did not run`;
     out.push(`- ${what}: ${escape(result.description)}`);
   }
-  for (const { result } of main.filter((o) => o.xvfb)) out.push(`- ${result.target.backend} (${result.target.mode}) ran under \`xvfb-run\` (no DISPLAY was set): Mesa renders in software on the CPU.`);
+  for (const { result } of main.filter((o) => o.xvfb))
+    out.push(`- ${result.target.backend} (${result.target.mode}) ran under \`xvfb-run\` (no DISPLAY was set): Mesa renders in software on the CPU.`);
   const broken = main.filter((o) => o.result.available && o.result.lastLoss !== undefined && !Number.isFinite(o.result.lastLoss));
-  for (const { result } of broken) out.push(`- ${result.target.backend} (${result.target.mode}) trained to a non-finite loss: its figures measure a broken run.`);
+  for (const { result } of broken)
+    out.push(`- ${result.target.backend} (${result.target.mode}) trained to a non-finite loss: its figures measure a broken run.`);
   return out;
 }
 
 function targets(run: BenchRun): string[] {
   // Issue 6 set the cpu backend's ratio against tfjs-layers on tfjs's plain-JavaScript backend.
-  const peer = run.outcomes.find((o) => o.job.table === 'main' && o.result.target.backend === TFJS_LAYERS_PEER && o.result.target.mode === 'cpu' && o.result.available)?.result ?? null;
+  const peer =
+    run.outcomes.find((o) => o.job.table === 'main' && o.result.target.backend === TFJS_LAYERS_PEER && o.result.target.mode === 'cpu' && o.result.available)
+      ?.result ?? null;
   const cpu = run.outcomes.find((o) => o.job.table === 'main' && o.result.target.backend === 'cpu' && o.result.available)?.result;
   if (!cpu) return [];
   const b32 = find(cpu, 'train', 32);
@@ -164,7 +220,9 @@ function targets(run: BenchRun): string[] {
   return [
     `Targets for the cpu backend (issue 6, on the 2-core machine): train b32 ${speed(b32)} samples/s against ≥ ${TARGETS.trainB32.toLocaleString('en-US')} (${check((b32?.samplesPerSecond ?? 0) >= TARGETS.trainB32)}); ` +
       // Without a peer measurement there is no ratio to judge: say so instead of "not met".
-      (Number.isFinite(times) ? `${times.toFixed(0)}× tfjs-layers-peer (cpu) against ≥ ${TARGETS.peerRatio}× (${check(times >= TARGETS.peerRatio)}); ` : `the ratio to tfjs-layers-peer (cpu) (≥ ${TARGETS.peerRatio}×) not judged: it did not run; `) +
+      (Number.isFinite(times)
+        ? `${times.toFixed(0)}× tfjs-layers-peer (cpu) against ≥ ${TARGETS.peerRatio}× (${check(times >= TARGETS.peerRatio)}); `
+        : `the ratio to tfjs-layers-peer (cpu) (≥ ${TARGETS.peerRatio}×) not judged: it did not run; `) +
       `inference ${speed(infer)} samples/s against ≥ ${TARGETS.infer.toLocaleString('en-US')} (${check((infer?.samplesPerSecond ?? 0) >= TARGETS.infer)}); ` +
       `peak RSS ${cpu.peakRssMB.toFixed(0)} MB here against < ${TARGETS.rssMB} MB for a full run (${check(cpu.peakRssMB < TARGETS.rssMB)}).`,
   ];
@@ -178,16 +236,18 @@ function peerNotes(results: readonly ChildResult[], best: readonly (BestPeer | n
     const name = c.task === 'train' ? `train b${c.batchSize}` : `infer b${c.batchSize}`;
     return b ? `${name} ${b.peer.target.backend} (${b.peer.target.mode}) ${speed(b.measurement)} samples/s` : `${name} none ran`;
   });
-  out.push(`- "vs best peer" divides by the strongest peer that ran in this table, column by column: ${columns.join('; ')}. A peer that did not run is left out.`);
+  out.push(
+    `- "vs best peer" divides by the strongest peer that ran in this table, column by column: ${columns.join('; ')}. A peer that did not run is left out.`,
+  );
   const peers = results.filter((r) => isPeer(r.target.backend));
   const shown = new Set(peers.map((r) => r.target.backend));
   if (shown.has(TORCH_PEER)) {
     out.push(
-      '- torch-peer: the seed recipe exactly (Glorot-uniform weights, zero biases, TF 2.0\'s cross-entropy on the sigmoid outputs, SGD lr 0.9), PyTorch eager on the CPU, run by `apps/bench/python/torch_peer.py`: `eager` with `torch.set_num_threads(os.cpu_count())`, `eager-1-thread` on one thread, which stays fast when other work deschedules the threads of PyTorch\'s OpenMP team (every op then waits for the slowest).',
+      "- torch-peer: the seed recipe exactly (Glorot-uniform weights, zero biases, TF 2.0's cross-entropy on the sigmoid outputs, SGD lr 0.9), PyTorch eager on the CPU, run by `apps/bench/python/torch_peer.py`: `eager` with `torch.set_num_threads(os.cpu_count())`, `eager-1-thread` on one thread, which stays fast when other work deschedules the threads of PyTorch's OpenMP team (every op then waits for the slowest).",
     );
   }
   if (shown.has(CONVNETJS_PEER)) out.push(`- convnetjs-peer: the seed recipe as far as ConvNetJS expresses it; ${CONVNETJS_RECIPE_NOTE}.`);
-  if (shown.has(TFJS_LAYERS_PEER)) out.push('- tfjs-layers-peer: the seed recipe in Keras\' own API (tfjs-layers), on each tfjs backend that can train it.');
+  if (shown.has(TFJS_LAYERS_PEER)) out.push("- tfjs-layers-peer: the seed recipe in Keras' own API (tfjs-layers), on each tfjs backend that can train it.");
   // Slow peers switch to a budget of few batches (plan.ts), so their figures rest on few samples: say how few.
   const timed = peers
     .filter((p) => p.available)
@@ -207,7 +267,9 @@ function torchTargets(run: BenchRun): string[] {
   const torch = main.filter((r) => r.target.backend === TORCH_PEER && r.available);
   if (torch.length === 0) {
     const why = main.find((r) => r.target.backend === TORCH_PEER)?.description ?? 'torch-peer was not selected';
-    return [`Targets for the default backend, ${name} (issue 18: train b32 ≥ ${TORCH_TARGETS.trainB32Times}× PyTorch, infer b${INFER_BATCH} ≥ ${TORCH_TARGETS.inferTimes}× PyTorch, peak RSS ≤ ${TORCH_TARGETS.rssMB} MB): not judged without torch-peer in the same run; torch-peer: ${escape(why)}.`];
+    return [
+      `Targets for the default backend, ${name} (issue 18: train b32 ≥ ${TORCH_TARGETS.trainB32Times}× PyTorch, infer b${INFER_BATCH} ≥ ${TORCH_TARGETS.inferTimes}× PyTorch, peak RSS ≤ ${TORCH_TARGETS.rssMB} MB): not judged without torch-peer in the same run; torch-peer: ${escape(why)}.`,
+    ];
   }
   const j = judgeAgainst(ours, torch);
   const check = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -230,7 +292,10 @@ function isNotRun(result: ChildResult): boolean {
 /** Replaces the generated section of `path` (or creates the file with a place for the lead's CLI runs). */
 export function writeMarkdown(path: string, section: string): void {
   if (!existsSync(path)) {
-    writeFileSync(path, `# Benchmarks\n\n${section}\n\n## Full CLI training runs\n\nRecorded by hand with \`pnpm lenet train\`; the harness leaves this section alone.\n`);
+    writeFileSync(
+      path,
+      `# Benchmarks\n\n${section}\n\n## Full CLI training runs\n\nRecorded by hand with \`pnpm lenet train\`; the harness leaves this section alone.\n`,
+    );
     return;
   }
   const text = readFileSync(path, 'utf8');

@@ -31,7 +31,8 @@ export function launchFor(target: Target, torch: TorchDiscovery = { found: false
  * through; a crash or a missing answer becomes an unavailable result that says what happened.
  */
 export function runChild(request: ChildRequest, launch: Launch, timeoutSeconds: number): Promise<ChildResult> {
-  if (launch.notRun !== undefined) return Promise.resolve({ target: request.target, description: launch.notRun, available: false, measurements: [], peakRssMB: 0, seconds: 0 });
+  if (launch.notRun !== undefined)
+    return Promise.resolve({ target: request.target, description: launch.notRun, available: false, measurements: [], peakRssMB: 0, seconds: 0 });
   const direct = launch.python === undefined ? [process.execPath, CHILD, JSON.stringify(request)] : [launch.python, TORCH_PEER_SCRIPT, JSON.stringify(request)];
   const [command, ...args] = launch.xvfb ? [XVFB_RUN, '-a', '-s', '-screen 0 1x1x24', ...direct] : direct;
   return new Promise((resolve) => {

@@ -40,8 +40,11 @@ describe('torch-peer discovery', () => {
 
   it('a --python that is missing or lacks torch is a one-line usage error naming the fix', () => {
     expect(() => findTorchPython('/nonexistent/python3')).toThrow(UsageError);
-    expect(() => findTorchPython('/nonexistent/python3')).toThrow(/^--python \/nonexistent\/python3: no such command; install torch for it \(see BENCHMARKS.md\) or leave out --python$/);
-    if (hasPython && !hasTorch) expect(() => findTorchPython('python3')).toThrow(/^--python python3: .*cannot import torch: No module named 'torch'; install torch/);
+    expect(() => findTorchPython('/nonexistent/python3')).toThrow(
+      /^--python \/nonexistent\/python3: no such command; install torch for it \(see BENCHMARKS.md\) or leave out --python$/,
+    );
+    if (hasPython && !hasTorch)
+      expect(() => findTorchPython('python3')).toThrow(/^--python python3: .*cannot import torch: No module named 'torch'; install torch/);
   });
 
   it('a torch-peer that was not found is reported without starting anything', async () => {
@@ -56,7 +59,11 @@ describe(`torch_peer.py with a real python3 (${hasPython ? python3.stdout.trim()
     if (!hasPython) return expect(findTorchPython(null)).toEqual({ found: false, reason: NO_TORCH });
     const compiled = spawnSync('python3', ['-m', 'py_compile', TORCH_PEER_SCRIPT], { encoding: 'utf8' });
     expect(compiled.status, compiled.stderr).toBe(0);
-    const tests = spawnSync('python3', ['-m', 'unittest', '-v'], { cwd: dirname(TORCH_PEER_SCRIPT), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const tests = spawnSync('python3', ['-m', 'unittest', '-v'], {
+      cwd: dirname(TORCH_PEER_SCRIPT),
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     console.log(tests.stderr);
     expect(tests.status, tests.stderr).toBe(0);
     expect(tests.stderr).toMatch(/^Ran [1-9]\d* tests/m);
@@ -84,9 +91,15 @@ describe(`torch_peer.py with a real python3 (${hasPython ? python3.stdout.trim()
     if (!torchPython) return expect(findTorchPython(null)).toEqual({ found: false, reason: NO_TORCH });
     const { source } = await loadFashionMnist();
     const result = await runChild({ ...request, trainBatches: [32, 256], dataDir: source }, launchFor(request.target, findTorchPython(null)), 600);
-    const oneThread = await runChild({ ...request, target: { backend: TORCH_PEER, mode: 'eager-1-thread' }, dataDir: source }, launchFor(request.target, findTorchPython(null)), 600);
+    const oneThread = await runChild(
+      { ...request, target: { backend: TORCH_PEER, mode: 'eager-1-thread' }, dataDir: source },
+      launchFor(request.target, findTorchPython(null)),
+      600,
+    );
     expect(oneThread.description).toMatch(/^PyTorch \S+ eager on the CPU, 1 thread \(/);
-    console.log(`torch-peer: ${result.description}; ${result.measurements.map((m) => `${m.task} b${m.batchSize} ${m.samplesPerSecond.toFixed(0)} samples/s`).join(', ')}; loss ${result.lastLoss}`);
+    console.log(
+      `torch-peer: ${result.description}; ${result.measurements.map((m) => `${m.task} b${m.batchSize} ${m.samplesPerSecond.toFixed(0)} samples/s`).join(', ')}; loss ${result.lastLoss}`,
+    );
     expect(result.available, result.description).toBe(true);
     expect(result.description).toMatch(new RegExp(`^PyTorch \\S+ eager on the CPU, ${availableParallelism()} threads? \\(`));
     expect(result.measurements.map((m) => `${m.task}:${m.batchSize}`)).toEqual(['train:32', 'train:256', 'infer:256']);

@@ -33,8 +33,13 @@ const PROBE_TIMEOUT_MS = 60_000;
  * error names the fix; without it, each of `candidates` is tried in turn, and finding none with torch is
  * reported as "not run" (never an error: most bench users have no torch).
  */
-export function findTorchPython(explicit: string | null, env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = TORCH_PYTHON_CANDIDATES): TorchDiscovery {
-  const probeOf = (python: string) => spawnSync(python, [TORCH_PEER_SCRIPT, '--probe'], { encoding: 'utf8', env, timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+export function findTorchPython(
+  explicit: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+  candidates: readonly string[] = TORCH_PYTHON_CANDIDATES,
+): TorchDiscovery {
+  const probeOf = (python: string) =>
+    spawnSync(python, [TORCH_PEER_SCRIPT, '--probe'], { encoding: 'utf8', env, timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
   const found = (python: string, stdout: string): TorchPython => {
     const answer = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { python: string; torch: string };
     return { found: true, python, pythonVersion: answer.python, torch: answer.torch };
@@ -49,6 +54,10 @@ export function findTorchPython(explicit: string | null, env: NodeJS.ProcessEnv 
   const probe = probeOf(explicit);
   if (probe.status === 0) return found(explicit, probe.stdout);
   const missing = probe.error !== undefined && 'code' in probe.error && probe.error.code === 'ENOENT';
-  const why = missing ? 'no such command' : probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? `exited with ${probe.status ?? probe.signal}`);
+  const why = missing
+    ? 'no such command'
+    : probe.error
+      ? probe.error.message
+      : (probe.stderr.trim().split('\n').pop() ?? `exited with ${probe.status ?? probe.signal}`);
   throw new UsageError(`--python ${explicit}: ${why}; install torch for it (see BENCHMARKS.md) or leave out --python`);
 }

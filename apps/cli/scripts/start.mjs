@@ -15,7 +15,9 @@ const build = spawnSync('turbo', ['run', 'build', '--filter=@lenet-ts/cli...', '
 });
 if (build.error || build.status !== 0) {
   process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}`);
-  process.stderr.write(`error: building the CLI failed (${build.error?.message ?? `turbo exited with ${build.status}`}); fix the build error above, or run \`pnpm build\` to see it\n`);
+  process.stderr.write(
+    `error: building the CLI failed (${build.error?.message ?? `turbo exited with ${build.status}`}); fix the build error above, or run \`pnpm build\` to see it\n`,
+  );
   process.exit(build.status ?? 1);
 }
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);

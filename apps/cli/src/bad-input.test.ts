@@ -41,7 +41,9 @@ afterAll(removeTempDirs);
 /** Trains into a fresh output folder and checks the failure left it empty. */
 async function trainExpectingError(args: string[], code: 1 | 2, message: RegExp, data?: DataLocations): Promise<void> {
   const out = tempDir('lenet-out-');
-  const result = await runInProcess(['train', '--epochs', '1', '--limit', '64', '--save', join(out, 'm.lenet'), '--report', join(out, 'r.html'), ...args], { data });
+  const result = await runInProcess(['train', '--epochs', '1', '--limit', '64', '--save', join(out, 'm.lenet'), '--report', join(out, 'r.html'), ...args], {
+    data,
+  });
   expectOneLineError(result, code, message);
   expect(listDir(out)).toEqual([]);
 }
@@ -73,16 +75,28 @@ describe('bad data', () => {
   it('a wrong IDX magic number', async () => {
     const bytes = tinyFashionMnist()['train-images-idx3-ubyte'].slice();
     bytes[0] = 0x12;
-    await trainExpectingError(['--data-dir', withTrainImages(bytes)], 1, /is not an IDX file \(magic starts 0x12 0x00, expected 0x00 0x00\); replace it with the official file/);
+    await trainExpectingError(
+      ['--data-dir', withTrainImages(bytes)],
+      1,
+      /is not an IDX file \(magic starts 0x12 0x00, expected 0x00 0x00\); replace it with the official file/,
+    );
   });
 
   it('absurd dimensions in an IDX header, refused before allocating', async () => {
     const header = encodeIdx([2 ** 31, 28, 28], new Uint8Array(0));
-    await trainExpectingError(['--data-dir', withTrainImages(header)], 1, /has an absurd IDX header: dims start \[2147483648\], more than 1073741824 bytes; the file is corrupt; replace it with the official file/);
+    await trainExpectingError(
+      ['--data-dir', withTrainImages(header)],
+      1,
+      /has an absurd IDX header: dims start \[2147483648\], more than 1073741824 bytes; the file is corrupt; replace it with the official file/,
+    );
   });
 
   it('a checksum mismatch (well-formed, but not the official file)', async () => {
-    await trainExpectingError(['--data-dir', writeDataDir(tinyFashionMnist())], 1, /has SHA-256 \w+… \(uncompressed\), expected c59f468a2f67…; replace it with the official file/);
+    await trainExpectingError(
+      ['--data-dir', writeDataDir(tinyFashionMnist())],
+      1,
+      /has SHA-256 \w+… \(uncompressed\), expected c59f468a2f67…; replace it with the official file/,
+    );
   });
 
   it('an image/label count mismatch', async () => {
@@ -92,7 +106,9 @@ describe('bad data', () => {
 
   it('a wrong image size', async () => {
     const files = { ...tinyFashionMnist(), 'train-images-idx3-ubyte': encodeIdx([8, 32, 32], new Uint8Array(8 * 32 * 32)) };
-    await trainExpectingError(['--data-dir', writeDataDir(files)], 1, /holds images of shape \[8, 32, 32\], expected \[N, 28, 28\]/, { expectedChecksums: checksumsOf(files) });
+    await trainExpectingError(['--data-dir', writeDataDir(files)], 1, /holds images of shape \[8, 32, 32\], expected \[N, 28, 28\]/, {
+      expectedChecksums: checksumsOf(files),
+    });
   });
 
   it('a data directory without the files', async () => {
@@ -100,7 +116,11 @@ describe('bad data', () => {
   });
 
   it('an unreadable data directory (a path through a regular file: ENOTDIR)', async () => {
-    await trainExpectingError(['--data-dir', join(regularFile, 'fashion')], 1, /cannot read --data-dir .*a-file\/fashion \(ENOTDIR: .*\); pass --data-dir the directory that holds/);
+    await trainExpectingError(
+      ['--data-dir', join(regularFile, 'fashion')],
+      1,
+      /cannot read --data-dir .*a-file\/fashion \(ENOTDIR: .*\); pass --data-dir the directory that holds/,
+    );
   });
 
   it('a data directory that is a file', async () => {
@@ -113,7 +133,12 @@ describe('bad data', () => {
       systemDir: tempDir(), // no Debian package here
       download: { progress: false, mirror: 'http://127.0.0.1:9/' },
     };
-    await trainExpectingError([], 1, /no Fashion-MNIST found in .*, and downloading failed: cannot write to .*a-file\/cache\/lenet-ts\/fashion-mnist \(ENOTDIR\); set XDG_CACHE_HOME or --data-dir to a writable directory/, data);
+    await trainExpectingError(
+      [],
+      1,
+      /no Fashion-MNIST found in .*, and downloading failed: cannot write to .*a-file\/cache\/lenet-ts\/fashion-mnist \(ENOTDIR\); set XDG_CACHE_HOME or --data-dir to a writable directory/,
+      data,
+    );
   });
 });
 
@@ -133,7 +158,11 @@ describe('bad model and checkpoint files', () => {
 
   it('a truncated model file', async () => {
     const path = await damaged((b) => b.subarray(0, b.length - 1000));
-    expectOneLineError(await runInProcess(['evaluate', '--model', path]), 1, /damaged\.lenet is truncated: \d+ bytes, but its header describes \d+; re-save it/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', path]),
+      1,
+      /damaged\.lenet is truncated: \d+ bytes, but its header describes \d+; re-save it/,
+    );
   });
 
   it('a corrupted model file (one byte changed)', async () => {
@@ -142,7 +171,11 @@ describe('bad model and checkpoint files', () => {
       c[c.length - 5000]! ^= 0x01;
       return c;
     });
-    expectOneLineError(await runInProcess(['predict', '--model', path, regularFile]), 1, /damaged\.lenet is corrupt: its SHA-256 checksum does not match its contents; re-save it/);
+    expectOneLineError(
+      await runInProcess(['predict', '--model', path, regularFile]),
+      1,
+      /damaged\.lenet is corrupt: its SHA-256 checksum does not match its contents; re-save it/,
+    );
   });
 
   it('a file that is not a model at all', async () => {
@@ -165,7 +198,11 @@ describe('bad model and checkpoint files', () => {
       .compile({ loss: softmaxCrossEntropy(), optimizer: new SGD() });
     const path = join(tempDir(), 'cifar.lenet');
     writeFileSync(path, await encodeModel(other));
-    expectOneLineError(await runInProcess(['evaluate', '--model', path]), 1, /cifar\.lenet is a model of another architecture: it takes \[32, 32, 3\] inputs and gives 100 classes, Fashion-MNIST needs \[28, 28, 1\] and 10/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', path]),
+      1,
+      /cifar\.lenet is a model of another architecture: it takes \[32, 32, 3\] inputs and gives 100 classes, Fashion-MNIST needs \[28, 28, 1\] and 10/,
+    );
   });
 
   it('a model with a layer this version cannot build', async () => {
@@ -173,7 +210,11 @@ describe('bad model and checkpoint files', () => {
       (h.architecture as { layers: unknown[] }).layers.splice(4, 0, { type: 'BatchNormalization' });
       return h;
     });
-    expectOneLineError(await runInProcess(['evaluate', '--model', path]), 1, /describes a model lenet-ts cannot build: layer 4 has type "BatchNormalization", which this version does not know/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', path]),
+      1,
+      /describes a model lenet-ts cannot build: layer 4 has type "BatchNormalization", which this version does not know/,
+    );
   });
 
   it('a model whose weights do not fit its layers', async () => {
@@ -181,31 +222,49 @@ describe('bad model and checkpoint files', () => {
       (h.architecture as { layers: { units?: number }[] }).layers[5]!.units = 64;
       return h;
     });
-    expectOneLineError(await runInProcess(['evaluate', '--model', path]), 1, /holds \[256, 120\] float32 for dense\/kernel, but its architecture needs \[256, 64\] float32/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', path]),
+      1,
+      /holds \[256, 120\] float32 for dense\/kernel, but its architecture needs \[256, 64\] float32/,
+    );
   });
 
   it('absurd dimensions in a model header, refused before allocating', async () => {
     // encodeModelFile writes a true tensor table, so forge the absurd one into a raw header instead.
     const path = join(tempDir(), 'absurd.lenet');
     const good = await modelFileBytes();
-    const json = new TextEncoder().encode(JSON.stringify({ kind: 'model', tensors: [{ name: 'conv2d/kernel', dtype: 'float32', shape: [65536, 65536, 65536] }] }));
+    const json = new TextEncoder().encode(
+      JSON.stringify({ kind: 'model', tensors: [{ name: 'conv2d/kernel', dtype: 'float32', shape: [65536, 65536, 65536] }] }),
+    );
     const bytes = new Uint8Array(16 + json.length + 32);
     bytes.set(good.subarray(0, 12));
     new DataView(bytes.buffer).setUint32(12, json.length, true);
     bytes.set(json, 16);
     writeFileSync(path, bytes);
-    expectOneLineError(await runInProcess(['evaluate', '--model', path]), 1, /is corrupt: tensor conv2d\/kernel declares the absurd shape \[65536, 65536, 65536\]/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', path]),
+      1,
+      /is corrupt: tensor conv2d\/kernel declares the absurd shape \[65536, 65536, 65536\]/,
+    );
   });
 
   it('a model file that does not exist', async () => {
-    expectOneLineError(await runInProcess(['predict', '--model', join(work, 'nope.lenet'), regularFile]), 1, /cannot read the model file .*nope\.lenet \(ENOENT: no such file or directory\); pass a file written by `lenet train --save`/);
+    expectOneLineError(
+      await runInProcess(['predict', '--model', join(work, 'nope.lenet'), regularFile]),
+      1,
+      /cannot read the model file .*nope\.lenet \(ENOENT: no such file or directory\); pass a file written by `lenet train --save`/,
+    );
   });
 
   it('--resume given a model file instead of a checkpoint', async () => {
-    await trainExpectingError(['--resume', goodModel], 1, /good\.lenet is a model file, not a checkpoint; --resume takes the file a run wrote with --checkpoint/);
+    await trainExpectingError(
+      ['--resume', goodModel],
+      1,
+      /good\.lenet is a model file, not a checkpoint; --resume takes the file a run wrote with --checkpoint/,
+    );
   });
 
-  it('--resume with a setting that differs from the checkpoint\'s', async () => {
+  it("--resume with a setting that differs from the checkpoint's", async () => {
     const path = join(tempDir(), 'run.ckpt');
     writeFileSync(path, await checkpointBytes());
     await trainExpectingError(['--resume', path, '--batch-size', '64'], 2, /--batch-size 64 differs from 32 in .*run\.ckpt; leave --batch-size out to resume/);
@@ -215,7 +274,11 @@ describe('bad model and checkpoint files', () => {
     const path = join(tempDir(), 'other.ckpt');
     writeFileSync(path, await checkpointBytes({ limit: 64, rows: 100 }));
     const before = listDir(join(path, '..'));
-    expectOneLineError(await runInProcess(['train', '--resume', path]), 1, /other\.ckpt was made for 100 training rows, this data gives 64; resume with the same data set/);
+    expectOneLineError(
+      await runInProcess(['train', '--resume', path]),
+      1,
+      /other\.ckpt was made for 100 training rows, this data gives 64; resume with the same data set/,
+    );
     expect(listDir(join(path, '..'))).toEqual(before);
   });
 
@@ -227,7 +290,11 @@ describe('bad model and checkpoint files', () => {
   });
 
   it('--resume with no checkpoint named anywhere', async () => {
-    expectOneLineError(await runInProcess(['train', '--resume']), 2, /--resume needs a checkpoint; pass --resume <file>, or the --checkpoint or --save of the run to continue/);
+    expectOneLineError(
+      await runInProcess(['train', '--resume']),
+      2,
+      /--resume needs a checkpoint; pass --resume <file>, or the --checkpoint or --save of the run to continue/,
+    );
   });
 });
 
@@ -241,7 +308,11 @@ describe('bad images to predict', () => {
   it('a PNG of the wrong size', async () => {
     const path = join(tempDir(), 'big.png');
     writeFileSync(path, png(64, 48));
-    expectOneLineError(await runInProcess(['predict', '--model', goodModel, path]), 1, /big\.png is 64x48; LeNet takes 28x28 grayscale images, white on black like Fashion-MNIST; pass --resize to scale it/);
+    expectOneLineError(
+      await runInProcess(['predict', '--model', goodModel, path]),
+      1,
+      /big\.png is 64x48; LeNet takes 28x28 grayscale images, white on black like Fashion-MNIST; pass --resize to scale it/,
+    );
   });
 
   it('a truncated PNG', async () => {
@@ -252,7 +323,11 @@ describe('bad images to predict', () => {
   });
 
   it('a file that is neither PNG nor IDX', async () => {
-    expectOneLineError(await runInProcess(['predict', '--model', goodModel, regularFile]), 1, /a-file is neither a PNG, a JPEG nor an IDX image file; pass PNG or JPEG files/);
+    expectOneLineError(
+      await runInProcess(['predict', '--model', goodModel, regularFile]),
+      1,
+      /a-file is neither a PNG, a JPEG nor an IDX image file; pass PNG or JPEG files/,
+    );
   });
 
   it('an IDX file of labels instead of images', async () => {
@@ -265,7 +340,11 @@ describe('bad images to predict', () => {
 describe('outputs that cannot be written, checked before training', () => {
   it('--save into a directory that does not exist', async () => {
     const result = await runInProcess(['train', '--save', join(work, 'missing', 'm.lenet')]);
-    expectOneLineError(result, 1, /cannot write the model file .*missing\/m\.lenet \(ENOENT: no such file or directory\); pass --save a file in an existing, writable directory/);
+    expectOneLineError(
+      result,
+      1,
+      /cannot write the model file .*missing\/m\.lenet \(ENOENT: no such file or directory\); pass --save a file in an existing, writable directory/,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -274,12 +353,20 @@ describe('outputs that cannot be written, checked before training', () => {
   });
 
   it('--report through a regular file (ENOTDIR)', async () => {
-    expectOneLineError(await runInProcess(['train', '--report', join(regularFile, 'r.html')]), 1, /cannot write the report .*a-file\/r\.html \(ENOTDIR: .*\); pass --report a file/);
+    expectOneLineError(
+      await runInProcess(['train', '--report', join(regularFile, 'r.html')]),
+      1,
+      /cannot write the report .*a-file\/r\.html \(ENOTDIR: .*\); pass --report a file/,
+    );
   });
 
   it('--checkpoint and --save naming the same file', async () => {
     const path = join(tempDir(), 'same');
-    expectOneLineError(await runInProcess(['train', '--save', path, '--checkpoint', path]), 2, /--checkpoint and --save both name .*same; give each its own file/);
+    expectOneLineError(
+      await runInProcess(['train', '--save', path, '--checkpoint', path]),
+      2,
+      /--checkpoint and --save both name .*same; give each its own file/,
+    );
   });
 });
 
@@ -288,7 +375,11 @@ describe('bad command-line values', () => {
     ['a negative learning rate', ['train', '--lr', '-0.1'], /option '--lr <rate>' argument '-0\.1' is invalid\. must be a positive number/],
     ['batch size 0', ['train', '--batch-size', '0'], /option '--batch-size <n>' argument '0' is invalid\. must be a positive integer/],
     ['non-numeric epochs', ['train', '--epochs', 'five'], /option '--epochs <n>' argument 'five' is invalid\. must be a positive integer/],
-    ['an unknown backend', ['evaluate', '--model', 'm', '--backend', 'quantum'], /option '-b, --backend <name>' argument 'quantum' is invalid\. Allowed choices are wasm, wasm:auto/],
+    [
+      'an unknown backend',
+      ['evaluate', '--model', 'm', '--backend', 'quantum'],
+      /option '-b, --backend <name>' argument 'quantum' is invalid\. Allowed choices are wasm, wasm:auto/,
+    ],
     ['an unknown preset', ['train', '--preset', 'fancy'], /option '-p, --preset <name>' argument 'fancy' is invalid\. Allowed choices are d2l, modern/],
     ['top 0 classes', ['predict', '--model', 'm', 'x.png', '--top', '0'], /option '--top <k>' argument '0' is invalid/],
     ['evaluate without --model', ['evaluate'], /required option '-m, --model <file>' not specified/],
@@ -298,11 +389,17 @@ describe('bad command-line values', () => {
   });
 
   it('an unknown backend mode', async () => {
-    expectOneLineError(await runInProcess(['train', '--backend', 'tfjs', '--tf-runtime', 'tpu']), 2, /unknown tfjs mode "tpu"; choose one of: auto, node, webgpu, wasm, cpu/);
+    expectOneLineError(
+      await runInProcess(['train', '--backend', 'tfjs', '--tf-runtime', 'tpu']),
+      2,
+      /unknown tfjs mode "tpu"; choose one of: auto, node, webgpu, wasm, cpu/,
+    );
   });
 
   it('a mode for another backend', async () => {
-    expectOneLineError(await runInProcess(['evaluate', '--model', goodModel, '--tf-runtime', 'wasm']), 2, /--tf-runtime applies to --backend tfjs, not wasm/, { usage: true });
+    expectOneLineError(await runInProcess(['evaluate', '--model', goodModel, '--tf-runtime', 'wasm']), 2, /--tf-runtime applies to --backend tfjs, not wasm/, {
+      usage: true,
+    });
   });
 });
 

@@ -38,7 +38,19 @@ describe('checkpoints', () => {
     expect(header.kind).toBe('checkpoint');
     expect((header.training as { state: { epoch: number; offset: number } }).state).toMatchObject({ epoch: 2, offset: 0 });
 
-    const resumed = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
+    const resumed = await runInProcess([
+      'train',
+      '--backend',
+      'cpu',
+      '--resume',
+      checkpoint,
+      '--epochs',
+      '2',
+      '--test-limit',
+      '100',
+      '--save',
+      join(dir, 'resumed.lenet'),
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Resuming from ${checkpoint}: epoch 2/2, 0 samples into it, 1 epoch done`);
     expect(resumed.stdout).not.toContain('Epoch 1/2');
@@ -61,7 +73,11 @@ describe('checkpoints', () => {
     expect(result.code, result.stderr).toBe(130);
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toBe('interrupt: stopping after the current step (press Ctrl-C again to quit without saving)');
-    expect(lines[1]).toMatch(new RegExp(`^interrupted: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^interrupted: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`,
+      ),
+    );
     expect(lines).toHaveLength(2);
     expect(result.stdout).not.toMatch(/Test loss/);
     // No model (the run did not finish) and no half-written file.
@@ -83,7 +99,10 @@ describe('checkpoints', () => {
     const path = join(tempDir(), 'made.ckpt');
     const saved = lenet();
     saved.optimizer.iterations = 5; // five updates done before the checkpoint
-    writeFileSync(path, await checkpointBytes({ preset: 'modern', momentum: 0.9, nesterov: true, learningRate: 0.05, decay: { steps: 10, rate: 0.5 } }, 1, saved));
+    writeFileSync(
+      path,
+      await checkpointBytes({ preset: 'modern', momentum: 0.9, nesterov: true, learningRate: 0.05, decay: { steps: 10, rate: 0.5 } }, 1, saved),
+    );
     const checkpoint = readCheckpoint(new Engine(createCpuBackend()), path, 0.01);
     expect(checkpoint.settings).toMatchObject({ preset: 'modern', learningRate: 0.01, momentum: 0.9, rows: 100 });
     expect(checkpoint.state).toMatchObject({ epoch: 2, offset: 0, random: new Random(0).getState() });
@@ -100,7 +119,20 @@ describe('checkpoints', () => {
     weights[4]![7] = Number.NaN;
     model.setWeights(weights);
     const state = { epoch: 2, offset: 0, order: new Uint32Array(90), random: new Random(0).getState(), lossSum: 0, correctSum: 0, history: [] };
-    const settings = { preset: 'd2l', seed: 0, batchSize: 32, optimizer: 'sgd' as const, learningRate: 0.9, decay: null, momentum: 0, nesterov: false, epochs: 2, limit: 100, validationSplit: 0.1, rows: 100 };
+    const settings = {
+      preset: 'd2l',
+      seed: 0,
+      batchSize: 32,
+      optimizer: 'sgd' as const,
+      learningRate: 0.9,
+      decay: null,
+      momentum: 0,
+      nesterov: false,
+      epochs: 2,
+      limit: 100,
+      validationSplit: 0.1,
+      rows: 100,
+    };
     await expect(encodeCheckpoint(model, settings, state, {})).rejects.toThrow(DivergedWeightsError);
     await expect(encodeCheckpoint(model, settings, state, {})).rejects.toThrow(/weights of dense\/kernel became NaN or infinite/);
   });
@@ -120,10 +152,25 @@ describe('checkpoints of Adam and RMSprop runs', () => {
     // One epoch of 900 rows (1000 less the 10% validation split) in batches of 64 is ceil(900 / 64) = 15 updates.
     expect(header.training).toMatchObject({ settings: { optimizer: 'adam', learningRate: 0.001 }, optimizer: { kind: 'adam', iterations: 15 } });
     expect([...tensors.keys()].filter((name) => name.startsWith('optimizer/')).sort()).toEqual(
-      lenet().params().flatMap((p) => [`optimizer/m/${p.name}`, `optimizer/v/${p.name}`]).sort(),
+      lenet()
+        .params()
+        .flatMap((p) => [`optimizer/m/${p.name}`, `optimizer/v/${p.name}`])
+        .sort(),
     );
 
-    const resumed = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '2', '--test-limit', '100', '--save', join(dir, 'resumed.lenet')]);
+    const resumed = await runInProcess([
+      'train',
+      '--backend',
+      'cpu',
+      '--resume',
+      checkpoint,
+      '--epochs',
+      '2',
+      '--test-limit',
+      '100',
+      '--save',
+      join(dir, 'resumed.lenet'),
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('Adam lr 0.001');
     const model = readModel(join(dir, 'resumed.lenet'));
@@ -135,18 +182,43 @@ describe('checkpoints of Adam and RMSprop runs', () => {
   it('refuse an --optimizer that differs from the run being resumed', async () => {
     const path = join(tempDir(), 'sgd.ckpt');
     writeFileSync(path, await checkpointBytes());
-    expectOneLineError(await runInProcess(['train', '--backend', 'cpu', '--resume', path, '--optimizer', 'rmsprop']), 2, /--optimizer rmsprop differs from sgd in .*sgd\.ckpt; leave --optimizer out to resume/, { usage: true });
+    expectOneLineError(
+      await runInProcess(['train', '--backend', 'cpu', '--resume', path, '--optimizer', 'rmsprop']),
+      2,
+      /--optimizer rmsprop differs from sgd in .*sgd\.ckpt; leave --optimizer out to resume/,
+      { usage: true },
+    );
   });
 
   it('written before --optimizer existed (no optimizer setting) still load, as SGD with their velocities', async () => {
     const model = lenet(modern);
     // Settings as written before --optimizer: no optimizer field.
-    const old = { preset: 'modern', seed: 0, batchSize: 32, learningRate: 0.05, decay: null, momentum: 0.9, nesterov: true, epochs: 2, limit: 100, validationSplit: 0.1, rows: 100 } as unknown as RunSettings;
+    const old = {
+      preset: 'modern',
+      seed: 0,
+      batchSize: 32,
+      learningRate: 0.05,
+      decay: null,
+      momentum: 0.9,
+      nesterov: true,
+      epochs: 2,
+      limit: 100,
+      validationSplit: 0.1,
+      rows: 100,
+    } as unknown as RunSettings;
     // One step creates the velocities that an SGD checkpoint has always held under optimizer/velocity/<param>.
     const images = model.engine.upload(new Float32Array(32 * 784).fill(0.5), [32, 28, 28, 1]);
     const labels = model.engine.upload(new Float32Array(32), [32]);
     model.trainStep(images, labels);
-    const state = { epoch: 2, offset: 0, order: Uint32Array.from({ length: 90 }, (_, i) => i), random: new Random(0).getState(), lossSum: 0, correctSum: 0, history: [] };
+    const state = {
+      epoch: 2,
+      offset: 0,
+      order: Uint32Array.from({ length: 90 }, (_, i) => i),
+      random: new Random(0).getState(),
+      lossSum: 0,
+      correctSum: 0,
+      history: [],
+    };
     const path = join(tempDir(), 'old.ckpt');
     writeFileSync(path, await encodeCheckpoint(model, old, state, {}));
     const { tensors } = decodeModelFile(readFileSync(path), path);
@@ -163,20 +235,58 @@ describe('checkpoints of Adam and RMSprop runs', () => {
 describe('divergence', () => {
   it('a NaN loss (modern preset, --lr 1000) stops training with one line and exit 1, writing no model and no checkpoint', async () => {
     const dir = tempDir();
-    const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--lr', '1000', '--limit', '640', '--epochs', '1', '--save', join(dir, 'm.lenet')]);
-    expectOneLineError(result, 1, /^error: loss became (NaN|-?Infinity) at epoch 1, step \d+: training diverged; lower --lr or change the preset; no checkpoint was written$/);
+    const result = await runInProcess([
+      'train',
+      '--backend',
+      'cpu',
+      '--preset',
+      'modern',
+      '--lr',
+      '1000',
+      '--limit',
+      '640',
+      '--epochs',
+      '1',
+      '--save',
+      join(dir, 'm.lenet'),
+    ]);
+    expectOneLineError(
+      result,
+      1,
+      /^error: loss became (NaN|-?Infinity) at epoch 1, step \d+: training diverged; lower --lr or change the preset; no checkpoint was written$/,
+    );
     expect(listDir(dir)).toEqual([]);
   });
 
-  it('after a good epoch keeps that epoch\'s checkpoint unchanged and says how to go on from it', async () => {
+  it("after a good epoch keeps that epoch's checkpoint unchanged and says how to go on from it", async () => {
     const dir = tempDir();
     const checkpoint = join(dir, 'good.ckpt');
-    const good = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '50', '--checkpoint', checkpoint]);
+    const good = await runInProcess([
+      'train',
+      '--backend',
+      'cpu',
+      '--preset',
+      'modern',
+      '--limit',
+      '640',
+      '--epochs',
+      '1',
+      '--test-limit',
+      '50',
+      '--checkpoint',
+      checkpoint,
+    ]);
     expect(good.code, good.stderr).toBe(0);
     const before = readFileSync(checkpoint);
 
     const diverged = await runInProcess(['train', '--backend', 'cpu', '--resume', checkpoint, '--epochs', '3', '--lr', '1000', '--save', join(dir, 'm.lenet')]);
-    expectOneLineError(diverged, 1, new RegExp(`loss became (NaN|-?Infinity) at epoch 2, step \\d+: training diverged; lower --lr or change the preset; ${checkpoint} is unchanged: continue with --resume ${checkpoint} --lr <smaller>$`));
+    expectOneLineError(
+      diverged,
+      1,
+      new RegExp(
+        `loss became (NaN|-?Infinity) at epoch 2, step \\d+: training diverged; lower --lr or change the preset; ${checkpoint} is unchanged: continue with --resume ${checkpoint} --lr <smaller>$`,
+      ),
+    );
     expect(readFileSync(checkpoint).equals(before)).toBe(true);
     expect(listDir(dir)).toEqual(['good.ckpt']);
   });

@@ -92,7 +92,10 @@ export function readCheckpoint(engine: Engine, path: string, learningRate?: numb
   const bytes = readUserFile(path, 'checkpoint', MODEL_FILE_MAX_BYTES, 'pass the checkpoint a run wrote with --checkpoint or --save');
   const contents = decodeModelFile(bytes, path);
   if (contents.header.kind !== CHECKPOINT_KIND) {
-    throw new ModelFileError('not-a-model', `${path} is a ${contents.header.kind} file, not a checkpoint; --resume takes the file a run wrote with --checkpoint (by default <--save>.ckpt)`);
+    throw new ModelFileError(
+      'not-a-model',
+      `${path} is a ${contents.header.kind} file, not a checkpoint; --resume takes the file a run wrote with --checkpoint (by default <--save>.ckpt)`,
+    );
   }
   const training = (contents.header.training ?? {}) as { settings?: unknown; optimizer?: { iterations?: unknown }; state?: unknown };
   const settings = parseSettings(training.settings, path);
@@ -112,7 +115,8 @@ export function readCheckpoint(engine: Engine, path: string, learningRate?: numb
     for (const param of model.params()) {
       const tensor = contents.tensors.get(`${SLOTS}${slot}/${param.name}`);
       if (!tensor) continue;
-      if (tensor.dtype !== 'float32' || tensor.values.length !== param.value.size) throw corrupt(path, `its optimizer ${slot} for ${param.name} has the wrong size`);
+      if (tensor.dtype !== 'float32' || tensor.values.length !== param.value.size)
+        throw corrupt(path, `its optimizer ${slot} for ${param.name} has the wrong size`);
       values.set(param, tensor.values as Float32Array);
     }
     slots.set(slot, values);
@@ -140,13 +144,19 @@ function parseSettings(value: unknown, path: string): RunSettings {
     int(s.seed, 0) &&
     int(s.batchSize, 1) &&
     OPTIMIZER_KINDS.includes(s.optimizer as OptimizerKind) &&
-    typeof s.learningRate === 'number' && s.learningRate > 0 && Number.isFinite(s.learningRate) &&
+    typeof s.learningRate === 'number' &&
+    s.learningRate > 0 &&
+    Number.isFinite(s.learningRate) &&
     (s.decay === null || isDecay(s.decay)) &&
-    typeof s.momentum === 'number' && s.momentum >= 0 && s.momentum < 1 &&
+    typeof s.momentum === 'number' &&
+    s.momentum >= 0 &&
+    s.momentum < 1 &&
     typeof s.nesterov === 'boolean' &&
     int(s.epochs, 1) &&
     (s.limit === null || int(s.limit, 1)) &&
-    typeof s.validationSplit === 'number' && s.validationSplit >= 0 && s.validationSplit < 1 &&
+    typeof s.validationSplit === 'number' &&
+    s.validationSplit >= 0 &&
+    s.validationSplit < 1 &&
     int(s.rows, 1);
   if (!ok) throw corrupt(path, 'its run settings are missing or invalid');
   return s as unknown as RunSettings;
@@ -161,13 +171,29 @@ function parseState(value: unknown, order: Uint32Array, path: string): FitState 
   const s = (value ?? {}) as Record<string, unknown>;
   const random = s.random as RandomState;
   const ok =
-    Number.isSafeInteger(s.epoch) && (s.epoch as number) >= 1 &&
-    Number.isSafeInteger(s.offset) && (s.offset as number) >= 0 && (s.offset as number) <= order.length &&
-    Array.isArray(random) && random.length === 4 && random.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
-    typeof s.lossSum === 'number' && Number.isFinite(s.lossSum) &&
-    typeof s.correctSum === 'number' && Number.isFinite(s.correctSum) &&
-    Array.isArray(s.history) && s.history.every((h: EpochLogs) => typeof h === 'object' && h !== null && typeof h.loss === 'number' && typeof h.epoch === 'number') &&
+    Number.isSafeInteger(s.epoch) &&
+    (s.epoch as number) >= 1 &&
+    Number.isSafeInteger(s.offset) &&
+    (s.offset as number) >= 0 &&
+    (s.offset as number) <= order.length &&
+    Array.isArray(random) &&
+    random.length === 4 &&
+    random.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+    typeof s.lossSum === 'number' &&
+    Number.isFinite(s.lossSum) &&
+    typeof s.correctSum === 'number' &&
+    Number.isFinite(s.correctSum) &&
+    Array.isArray(s.history) &&
+    s.history.every((h: EpochLogs) => typeof h === 'object' && h !== null && typeof h.loss === 'number' && typeof h.epoch === 'number') &&
     order.every((row) => row < order.length);
   if (!ok) throw corrupt(path, 'its training state is missing or invalid');
-  return { epoch: s.epoch as number, offset: s.offset as number, order, random, lossSum: s.lossSum as number, correctSum: s.correctSum as number, history: s.history as EpochLogs[] };
+  return {
+    epoch: s.epoch as number,
+    offset: s.offset as number,
+    order,
+    random,
+    lossSum: s.lossSum as number,
+    correctSum: s.correctSum as number,
+    history: s.history as EpochLogs[],
+  };
 }

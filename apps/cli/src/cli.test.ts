@@ -5,7 +5,7 @@ import { runInProcess } from './test-support/run-cli.js';
 const run = (...argv: string[]) => runInProcess(argv);
 
 describe('lenet CLI', () => {
-  it('summary prints the eight layer shapes of the seed, then Keras\'s model.summary() table', async () => {
+  it("summary prints the eight layer shapes of the seed, then Keras's model.summary() table", async () => {
     const { code, stdout } = await run('summary');
     expect(code).toBe(0);
     const at = stdout.indexOf('\n\nModel: "sequential"');
@@ -49,7 +49,9 @@ describe('lenet CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Backend: wasm:');
     expect(stdout).toContain('Train on 5400 samples, validate on 600 samples');
-    expect(stdout).toMatch(/Epoch 1\/1\n5400\/5400 \[=+\] - \d+s \d+(us|ms)\/sample - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+\n/);
+    expect(stdout).toMatch(
+      /Epoch 1\/1\n5400\/5400 \[=+\] - \d+s \d+(us|ms)\/sample - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+\n/,
+    );
     expect(stdout).toMatch(/10000\/10000 - \d+s - loss: [\d.]+ - accuracy: [\d.]+/);
     const accuracy = Number(/test accuracy: ([\d.]+)/.exec(stdout)![1]);
     expect(accuracy).toBeGreaterThan(0.5);
@@ -83,7 +85,8 @@ describe('lenet CLI', () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('With no command, lenet runs `train`. Its options (`lenet train --help`):');
-    for (const option of ['--epochs <n>', '--limit <n>', '--test-limit <n>', '--save <file>', '--report <file>']) expect(stdout).toMatch(new RegExp(`\\n  ${option}\\s+\\S`));
+    for (const option of ['--epochs <n>', '--limit <n>', '--test-limit <n>', '--save <file>', '--report <file>'])
+      expect(stdout).toMatch(new RegExp(`\\n  ${option}\\s+\\S`));
   });
 
   it('explains a d2l --limit run that ends at chance and suggests --preset modern', async () => {

@@ -116,7 +116,10 @@ function report(error: unknown, io: CliIo, debug: boolean): number {
 /** One line for a failure no check foresaw: what happened, and how to see more. */
 export function internalErrorLine(error: unknown): string {
   const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!; // split always returns at least one piece
-  const memory = error instanceof RangeError && /allocation|memory|Invalid typed array length|Array buffer/i.test(message) ? 'out of memory? try a smaller --batch-size; ' : '';
+  const memory =
+    error instanceof RangeError && /allocation|memory|Invalid typed array length|Array buffer/i.test(message)
+      ? 'out of memory? try a smaller --batch-size; '
+      : '';
   return `error: internal error (${message}); ${memory}run with --debug for details`;
 }
 

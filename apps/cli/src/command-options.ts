@@ -19,9 +19,7 @@ function optionKey(flag: string): string {
 }
 
 export function addBackendSelection(command: Command): Command {
-  command.addOption(
-    new Option('-b, --backend <name>', 'compute backend: name or name:mode').choices(installedBackendIds()).default(defaultProvider.name),
-  );
+  command.addOption(new Option('-b, --backend <name>', 'compute backend: name or name:mode').choices(installedBackendIds()).default(defaultProvider.name));
   for (const { modeFlag } of providers) if (modeFlag) command.option(`${modeFlag.flag} <mode>`, modeFlag.description);
   return command;
 }
@@ -39,7 +37,9 @@ export function addRecipeOptions(command: Command, seedHelp = 'seed for the init
 /** `--optimizer sgd|adam|rmsprop`, for commands that train; no default here, so the preset's (SGD) applies. */
 export function addOptimizerOption(command: Command): Command {
   return command.addOption(
-    new Option('--optimizer <name>', 'optimizer, Keras semantics and defaults (default: the preset\'s, sgd; adam and rmsprop start at lr 0.001)').choices(OPTIMIZER_KINDS),
+    new Option('--optimizer <name>', "optimizer, Keras semantics and defaults (default: the preset's, sgd; adam and rmsprop start at lr 0.001)").choices(
+      OPTIMIZER_KINDS,
+    ),
   );
 }
 
@@ -53,7 +53,10 @@ export function addDataDirOption(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'directory with the Fashion-MNIST IDX files (else $LENET_DATA_DIR, the cache, the Debian package, a download)', userPath)
     .addOption(
-      new Option('--dataset <name>', 'fashion-mnist (checksummed), or idx: any 28x28, 10-class IDX set in --data-dir under the same four file names, structure-checked only')
+      new Option(
+        '--dataset <name>',
+        'fashion-mnist (checksummed), or idx: any 28x28, 10-class IDX set in --data-dir under the same four file names, structure-checked only',
+      )
         .choices(DATASETS)
         .default('fashion-mnist'),
     );
@@ -71,7 +74,8 @@ export function backendChoice(options: BackendOptions): string {
     const given = options[optionKey(provider.modeFlag.flag)];
     if (typeof given !== 'string') continue; // absent, or a mode flag's value (commander gives a string)
     if (provider.name !== id.name) throw new UsageError(`${provider.modeFlag.flag} applies to --backend ${provider.name}, not ${id.name}`);
-    if (mode !== undefined && mode !== given) throw new UsageError(`--backend ${options.backend} and ${provider.modeFlag.flag} ${given} name different modes; give one`);
+    if (mode !== undefined && mode !== given)
+      throw new UsageError(`--backend ${options.backend} and ${provider.modeFlag.flag} ${given} name different modes; give one`);
     mode = given;
   }
   const chosen = formatBackendId({ name: id.name, mode });

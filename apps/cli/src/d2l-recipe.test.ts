@@ -8,7 +8,7 @@ import { runInProcess } from './test-support/run-cli.js';
 afterAll(removeTempDirs);
 
 describe('the d2l seed recipe (`lenet train`, nothing else given)', () => {
-  it('trains 5 epochs on 54,000 rows, validates on 6,000 and reaches the recipe\'s band of test accuracy', async () => {
+  it("trains 5 epochs on 54,000 rows, validates on 6,000 and reaches the recipe's band of test accuracy", async () => {
     const { code, stdout, stderr } = await runInProcess(['train']);
     expect(code, stderr).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/^Backend: wasm:/);

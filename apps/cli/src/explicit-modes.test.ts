@@ -24,7 +24,9 @@ function tfjsNodeInstalled(): boolean {
 
 /** Whether headless-gl (gpu.js's optional `gl` addon) makes a WebGL context on this display, asked in a child. */
 function headlessGlWorks(): boolean {
-  const requireGpujs = createRequire(createRequire(createRequire(import.meta.url).resolve('@lenet-ts/backends/package.json')).resolve('@lenet-ts/backend-gpujs/package.json'));
+  const requireGpujs = createRequire(
+    createRequire(createRequire(import.meta.url).resolve('@lenet-ts/backends/package.json')).resolve('@lenet-ts/backend-gpujs/package.json'),
+  );
   let gl: string;
   try {
     gl = createRequire(requireGpujs.resolve('gpu.js')).resolve('gl');
@@ -32,7 +34,12 @@ function headlessGlWorks(): boolean {
     return false;
   }
   try {
-    return execFileSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(gl)})(1, 1) !== null))`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) === 'true';
+    return (
+      execFileSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(gl)})(1, 1) !== null))`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }) === 'true'
+    );
   } catch {
     return false;
   }
@@ -56,7 +63,11 @@ describe('--tf-runtime node / --backend tfjs:node', () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout.split('\n')[0]).toMatch(/^Backend: tfjs:node \(/);
     } else {
-      expectOneLineError(result, 1, /^error: tfjs runtime "node" is unavailable: not installed \(optional dependency @tensorflow\/tfjs-node is absent\); use runtime auto \(tfjs:auto\) to fall back to one that loads$/);
+      expectOneLineError(
+        result,
+        1,
+        /^error: tfjs runtime "node" is unavailable: not installed \(optional dependency @tensorflow\/tfjs-node is absent\); use runtime auto \(tfjs:auto\) to fall back to one that loads$/,
+      );
       expect(result.stdout).not.toContain('Backend:');
     }
   });
@@ -84,8 +95,14 @@ describe('--gpujs-mode headlessgl', () => {
 
 describe('--gpujs-mode webgpu', () => {
   it('with no adapter (EGL told to use X, and no display) fails naming each adapter it tried, and trains nothing', async () => {
-    const result = await spawnCli([...QUICK, '--backend', 'gpujs', '--gpujs-mode', 'webgpu'], { env: { DISPLAY: undefined, WAYLAND_DISPLAY: undefined, EGL_PLATFORM: 'x11' } }).result;
-    expectOneLineError(cliStderr(result), 1, /^error: backend gpujs:webgpu is unavailable here: no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL .*\(.*opengles has no compatibility-level adapter.*\)$/);
+    const result = await spawnCli([...QUICK, '--backend', 'gpujs', '--gpujs-mode', 'webgpu'], {
+      env: { DISPLAY: undefined, WAYLAND_DISPLAY: undefined, EGL_PLATFORM: 'x11' },
+    }).result;
+    expectOneLineError(
+      cliStderr(result),
+      1,
+      /^error: backend gpujs:webgpu is unavailable here: no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL .*\(.*opengles has no compatibility-level adapter.*\)$/,
+    );
     expect(result.stdout).toBe('');
   });
 

@@ -26,7 +26,12 @@ afterAll(removeTempDirs);
 
 describe('commands', () => {
   it('an unknown command is named, with the nearest one', async () => {
-    expectOneLineError(await runInProcess(['trian', '--epochs', '1']), 2, /^error: unknown command 'trian'; did you mean 'train'\? commands: train, evaluate, predict, summary, crosscheck/, { usage: true });
+    expectOneLineError(
+      await runInProcess(['trian', '--epochs', '1']),
+      2,
+      /^error: unknown command 'trian'; did you mean 'train'\? commands: train, evaluate, predict, summary, crosscheck/,
+      { usage: true },
+    );
     expectOneLineError(await runInProcess(['xyzzy']), 2, /^error: unknown command 'xyzzy'; commands: /, { usage: true });
   });
 });
@@ -46,7 +51,10 @@ describe('numbers: one parser for every option', () => {
   });
 
   it('decimal forms are accepted alike: 2^32-1 as a seed, 1e-3 as a rate', async () => {
-    const result = await runInProcess(['train', '--data-dir', dataDir, '--seed', '4294967295', '--lr', '1e-3', '--epochs', '1', '--batch-size', '10', '--test-limit', '4'], { data });
+    const result = await runInProcess(
+      ['train', '--data-dir', dataDir, '--seed', '4294967295', '--lr', '1e-3', '--epochs', '1', '--batch-size', '10', '--test-limit', '4'],
+      { data },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/lr 0\.001, 1 epoch, seed 4294967295/);
   });
@@ -55,12 +63,18 @@ describe('numbers: one parser for every option', () => {
 describe('limits', () => {
   it('a --limit that leaves no full batch is refused before training, naming the least that works', async () => {
     const result = await runInProcess(['train', '--data-dir', dataDir, '--limit', '20'], { data });
-    expectOneLineError(result, 2, /^error: 20 training rows leave 18 after the 10% validation split, less than one batch of 32; pass --limit 36 or more, or a --batch-size of at most 18$/);
+    expectOneLineError(
+      result,
+      2,
+      /^error: 20 training rows leave 18 after the 10% validation split, less than one batch of 32; pass --limit 36 or more, or a --batch-size of at most 18$/,
+    );
     expect(result.stdout).not.toMatch(/Epoch/);
   });
 
   it('a limit above the data is announced, not silently clamped', async () => {
-    const result = await runInProcess(['train', '--data-dir', dataDir, '--limit', '5000', '--test-limit', '99', '--epochs', '1', '--batch-size', '10'], { data });
+    const result = await runInProcess(['train', '--data-dir', dataDir, '--limit', '5000', '--test-limit', '99', '--epochs', '1', '--batch-size', '10'], {
+      data,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Note: --limit 5000 is more than the 100 training rows; using all 100');
     expect(result.stdout).toContain('Note: --test-limit 99 is more than the 4 test images; using all 4');
@@ -80,7 +94,11 @@ describe('clamped values are announced', () => {
   });
 
   it('a --batch-size no data set can fill names only the fix that works', async () => {
-    expectOneLineError(await runInProcess(['train', '--data-dir', dataDir, '--batch-size', '5000'], { data }), 2, /100 training rows leave 90 after the 10% validation split, less than one batch of 5000; pass a --batch-size of at most 90$/);
+    expectOneLineError(
+      await runInProcess(['train', '--data-dir', dataDir, '--batch-size', '5000'], { data }),
+      2,
+      /100 training rows leave 90 after the 10% validation split, less than one batch of 5000; pass a --batch-size of at most 90$/,
+    );
   });
 });
 
@@ -88,7 +106,11 @@ describe('inputs that are not regular files get one line and never block', () =>
   it('a FIFO as the model (opening it would wait for a writer forever)', async () => {
     const fifo = join(tempDir(), 'model.fifo');
     execFileSync('mkfifo', [fifo]);
-    expectOneLineError(await runInProcess(['evaluate', '--model', fifo]), 1, /the model file .*model\.fifo is a FIFO \(named pipe\), not a regular file; pass a file written by `lenet train --save`/);
+    expectOneLineError(
+      await runInProcess(['evaluate', '--model', fifo]),
+      1,
+      /the model file .*model\.fifo is a FIFO \(named pipe\), not a regular file; pass a file written by `lenet train --save`/,
+    );
   });
 
   it('a character device as the model (/dev/zero never ends)', async () => {
@@ -98,18 +120,32 @@ describe('inputs that are not regular files get one line and never block', () =>
   it('a FIFO as --resume', async () => {
     const fifo = join(tempDir(), 'run.ckpt');
     execFileSync('mkfifo', [fifo]);
-    expectOneLineError(await runInProcess(['train', '--resume', fifo, '--checkpoint', join(tempDir(), 'new.ckpt')]), 1, /the checkpoint .*run\.ckpt is a FIFO \(named pipe\), not a regular file/);
+    expectOneLineError(
+      await runInProcess(['train', '--resume', fifo, '--checkpoint', join(tempDir(), 'new.ckpt')]),
+      1,
+      /the checkpoint .*run\.ckpt is a FIFO \(named pipe\), not a regular file/,
+    );
   });
 
   it('a directory and a device as images', async () => {
-    expectOneLineError(await runInProcess(['predict', '--model', model, work]), 1, /the image file .* is a directory; pass PNG or JPEG files or an IDX image file/);
-    expectOneLineError(await runInProcess(['predict', '--model', model, '/dev/null']), 1, /the image file \/dev\/null is a character device, not a regular file/);
+    expectOneLineError(
+      await runInProcess(['predict', '--model', model, work]),
+      1,
+      /the image file .* is a directory; pass PNG or JPEG files or an IDX image file/,
+    );
+    expectOneLineError(
+      await runInProcess(['predict', '--model', model, '/dev/null']),
+      1,
+      /the image file \/dev\/null is a character device, not a regular file/,
+    );
   });
 });
 
 describe('errors no check foresaw', () => {
   it('are one line naming --debug; --debug prints the stack', () => {
-    expect(internalErrorLine(new TypeError('x is not a function'))).toBe('error: internal error (TypeError: x is not a function); run with --debug for details');
+    expect(internalErrorLine(new TypeError('x is not a function'))).toBe(
+      'error: internal error (TypeError: x is not a function); run with --debug for details',
+    );
     expect(internalErrorLine(new RangeError('Array buffer allocation failed'))).toMatch(/out of memory\? try a smaller --batch-size; run with --debug/);
   });
 

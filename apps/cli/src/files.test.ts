@@ -22,7 +22,9 @@ describe('writeFileAtomically', () => {
     const target = join(dir, 'taken');
     mkdirSync(join(target, 'inside'), { recursive: true }); // a non-empty directory cannot be renamed over
     expect(() => writeFileAtomically(target, 'new', 'report')).toThrow(RunError);
-    expect(() => writeFileAtomically(target, 'new', 'report')).toThrow(/^cannot write the report .*taken \((EISDIR|ENOTEMPTY|EEXIST)[^)]*\); pass a path in a writable directory$/);
+    expect(() => writeFileAtomically(target, 'new', 'report')).toThrow(
+      /^cannot write the report .*taken \((EISDIR|ENOTEMPTY|EEXIST)[^)]*\); pass a path in a writable directory$/,
+    );
     expect(listDir(dir)).toEqual(['taken']);
     expect(listDir(target)).toEqual(['inside']);
   });

@@ -23,7 +23,8 @@ export function writeFileAtomically(path: string, bytes: Uint8Array | string, wh
  */
 export function assertWritable(path: string, what: string, option: string): void {
   const fix = `pass ${option} a file in an existing, writable directory`;
-  if (path.endsWith('/') || path.endsWith(sep)) throw new RunError(`the ${what} ${path} ends in a slash; ${fix}, e.g. ${path.replace(/[/\\]+$/, '') || '.'}/${what.replace(/ /g, '-')}`);
+  if (path.endsWith('/') || path.endsWith(sep))
+    throw new RunError(`the ${what} ${path} ends in a slash; ${fix}, e.g. ${path.replace(/[/\\]+$/, '') || '.'}/${what.replace(/ /g, '-')}`);
   try {
     const { target } = resolveOutputTarget(path);
     const probe = join(dirname(target), `.${basename(target)}.${process.pid}.probe`);

@@ -134,7 +134,9 @@ function decodeIdxImages(bytes: Uint8Array, path: string): Uint8Array {
   const { dims, data } = readIdx(bytes, path, 'image');
   const [rows, cols] = dims.slice(-2);
   if ((dims.length !== 3 && dims.length !== 2) || rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
-    throw new RunError(`${path} holds data of shape [${dims.join(', ')}], not [N, ${IMAGE_SIDE}, ${IMAGE_SIDE}] images; pass an IDX file of ${IMAGE_SIDE}x${IMAGE_SIDE} images`);
+    throw new RunError(
+      `${path} holds data of shape [${dims.join(', ')}], not [N, ${IMAGE_SIDE}, ${IMAGE_SIDE}] images; pass an IDX file of ${IMAGE_SIDE}x${IMAGE_SIDE} images`,
+    );
   }
   return data;
 }
@@ -160,7 +162,9 @@ function labelsBeside(imagesPath: string): string | undefined {
 function readLabels(path: string, count: number, imagesPath: string): Uint8Array {
   const { dims, data } = readIdx(readUserFile(path, 'labels file', MAX_INPUT_BYTES, 'pass --labels an IDX labels file'), path, 'labels');
   if (dims.length !== 1 || data.length < count) {
-    throw new RunError(`${path} holds ${dims.length === 1 ? `${data.length} labels` : `data of shape [${dims.join(', ')}]`}, not one label for each of the ${count} images of ${imagesPath}; pass --labels the matching labels file`);
+    throw new RunError(
+      `${path} holds ${dims.length === 1 ? `${data.length} labels` : `data of shape [${dims.join(', ')}]`}, not one label for each of the ${count} images of ${imagesPath}; pass --labels the matching labels file`,
+    );
   }
   return data.subarray(0, count);
 }

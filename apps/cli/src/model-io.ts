@@ -1,4 +1,13 @@
-import { decodeModel, encodeModel, MODEL_FILE_MAX_BYTES, ModelFileError, type Engine, type LoadedModel, type ModelMetadata, type Sequential } from '@lenet-ts/core';
+import {
+  decodeModel,
+  encodeModel,
+  MODEL_FILE_MAX_BYTES,
+  ModelFileError,
+  type Engine,
+  type LoadedModel,
+  type ModelMetadata,
+  type Sequential,
+} from '@lenet-ts/core';
 import { FASHION_MNIST_CLASS_NAMES } from '@lenet-ts/core/data';
 import { readUserFile, writeFileAtomically } from './files.js';
 

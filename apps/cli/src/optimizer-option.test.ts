@@ -12,9 +12,26 @@ function epochLosses(stdout: string): number[] {
 }
 
 describe('--optimizer', () => {
-  for (const [kind, name] of [['adam', 'Adam'], ['rmsprop', 'RMSprop']] as const) {
+  for (const [kind, name] of [
+    ['adam', 'Adam'],
+    ['rmsprop', 'RMSprop'],
+  ] as const) {
     it(`${kind} trains the modern recipe (loss falls, test accuracy well above chance) and the header names it with Keras' default rate`, async () => {
-      const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--optimizer', kind, '--limit', '1280', '--epochs', '2', '--test-limit', '500']);
+      const result = await runInProcess([
+        'train',
+        '--backend',
+        'cpu',
+        '--preset',
+        'modern',
+        '--optimizer',
+        kind,
+        '--limit',
+        '1280',
+        '--epochs',
+        '2',
+        '--test-limit',
+        '500',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Preset: modern \\(.*\\); batch 64, ${name} lr 0\\.001, 2 epochs, seed 0$`, 'm'));
       const [first, second] = epochLosses(result.stdout);
@@ -24,14 +41,30 @@ describe('--optimizer', () => {
     });
   }
 
-  it('defaults to the preset\'s SGD', async () => {
+  it("defaults to the preset's SGD", async () => {
     const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '100']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/; batch 64, SGD lr 0\.05, 1 epoch, seed 0$/m);
   });
 
-  it('--lr replaces the optimizer\'s default rate', async () => {
-    const result = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--optimizer', 'adam', '--lr', '0.003', '--limit', '640', '--epochs', '1', '--test-limit', '100']);
+  it("--lr replaces the optimizer's default rate", async () => {
+    const result = await runInProcess([
+      'train',
+      '--backend',
+      'cpu',
+      '--preset',
+      'modern',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.003',
+      '--limit',
+      '640',
+      '--epochs',
+      '1',
+      '--test-limit',
+      '100',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/; batch 64, Adam lr 0\.003, 1 epoch, seed 0$/m);
   });
@@ -45,6 +78,11 @@ describe('--optimizer', () => {
   });
 
   it('refuses an unknown optimizer with one line naming the choices', async () => {
-    expectOneLineError(await runInProcess(['train', '--optimizer', 'adagrad']), 2, /option '--optimizer <name>' argument 'adagrad' is invalid\. Allowed choices are sgd, adam, rmsprop\.$/, { usage: true });
+    expectOneLineError(
+      await runInProcess(['train', '--optimizer', 'adagrad']),
+      2,
+      /option '--optimizer <name>' argument 'adagrad' is invalid\. Allowed choices are sgd, adam, rmsprop\.$/,
+      { usage: true },
+    );
   });
 });

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { decodeModelFile } from '@lenet-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataLocations } from './data.js';
-import { checkpointBytes, checksumsOf, expectOneLineError, listDir, modelFileBytes, removeTempDirs, tempDir, tinyFashionMnist, writeDataDir } from './test-support/fixtures.js';
+import {
+  checkpointBytes,
+  checksumsOf,
+  expectOneLineError,
+  listDir,
+  modelFileBytes,
+  removeTempDirs,
+  tempDir,
+  tinyFashionMnist,
+  writeDataDir,
+} from './test-support/fixtures.js';
 import { runInProcess } from './test-support/run-cli.js';
 
 let dataDir: string;
@@ -31,7 +41,11 @@ describe('an existing output path that is not a regular file', () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
     const result = await runInProcess([...quick(), option, fifo], { data });
-    expectOneLineError(result, 1, new RegExp(`the ${what} .*pipe is a FIFO \\(named pipe\\), not a regular file; pass ${option} a file in an existing, writable directory$`));
+    expectOneLineError(
+      result,
+      1,
+      new RegExp(`the ${what} .*pipe is a FIFO \\(named pipe\\), not a regular file; pass ${option} a file in an existing, writable directory$`),
+    );
     expect(result.stdout).toBe('');
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(listDir(dir)).toEqual(['pipe']);
@@ -71,7 +85,11 @@ describe('a file system too small for the outputs (a real 256 kB tmpfs; the test
     try {
       // A d2l LeNet's weights alone are about 250 kB: the model and its checkpoint need several times the space.
       const result = await runInProcess([...quick(), '--save', join(mountPoint, 'm.lenet')], { data });
-      expectOneLineError(result, 1, /the model file .*m\.lenet and the checkpoint .*m\.lenet\.ckpt will need about \d+ kB, but that file system has \d+ kB free; free some space or pass --save\/--checkpoint a path on another file system$/);
+      expectOneLineError(
+        result,
+        1,
+        /the model file .*m\.lenet and the checkpoint .*m\.lenet\.ckpt will need about \d+ kB, but that file system has \d+ kB free; free some space or pass --save\/--checkpoint a path on another file system$/,
+      );
       expect(result.stdout).not.toMatch(/Epoch/);
       expect(listDir(mountPoint)).toEqual([]);
     } finally {
@@ -80,20 +98,24 @@ describe('a file system too small for the outputs (a real 256 kB tmpfs; the test
   });
 });
 
-describe('--checkpoint onto a file that is not this run\'s checkpoint', () => {
-  it('another run\'s checkpoint or a model is refused, naming --resume and --overwrite; --overwrite replaces it', async () => {
+describe("--checkpoint onto a file that is not this run's checkpoint", () => {
+  it("another run's checkpoint or a model is refused, naming --resume and --overwrite; --overwrite replaces it", async () => {
     const dir = tempDir();
     const other = join(dir, 'other.ckpt');
     const before = await checkpointBytes();
     writeFileSync(other, before);
     const refused = await runInProcess([...quick(), '--checkpoint', other], { data });
-    expectOneLineError(refused, 2, /^error: the checkpoint .*other\.ckpt already exists and this run does not resume from it; pass --resume .*other\.ckpt to continue that run, or --overwrite to replace it$/);
+    expectOneLineError(
+      refused,
+      2,
+      /^error: the checkpoint .*other\.ckpt already exists and this run does not resume from it; pass --resume .*other\.ckpt to continue that run, or --overwrite to replace it$/,
+    );
     expect(readFileSync(other).equals(Buffer.from(before))).toBe(true);
 
     const model = join(dir, 'm.lenet');
     writeFileSync(model, await modelFileBytes());
     // The default checkpoint beside --save too.
-    writeFileSync(`${model}.ckpt`, 'someone else\'s');
+    writeFileSync(`${model}.ckpt`, "someone else's");
     expectOneLineError(await runInProcess([...quick(), '--save', model], { data }), 2, /m\.lenet\.ckpt already exists/);
     expectOneLineError(await runInProcess([...quick(), '--checkpoint', model, '--save', join(dir, 'n.lenet')], { data }), 2, /m\.lenet already exists/);
 

@@ -27,7 +27,11 @@ describe('--dataset idx', () => {
       expect(evaluated.code, evaluated.stderr).toBe(0);
       expect(evaluated.stdout).toMatch(/Test loss: /);
       // The official names keep their checksum: as Fashion-MNIST these files are refused.
-      expectOneLineError(await runInProcess(['evaluate', '--model', model, '--data-dir', data]), 1, /has SHA-256 [0-9a-f]{12}… \(uncompressed\), expected [0-9a-f]{12}…; replace it with the official file/);
+      expectOneLineError(
+        await runInProcess(['evaluate', '--model', model, '--data-dir', data]),
+        1,
+        /has SHA-256 [0-9a-f]{12}… \(uncompressed\), expected [0-9a-f]{12}…; replace it with the official file/,
+      );
     }
   });
 
@@ -36,12 +40,20 @@ describe('--dataset idx', () => {
   });
 
   it('an unknown --dataset lists the choices', async () => {
-    expectOneLineError(await runInProcess(['train', '--dataset', 'cifar']), 2, /argument 'cifar' is invalid\. Allowed choices are fashion-mnist, idx/, { usage: true });
+    expectOneLineError(await runInProcess(['train', '--dataset', 'cifar']), 2, /argument 'cifar' is invalid\. Allowed choices are fashion-mnist, idx/, {
+      usage: true,
+    });
   });
 
   it('gives the specific structural error, raw and gzipped alike, and writes nothing', async () => {
     for (const gzip of [false, true]) {
-      const files = { ...tinyFashionMnist(100, 20), 'train-labels-idx1-ubyte': encodeIdx([100], Uint8Array.from({ length: 100 }, (_, i) => (i === 42 ? 12 : i % 10))) };
+      const files = {
+        ...tinyFashionMnist(100, 20),
+        'train-labels-idx1-ubyte': encodeIdx(
+          [100],
+          Uint8Array.from({ length: 100 }, (_, i) => (i === 42 ? 12 : i % 10)),
+        ),
+      };
       const data = writeDataDir(files, gzip);
       const out = tempDir();
       const result = await runInProcess(['train', '--dataset', 'idx', '--data-dir', data, '--save', join(out, 'm.lenet')]);
@@ -50,6 +62,10 @@ describe('--dataset idx', () => {
     }
     const data = writeDataDir(tinyFashionMnist(100, 20), false);
     writeFileSync(join(data, 't10k-images-idx3-ubyte'), encodeIdx([20, 28, 28], new Uint8Array(20 * 784)).subarray(0, 500));
-    expectOneLineError(await runInProcess(['train', '--dataset', 'idx', '--data-dir', data]), 1, /t10k-images-idx3-ubyte is truncated: 500 bytes, but its header \[20, 28, 28\] needs 15696/);
+    expectOneLineError(
+      await runInProcess(['train', '--dataset', 'idx', '--data-dir', data]),
+      1,
+      /t10k-images-idx3-ubyte is truncated: 500 bytes, but its header \[20, 28, 28\] needs 15696/,
+    );
   });
 });

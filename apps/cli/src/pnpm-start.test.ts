@@ -33,31 +33,42 @@ afterAll(removeTempDirs);
 const BUILD_AND_RUN_MS = 600_000;
 
 describe('pnpm --filter cli start', () => {
-  it('saves and reads relative paths in the directory pnpm was run from, names them absolutely, and echoes no script line', async () => {
-    const work = tempDir('lenet-pnpm-');
-    const train = await pnpmStart(work, ['--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '200', '--save', 'rel.lenet']);
-    expect(train.stderr).toBe('');
-    expect(train.code).toBe(0);
-    expect(train.stdout.split('\n')[0]).toMatch(/^Backend: wasm:/);
-    expect(train.stdout).toContain(`Saved the model to ${join(work, 'rel.lenet')}\n`);
-    expect(existsSync(join(work, 'rel.lenet'))).toBe(true);
+  it(
+    'saves and reads relative paths in the directory pnpm was run from, names them absolutely, and echoes no script line',
+    async () => {
+      const work = tempDir('lenet-pnpm-');
+      const train = await pnpmStart(work, ['--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '200', '--save', 'rel.lenet']);
+      expect(train.stderr).toBe('');
+      expect(train.code).toBe(0);
+      expect(train.stdout.split('\n')[0]).toMatch(/^Backend: wasm:/);
+      expect(train.stdout).toContain(`Saved the model to ${join(work, 'rel.lenet')}\n`);
+      expect(existsSync(join(work, 'rel.lenet'))).toBe(true);
 
-    const { source } = await loadFashionMnist();
-    for (const file of readdirSync(source).filter((f) => f.startsWith('t10k-'))) copyFileSync(join(source, file), join(work, file));
-    const images = readdirSync(work).find((f) => f.startsWith('t10k-images'))!;
-    const predict = await pnpmStart(work, ['predict', '--model', 'rel.lenet', '--json', '--limit', '5', images]);
-    expect(predict.stderr).toBe('');
-    expect(predict.code).toBe(0);
-    const document = JSON.parse(predict.stdout) as { model: string; predictions: { input: string; top: { class: number; name: string; probability: number }[] }[] };
-    expect(document.model).toBe(join(work, 'rel.lenet'));
-    expect(document.predictions.map((p) => p.input)).toEqual([0, 1, 2, 3, 4].map((i) => `${join(work, images)}#${i}`));
-    expect(document.predictions[0]!.top[0]).toEqual({ class: expect.any(Number), name: expect.any(String), probability: expect.any(Number) });
-  }, BUILD_AND_RUN_MS);
+      const { source } = await loadFashionMnist();
+      for (const file of readdirSync(source).filter((f) => f.startsWith('t10k-'))) copyFileSync(join(source, file), join(work, file));
+      const images = readdirSync(work).find((f) => f.startsWith('t10k-images'))!;
+      const predict = await pnpmStart(work, ['predict', '--model', 'rel.lenet', '--json', '--limit', '5', images]);
+      expect(predict.stderr).toBe('');
+      expect(predict.code).toBe(0);
+      const document = JSON.parse(predict.stdout) as {
+        model: string;
+        predictions: { input: string; top: { class: number; name: string; probability: number }[] }[];
+      };
+      expect(document.model).toBe(join(work, 'rel.lenet'));
+      expect(document.predictions.map((p) => p.input)).toEqual([0, 1, 2, 3, 4].map((i) => `${join(work, images)}#${i}`));
+      expect(document.predictions[0]!.top[0]).toEqual({ class: expect.any(Number), name: expect.any(String), probability: expect.any(Number) });
+    },
+    BUILD_AND_RUN_MS,
+  );
 
-  it('still shows the error of a failing command, without the script line', async () => {
-    const result = await pnpmStart(tempDir('lenet-pnpm-'), ['evaluate', '--model', 'nowhere.lenet']);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/^error: cannot read the model file \/.*nowhere\.lenet \(ENOENT/);
-    expect(result.stderr).not.toMatch(/turbo run|\$ node/);
-  }, BUILD_AND_RUN_MS);
+  it(
+    'still shows the error of a failing command, without the script line',
+    async () => {
+      const result = await pnpmStart(tempDir('lenet-pnpm-'), ['evaluate', '--model', 'nowhere.lenet']);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/^error: cannot read the model file \/.*nowhere\.lenet \(ENOENT/);
+      expect(result.stderr).not.toMatch(/turbo run|\$ node/);
+    },
+    BUILD_AND_RUN_MS,
+  );
 });

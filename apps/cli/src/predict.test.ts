@@ -121,7 +121,11 @@ describe('predict', () => {
 
   it('--resize reads a PNG or JPEG of any size as the 28x28 image it shows', async () => {
     const expected = await predictedClasses(3);
-    for (const [n, mime] of [[0, 'image/png'], [1, 'image/jpeg'], [2, 'image/png']] as const) {
+    for (const [n, mime] of [
+      [0, 'image/png'],
+      [1, 'image/jpeg'],
+      [2, 'image/png'],
+    ] as const) {
       const path = await imageFile(n, `big-${n}.${mime === 'image/png' ? 'png' : 'jpg'}`, 112, { mime });
       const refused = await runInProcess(['predict', '--model', modelPath, path]);
       expect(refused.code).toBe(1);
@@ -136,7 +140,9 @@ describe('predict', () => {
     const path = await imageFile(0, 'inverted.png', 28, { invert: true });
     const warned = await runInProcess(['predict', '--model', modelPath, path]);
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toBe(`warning: ${path} looks inverted (dark object on a light background; Fashion-MNIST is light on black); pass --invert if it is\n`);
+    expect(warned.stderr).toBe(
+      `warning: ${path} looks inverted (dark object on a light background; Fashion-MNIST is light on black); pass --invert if it is\n`,
+    );
     const inverted = await runInProcess(['predict', '--model', modelPath, '--invert', path]);
     expect(inverted.stderr).toBe('');
     const [expected] = await predictedClasses(1);

@@ -47,7 +47,12 @@ export async function assertOutputsFit(paths: OutputPaths, model: Sequential, se
   if (paths.checkpoint) {
     // Weights, the optimizer's slots (SGD one velocity, Adam m and v, RMSprop v per weight) and the uint32 training-row order.
     const slots = model.optimizer.slots().size;
-    planned.push({ path: paths.checkpoint, bytes: (1 + slots) * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE, what: 'checkpoint', option: '--checkpoint' });
+    planned.push({
+      path: paths.checkpoint,
+      bytes: (1 + slots) * weights + 4 * fittedRows(settings) + HEADER_ALLOWANCE,
+      what: 'checkpoint',
+      option: '--checkpoint',
+    });
   }
   if (paths.report) planned.push({ path: paths.report, bytes: REPORT_ALLOWANCE, what: 'report', option: '--report' });
   assertSpaceFor(planned);

@@ -19,7 +19,21 @@ let data: FashionMnist;
 beforeAll(async () => {
   dir = tempDir();
   modelPath = join(dir, 'model.lenet');
-  const run = await runInProcess(['train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '300', '--save', modelPath]);
+  const run = await runInProcess([
+    'train',
+    '--backend',
+    'cpu',
+    '--preset',
+    'modern',
+    '--limit',
+    '640',
+    '--epochs',
+    '1',
+    '--test-limit',
+    '300',
+    '--save',
+    modelPath,
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   trainOutput = run.stdout;
@@ -59,10 +73,26 @@ describe('train --save', () => {
     expect(architecture.loss).toBe('softmax-cross-entropy');
     expect(architecture.layers.map((l) => l.type)).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense', 'Dense']);
     expect([...tensors.keys()]).toEqual([
-      'conv2d/kernel', 'conv2d/bias', 'conv2d_1/kernel', 'conv2d_1/bias', 'dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias',
+      'conv2d/kernel',
+      'conv2d/bias',
+      'conv2d_1/kernel',
+      'conv2d_1/bias',
+      'dense/kernel',
+      'dense/bias',
+      'dense_1/kernel',
+      'dense_1/bias',
+      'dense_2/kernel',
+      'dense_2/bias',
     ]);
     expect([...tensors.values()].reduce((n, t) => n + t.values.length, 0)).toBe(44_426);
-    const metadata = header.metadata as { preset: string; seed: number; history: unknown[]; test: { accuracy: number; count: number }; backend: { name: string }; classNames: string[] };
+    const metadata = header.metadata as {
+      preset: string;
+      seed: number;
+      history: unknown[];
+      test: { accuracy: number; count: number };
+      backend: { name: string };
+      classNames: string[];
+    };
     expect(metadata).toMatchObject({ preset: 'modern', seed: 0, backend: { name: 'cpu' }, test: { count: 300 } });
     expect(metadata.history).toHaveLength(1);
     expect(metadata.classNames[9]).toBe('Ankle boot');
@@ -158,7 +188,11 @@ describe('predict --model', () => {
   it.each(providers.map((p) => p.name).filter((name) => name !== 'cpu'))('prints the same classes on --backend %s as on cpu', async (name) => {
     const { idx } = writeImages();
     const parse = (stdout: string) =>
-      stdout.trim().split('\n').slice(2).map((line) => [...line.matchAll(/([A-Za-z/ -]+) (\d\.\d{4})/g)].map((m) => [m[1]!.trim(), Number(m[2])] as const));
+      stdout
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((line) => [...line.matchAll(/([A-Za-z/ -]+) (\d\.\d{4})/g)].map((m) => [m[1]!.trim(), Number(m[2])] as const));
     const onCpu = parse((await runInProcess(['predict', '--backend', 'cpu', '--model', modelPath, idx])).stdout);
     const other = await runInProcess(['predict', '--model', modelPath, '--backend', name, idx]);
     expect(other.code, other.stderr).toBe(0);

@@ -29,7 +29,7 @@ describe('a second Ctrl-C during training', () => {
     expect(listDir(dir)).toEqual([]);
   });
 
-  it('after an epoch\'s checkpoint: quits at once naming that checkpoint, which is left as it was', async () => {
+  it("after an epoch's checkpoint: quits at once naming that checkpoint, which is left as it was", async () => {
     const dir = tempDir();
     const checkpoint = join(dir, 'run.ckpt');
     const child = spawnCli([...SLOW_STEPS, '--checkpoint', checkpoint]);

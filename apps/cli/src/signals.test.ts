@@ -36,7 +36,11 @@ describe('SIGTERM and SIGHUP', () => {
     expect(result.code, result.stderr).toBe(code);
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toBe(`interrupt: ${signal}: stopping after the current step (send ${signal} again to quit without saving)`);
-    expect(lines[1]).toMatch(new RegExp(`^interrupted: ${signal}: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^interrupted: ${signal}: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`,
+      ),
+    );
     expect(lines).toHaveLength(2);
     expect(listDir(dir)).toEqual(['run.ckpt']);
     expect(decodeModelFile(readFileSync(checkpoint), checkpoint).header.kind).toBe('checkpoint');
@@ -90,7 +94,11 @@ describe('a closed stdout (`| head -1`)', () => {
     expect(result.code, result.stderr).toBe(141);
     expect(result.stderr).not.toMatch(STACK);
     expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^interrupted: stdout was closed: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^interrupted: stdout was closed: stopped at (epoch \\d, sample \\d+ of 900|the end of epoch \\d); checkpoint saved to ${checkpoint}; continue with --resume ${checkpoint}$`,
+        ),
+      ),
     ]);
     expect(listDir(dir)).toEqual(['run.ckpt']);
   });

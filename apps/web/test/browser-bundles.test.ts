@@ -27,7 +27,9 @@ describe('every package bundles for a browser', () => {
   const entries = browserEntries();
 
   it('lists the packages and their entries', () => {
-    expect(entries.map((e) => e.specifier)).toEqual(expect.arrayContaining(['@lenet-ts/core', '@lenet-ts/core/data', '@lenet-ts/core/testing', '@lenet-ts/backends', '@lenet-ts/lenet']));
+    expect(entries.map((e) => e.specifier)).toEqual(
+      expect.arrayContaining(['@lenet-ts/core', '@lenet-ts/core/data', '@lenet-ts/core/testing', '@lenet-ts/backends', '@lenet-ts/lenet']),
+    );
   });
 
   it('fails on a Node-only entry (the check can fail)', async () => {

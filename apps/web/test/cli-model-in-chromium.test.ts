@@ -30,8 +30,20 @@ describe('a .lenet trained by the CLI, opened in the page', () => {
 
   it("gives the CLI's predictions and test accuracy", async () => {
     const model = join(dir, 'cli.lenet');
-    const trained = execFileSync(process.execPath, [CLI, 'train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '200', '--save', model], { encoding: 'utf8' });
-    const cliAccuracy = Number(/accuracy: (\d\.\d{4})\s*$/m.exec(trained.trim().split('\n').filter((l) => l.includes('200/200')).pop() ?? '')?.[1]);
+    const trained = execFileSync(
+      process.execPath,
+      [CLI, 'train', '--backend', 'cpu', '--preset', 'modern', '--limit', '640', '--epochs', '1', '--test-limit', '200', '--save', model],
+      { encoding: 'utf8' },
+    );
+    const cliAccuracy = Number(
+      /accuracy: (\d\.\d{4})\s*$/m.exec(
+        trained
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('200/200'))
+          .pop() ?? '',
+      )?.[1],
+    );
     // The first 20 test images as one IDX file, for `lenet predict`.
     const data = await loadFashionMnist();
     const images = join(dir, 'first.idx');
@@ -40,7 +52,14 @@ describe('a .lenet trained by the CLI, opened in the page', () => {
     const cli = predicted
       .split('\n')
       .filter((line) => line.startsWith(`${images}#`))
-      .map((line) => Object.fromEntries(line.slice(line.indexOf(': ') + 2).split(', ').map((item) => [item.slice(0, item.lastIndexOf(' ')), Number(item.slice(item.lastIndexOf(' ') + 1))])));
+      .map((line) =>
+        Object.fromEntries(
+          line
+            .slice(line.indexOf(': ') + 2)
+            .split(', ')
+            .map((item) => [item.slice(0, item.lastIndexOf(' ')), Number(item.slice(item.lastIndexOf(' ') + 1))]),
+        ),
+      );
     expect(cli).toHaveLength(IMAGES);
 
     const page = await chromium.newPage();

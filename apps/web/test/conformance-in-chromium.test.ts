@@ -11,7 +11,11 @@ import { servePlayground } from './playground-server.js';
  */
 const MODES: readonly { id: string; description: RegExp; timeoutMs: number; groups?: readonly CheckGroup[]; inWorker?: true }[] = [
   // Like wasm: this page's main thread may not block in Atomics.wait, so one thread (training in a Worker runs Web Workers).
-  { id: 'cpu', description: /^pure TypeScript \(1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/, timeoutMs: 60_000 },
+  {
+    id: 'cpu',
+    description: /^pure TypeScript \(1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/,
+    timeoutMs: 60_000,
+  },
   // The suite in the page's dedicated Worker (conformance.html?...&in=worker), where cpu shares chunks with Web Workers.
   { id: 'cpu', inWorker: true, description: /^pure TypeScript \(\d+ threads, Web Workers\)$/, timeoutMs: 60_000 },
   { id: 'tfjs:wasm', description: /^SIMD, 1 thread/, timeoutMs: 60_000 },
@@ -19,7 +23,11 @@ const MODES: readonly { id: string; description: RegExp; timeoutMs: number; grou
   { id: 'tfjs:webgl', description: /^WebGL 2, ANGLE .*SwiftShader.* \(software\)$/, timeoutMs: 150_000 },
   // backend-wasm's AssemblyScript kernels, relaxed SIMD in Chromium; this page's main thread may not block
   // in Atomics.wait, so one thread here (training, in a Worker, runs Web Workers).
-  { id: 'wasm', description: /^WebAssembly SIMD \(relaxed FMA, 1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/, timeoutMs: 60_000 },
+  {
+    id: 'wasm',
+    description: /^WebAssembly SIMD \(relaxed FMA, 1 thread: a page's main thread may not Atomics\.wait for Web Workers \(train in a Worker\)\)$/,
+    timeoutMs: 60_000,
+  },
   // WebGPU through navigator.gpu, on SwiftShader here.
   { id: 'gpujs:webgpu', description: /^on WebGPU adapter .*swiftshader.* \[software, core level\]$/i, timeoutMs: 120_000 },
   // gpu.js's WebGL2 and WebGL kernels on ANGLE over SwiftShader.
@@ -31,7 +39,8 @@ const MODES: readonly { id: string; description: RegExp; timeoutMs: number; grou
   {
     id: 'gpujs',
     groups: ['contract'],
-    description: /^WebAssembly kernels, no GPU found \(webgpu unavailable: only a software adapter, WebGPU adapter .*swiftshader.*; webgl2 unavailable: only a software renderer, WebGL2 renderer ANGLE .*; webgl unavailable: only a software renderer, WebGL renderer ANGLE .*\)$/i,
+    description:
+      /^WebAssembly kernels, no GPU found \(webgpu unavailable: only a software adapter, WebGPU adapter .*swiftshader.*; webgl2 unavailable: only a software renderer, WebGL2 renderer ANGLE .*; webgl unavailable: only a software renderer, WebGL renderer ANGLE .*\)$/i,
     timeoutMs: 60_000,
   },
 ];
@@ -50,24 +59,33 @@ describe('the conformance suite in headless Chromium', () => {
   for (const mode of MODES) {
     const groups = mode.groups ?? null;
     const expected = conformanceChecks.filter((check) => groups === null || groups.includes(check.group)).length;
-    it(`passes ${groups === null ? 'every check' : `the ${groups.join(', ')} checks`} on ${mode.id}${mode.inWorker ? ' in a Worker' : ''}`, async () => {
-      const page = await chromium.newPage();
-      try {
-        await page.goto(new URL(`conformance.html?backend=${encodeURIComponent(mode.id)}${groups === null ? '' : `&groups=${encodeURIComponent(groups.join(','))}`}${mode.inWorker ? '&in=worker' : ''}`, served.url).href);
-        const status = await waitForStatus(page, mode.timeoutMs);
-        const result = (await page.evaluate(() => window.lenetConformance)) as ConformanceResult;
-        expect(result.error).toBeNull();
-        expect(result.failed).toEqual([]);
-        expect(result.total).toBe(expected);
-        expect(result.ran).toBe(expected);
-        expect(result.passed).toBe(expected);
-        expect(result.backend!.description).toMatch(mode.description);
-        // In a Worker, the backend's Web Workers (not only the calling thread) ran chunks of the suite.
-        if (mode.inWorker) expect(result.workerChunks).toBeGreaterThan(0);
-        expect(status).toBe('done');
-      } finally {
-        await page.close();
-      }
-    }, mode.timeoutMs + 30_000);
+    it(
+      `passes ${groups === null ? 'every check' : `the ${groups.join(', ')} checks`} on ${mode.id}${mode.inWorker ? ' in a Worker' : ''}`,
+      async () => {
+        const page = await chromium.newPage();
+        try {
+          await page.goto(
+            new URL(
+              `conformance.html?backend=${encodeURIComponent(mode.id)}${groups === null ? '' : `&groups=${encodeURIComponent(groups.join(','))}`}${mode.inWorker ? '&in=worker' : ''}`,
+              served.url,
+            ).href,
+          );
+          const status = await waitForStatus(page, mode.timeoutMs);
+          const result = (await page.evaluate(() => window.lenetConformance)) as ConformanceResult;
+          expect(result.error).toBeNull();
+          expect(result.failed).toEqual([]);
+          expect(result.total).toBe(expected);
+          expect(result.ran).toBe(expected);
+          expect(result.passed).toBe(expected);
+          expect(result.backend!.description).toMatch(mode.description);
+          // In a Worker, the backend's Web Workers (not only the calling thread) ran chunks of the suite.
+          if (mode.inWorker) expect(result.workerChunks).toBeGreaterThan(0);
+          expect(status).toBe('done');
+        } finally {
+          await page.close();
+        }
+      },
+      mode.timeoutMs + 30_000,
+    );
   }
 });

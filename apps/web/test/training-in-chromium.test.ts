@@ -51,7 +51,7 @@ const RUNS: readonly { query: string; description: RegExp; check: (run: LenetRun
   },
 ];
 
-describe('training in headless Chromium (in the page\'s Worker)', () => {
+describe("training in headless Chromium (in the page's Worker)", () => {
   let served: PlaygroundServer;
   let chromium: Chromium;
   beforeAll(async () => {
@@ -63,27 +63,31 @@ describe('training in headless Chromium (in the page\'s Worker)', () => {
   });
 
   for (const { query, description, check, timeoutMs } of RUNS) {
-    it(`?${query}&autostart=1 ends done with falling loss`, async () => {
-      const page = await chromium.newPage();
-      try {
-        await page.goto(new URL(`?${query}&autostart=1`, served.url).href);
-        const status = await waitForStatus(page, timeoutMs);
-        const run = (await page.evaluate(() => window.lenetRun)) as LenetRun;
-        expect(run.error).toBeNull();
-        expect(status).toBe('done');
-        expect(run.backend!.description).toMatch(description);
-        expect(run.epochs).toHaveLength(2);
-        expect(run.epochs.every((e) => Number.isFinite(e.loss) && e.valLoss !== null)).toBe(true);
-        expect(run.samplesPerSecond).toBeGreaterThan(0);
-        expect(run.test!.accuracy).toBeGreaterThan(0.1);
-        check(run);
-        // The Keras lines reached the page, with the Backend line first.
-        const log = await page.textContent('#log');
-        expect(log).toMatch(new RegExp(`^Backend: ${run.backend!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
-        expect(log).toMatch(/Epoch 2\/2\n\s*\d+\/\d+ \[={30}\] - \d+s \d+[mu]?s\/sample - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss/);
-      } finally {
-        await page.close();
-      }
-    }, timeoutMs + 30_000);
+    it(
+      `?${query}&autostart=1 ends done with falling loss`,
+      async () => {
+        const page = await chromium.newPage();
+        try {
+          await page.goto(new URL(`?${query}&autostart=1`, served.url).href);
+          const status = await waitForStatus(page, timeoutMs);
+          const run = (await page.evaluate(() => window.lenetRun)) as LenetRun;
+          expect(run.error).toBeNull();
+          expect(status).toBe('done');
+          expect(run.backend!.description).toMatch(description);
+          expect(run.epochs).toHaveLength(2);
+          expect(run.epochs.every((e) => Number.isFinite(e.loss) && e.valLoss !== null)).toBe(true);
+          expect(run.samplesPerSecond).toBeGreaterThan(0);
+          expect(run.test!.accuracy).toBeGreaterThan(0.1);
+          check(run);
+          // The Keras lines reached the page, with the Backend line first.
+          const log = await page.textContent('#log');
+          expect(log).toMatch(new RegExp(`^Backend: ${run.backend!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+          expect(log).toMatch(/Epoch 2\/2\n\s*\d+\/\d+ \[={30}\] - \d+s \d+[mu]?s\/sample - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss/);
+        } finally {
+          await page.close();
+        }
+      },
+      timeoutMs + 30_000,
+    );
   }
 });

@@ -115,14 +115,7 @@ export function applyBiasActivation(
 }
 
 /** dx[i] from dy[i] and the activation's output y[i] for i in [start, end): sigmoid y(1-y), relu y > 0, linear 1. */
-export function activationBackward(
-  dy: Float32Array,
-  y: Float32Array,
-  dx: Float32Array,
-  start: number,
-  end: number,
-  kind: ActivationKind,
-): void {
+export function activationBackward(dy: Float32Array, y: Float32Array, dx: Float32Array, start: number, end: number, kind: ActivationKind): void {
   switch (kind) {
     case 'linear':
       for (let i = start; i < end; i++) dx[i] = dy[i]!;

@@ -33,7 +33,11 @@ describe('adaptiveUpdate', () => {
       const param = random.floats(size, -0.2, 0.2);
       const grads = [1, 2, 3].map(() => random.floats(size, -0.05, 0.05));
       const reference = createReferenceBackend();
-      let expected = { param: reference.upload(param), m: kind === 'adam' ? reference.upload(new Float32Array(size)) : null, v: reference.upload(new Float32Array(size)) };
+      let expected = {
+        param: reference.upload(param),
+        m: kind === 'adam' ? reference.upload(new Float32Array(size)) : null,
+        v: reference.upload(new Float32Array(size)),
+      };
       grads.forEach((g, i) => (expected = reference.adaptiveUpdate(expected.param, reference.upload(g), expected.m, expected.v, info(kind, size, i + 1))));
       for (const threads of [1, 3]) {
         const backend = createCpuBackend({ threads });

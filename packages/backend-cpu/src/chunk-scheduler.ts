@@ -73,7 +73,8 @@ export class ChunkScheduler {
    */
   splitFixed(units: number, chunk: number, parallel: boolean, what: string): ChunkPlan {
     const result = plan(units, chunk, parallel);
-    if (result.chunks > MAX_CHUNKS) throw new ShapeError(`cpu backend: ${what} over ${units} rows is too large (max ${MAX_CHUNKS * chunk}); use a smaller batch`);
+    if (result.chunks > MAX_CHUNKS)
+      throw new ShapeError(`cpu backend: ${what} over ${units} rows is too large (max ${MAX_CHUNKS * chunk}); use a smaller batch`);
     return result;
   }
 }

@@ -6,5 +6,10 @@ import { compareClose, type Comparison } from '@lenet-ts/core/testing';
  * bound; the conformance suite's allowances (core/testing's tolerance.ts) fit every backend.
  */
 export function closeToReference(label: string, got: ArrayLike<number>, expected: Float64Array, rtol = 1e-5, atol = 1e-5): Comparison {
-  return compareClose(label, got, expected, expected.map((v) => atol + rtol * Math.abs(v)));
+  return compareClose(
+    label,
+    got,
+    expected,
+    expected.map((v) => atol + rtol * Math.abs(v)),
+  );
 }

@@ -13,22 +13,59 @@
  * caller in a pass of its own: inlined into these kernels it would not be); w is packed [patch][3].
  */
 export function forward4x3(
-  x: Float64Array, origin: Int32Array, offset: Int32Array, patch: number, w: Float64Array, wOffset: number,
-  p: number, rows: number, out: Float32Array | Float64Array, o: number, filters: number, cols: number, z0: number, z1: number, z2: number,
+  x: Float64Array,
+  origin: Int32Array,
+  offset: Int32Array,
+  patch: number,
+  w: Float64Array,
+  wOffset: number,
+  p: number,
+  rows: number,
+  out: Float32Array | Float64Array,
+  o: number,
+  filters: number,
+  cols: number,
+  z0: number,
+  z1: number,
+  z2: number,
 ): void {
-  const b0 = origin[p]!, b1 = origin[p + (rows > 1 ? 1 : 0)]!, b2 = origin[p + (rows > 2 ? 2 : 0)]!, b3 = origin[p + (rows > 3 ? 3 : 0)]!;
-  let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+  const b0 = origin[p]!,
+    b1 = origin[p + (rows > 1 ? 1 : 0)]!,
+    b2 = origin[p + (rows > 2 ? 2 : 0)]!,
+    b3 = origin[p + (rows > 3 ? 3 : 0)]!;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0;
   for (let e = 0, o = wOffset; e < patch; e++, o += 3) {
     const off = offset[e]!;
-    const w0 = w[o]!, w1 = w[o + 1]!, w2 = w[o + 2]!;
+    const w0 = w[o]!,
+      w1 = w[o + 1]!,
+      w2 = w[o + 2]!;
     let a = x[b0 + off]!;
-    c00 += a * w0; c01 += a * w1; c02 += a * w2;
+    c00 += a * w0;
+    c01 += a * w1;
+    c02 += a * w2;
     a = x[b1 + off]!;
-    c10 += a * w0; c11 += a * w1; c12 += a * w2;
+    c10 += a * w0;
+    c11 += a * w1;
+    c12 += a * w2;
     a = x[b2 + off]!;
-    c20 += a * w0; c21 += a * w1; c22 += a * w2;
+    c20 += a * w0;
+    c21 += a * w1;
+    c22 += a * w2;
     a = x[b3 + off]!;
-    c30 += a * w0; c31 += a * w1; c32 += a * w2;
+    c30 += a * w0;
+    c31 += a * w1;
+    c32 += a * w2;
   }
   storeRow3(out, o, cols, c00 + z0, c01 + z1, c02 + z2);
   if (rows < 2) return;
@@ -41,20 +78,59 @@ export function forward4x3(
 
 /** As forward4x3 for 3 pixels x 4 filters; w is packed [patch][4]. */
 export function forward3x4(
-  x: Float64Array, origin: Int32Array, offset: Int32Array, patch: number, w: Float64Array, wOffset: number,
-  p: number, rows: number, out: Float32Array | Float64Array, o: number, filters: number, cols: number, z0: number, z1: number, z2: number, z3: number,
+  x: Float64Array,
+  origin: Int32Array,
+  offset: Int32Array,
+  patch: number,
+  w: Float64Array,
+  wOffset: number,
+  p: number,
+  rows: number,
+  out: Float32Array | Float64Array,
+  o: number,
+  filters: number,
+  cols: number,
+  z0: number,
+  z1: number,
+  z2: number,
+  z3: number,
 ): void {
-  const b0 = origin[p]!, b1 = origin[p + (rows > 1 ? 1 : 0)]!, b2 = origin[p + (rows > 2 ? 2 : 0)]!;
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  const b0 = origin[p]!,
+    b1 = origin[p + (rows > 1 ? 1 : 0)]!,
+    b2 = origin[p + (rows > 2 ? 2 : 0)]!;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0,
+    c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
   for (let e = 0, o = wOffset; e < patch; e++, o += 4) {
     const off = offset[e]!;
-    const w0 = w[o]!, w1 = w[o + 1]!, w2 = w[o + 2]!, w3 = w[o + 3]!;
+    const w0 = w[o]!,
+      w1 = w[o + 1]!,
+      w2 = w[o + 2]!,
+      w3 = w[o + 3]!;
     let a = x[b0 + off]!;
-    c00 += a * w0; c01 += a * w1; c02 += a * w2; c03 += a * w3;
+    c00 += a * w0;
+    c01 += a * w1;
+    c02 += a * w2;
+    c03 += a * w3;
     a = x[b1 + off]!;
-    c10 += a * w0; c11 += a * w1; c12 += a * w2; c13 += a * w3;
+    c10 += a * w0;
+    c11 += a * w1;
+    c12 += a * w2;
+    c13 += a * w3;
     a = x[b2 + off]!;
-    c20 += a * w0; c21 += a * w1; c22 += a * w2; c23 += a * w3;
+    c20 += a * w0;
+    c21 += a * w1;
+    c22 += a * w2;
+    c23 += a * w3;
   }
   storeRow4(out, o, cols, c00 + z0, c01 + z1, c02 + z2, c03 + z3);
   if (rows < 2) return;
@@ -69,22 +145,58 @@ export function forward3x4(
  * `stride` (>= filters, zero padded) values per pixel.
  */
 export function filterGradient4x3(
-  x: Float64Array, origin: Int32Array, offset: Int32Array, e0: number, rows: number, p0: number, p1: number,
-  dy: Float64Array, stride: number, f0: number, cols: number, partial: Float64Array, o: number, filters: number,
+  x: Float64Array,
+  origin: Int32Array,
+  offset: Int32Array,
+  e0: number,
+  rows: number,
+  p0: number,
+  p1: number,
+  dy: Float64Array,
+  stride: number,
+  f0: number,
+  cols: number,
+  partial: Float64Array,
+  o: number,
+  filters: number,
 ): void {
-  const o0 = offset[e0]!, o1 = offset[e0 + (rows > 1 ? 1 : 0)]!, o2 = offset[e0 + (rows > 2 ? 2 : 0)]!, o3 = offset[e0 + (rows > 3 ? 3 : 0)]!;
-  let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+  const o0 = offset[e0]!,
+    o1 = offset[e0 + (rows > 1 ? 1 : 0)]!,
+    o2 = offset[e0 + (rows > 2 ? 2 : 0)]!,
+    o3 = offset[e0 + (rows > 3 ? 3 : 0)]!;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0;
   for (let p = p0, d = f0; p < p1; p++, d += stride) {
     const base = origin[p]!;
-    const g0 = dy[d]!, g1 = dy[d + 1]!, g2 = dy[d + 2]!;
+    const g0 = dy[d]!,
+      g1 = dy[d + 1]!,
+      g2 = dy[d + 2]!;
     let a = x[base + o0]!;
-    c00 += a * g0; c01 += a * g1; c02 += a * g2;
+    c00 += a * g0;
+    c01 += a * g1;
+    c02 += a * g2;
     a = x[base + o1]!;
-    c10 += a * g0; c11 += a * g1; c12 += a * g2;
+    c10 += a * g0;
+    c11 += a * g1;
+    c12 += a * g2;
     a = x[base + o2]!;
-    c20 += a * g0; c21 += a * g1; c22 += a * g2;
+    c20 += a * g0;
+    c21 += a * g1;
+    c22 += a * g2;
     a = x[base + o3]!;
-    c30 += a * g0; c31 += a * g1; c32 += a * g2;
+    c30 += a * g0;
+    c31 += a * g1;
+    c32 += a * g2;
   }
   let t = o + e0 * filters + f0;
   storeRow3(partial, t, cols, c00, c01, c02);
@@ -101,20 +213,57 @@ export function filterGradient4x3(
 
 /** As filterGradient4x3 for 3 patch elements x 4 filters. */
 export function filterGradient3x4(
-  x: Float64Array, origin: Int32Array, offset: Int32Array, e0: number, rows: number, p0: number, p1: number,
-  dy: Float64Array, stride: number, f0: number, cols: number, partial: Float64Array, o: number, filters: number,
+  x: Float64Array,
+  origin: Int32Array,
+  offset: Int32Array,
+  e0: number,
+  rows: number,
+  p0: number,
+  p1: number,
+  dy: Float64Array,
+  stride: number,
+  f0: number,
+  cols: number,
+  partial: Float64Array,
+  o: number,
+  filters: number,
 ): void {
-  const o0 = offset[e0]!, o1 = offset[e0 + (rows > 1 ? 1 : 0)]!, o2 = offset[e0 + (rows > 2 ? 2 : 0)]!;
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  const o0 = offset[e0]!,
+    o1 = offset[e0 + (rows > 1 ? 1 : 0)]!,
+    o2 = offset[e0 + (rows > 2 ? 2 : 0)]!;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0,
+    c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
   for (let p = p0, d = f0; p < p1; p++, d += stride) {
     const base = origin[p]!;
-    const g0 = dy[d]!, g1 = dy[d + 1]!, g2 = dy[d + 2]!, g3 = dy[d + 3]!;
+    const g0 = dy[d]!,
+      g1 = dy[d + 1]!,
+      g2 = dy[d + 2]!,
+      g3 = dy[d + 3]!;
     let a = x[base + o0]!;
-    c00 += a * g0; c01 += a * g1; c02 += a * g2; c03 += a * g3;
+    c00 += a * g0;
+    c01 += a * g1;
+    c02 += a * g2;
+    c03 += a * g3;
     a = x[base + o1]!;
-    c10 += a * g0; c11 += a * g1; c12 += a * g2; c13 += a * g3;
+    c10 += a * g0;
+    c11 += a * g1;
+    c12 += a * g2;
+    c13 += a * g3;
     a = x[base + o2]!;
-    c20 += a * g0; c21 += a * g1; c22 += a * g2; c23 += a * g3;
+    c20 += a * g0;
+    c21 += a * g1;
+    c22 += a * g2;
+    c23 += a * g3;
   }
   let t = o + e0 * filters + f0;
   storeRow4(partial, t, cols, c00, c01, c02, c03);
@@ -133,23 +282,60 @@ export function filterGradient3x4(
  * Adds go pixel by pixel, element by element, so their order depends only on the tile.
  */
 export function inputGradient4x3(
-  dy: Float64Array, d: number, stride: number, filters: number, w: Float64Array, wOffset: number,
-  dx: Float64Array, origin: Int32Array, offset: Int32Array, p: number, rows: number, e0: number, cols: number,
+  dy: Float64Array,
+  d: number,
+  stride: number,
+  filters: number,
+  w: Float64Array,
+  wOffset: number,
+  dx: Float64Array,
+  origin: Int32Array,
+  offset: Int32Array,
+  p: number,
+  rows: number,
+  e0: number,
+  cols: number,
 ): void {
-  const d0 = d, d1 = d + (rows > 1 ? stride : 0), d2 = d + (rows > 2 ? 2 * stride : 0), d3 = d + (rows > 3 ? 3 * stride : 0);
-  let c00 = 0, c01 = 0, c02 = 0, c10 = 0, c11 = 0, c12 = 0, c20 = 0, c21 = 0, c22 = 0, c30 = 0, c31 = 0, c32 = 0;
+  const d0 = d,
+    d1 = d + (rows > 1 ? stride : 0),
+    d2 = d + (rows > 2 ? 2 * stride : 0),
+    d3 = d + (rows > 3 ? 3 * stride : 0);
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0;
   for (let f = 0, o = wOffset; f < filters; f++, o += 3) {
-    const w0 = w[o]!, w1 = w[o + 1]!, w2 = w[o + 2]!;
+    const w0 = w[o]!,
+      w1 = w[o + 1]!,
+      w2 = w[o + 2]!;
     let a = dy[d0 + f]!;
-    c00 += a * w0; c01 += a * w1; c02 += a * w2;
+    c00 += a * w0;
+    c01 += a * w1;
+    c02 += a * w2;
     a = dy[d1 + f]!;
-    c10 += a * w0; c11 += a * w1; c12 += a * w2;
+    c10 += a * w0;
+    c11 += a * w1;
+    c12 += a * w2;
     a = dy[d2 + f]!;
-    c20 += a * w0; c21 += a * w1; c22 += a * w2;
+    c20 += a * w0;
+    c21 += a * w1;
+    c22 += a * w2;
     a = dy[d3 + f]!;
-    c30 += a * w0; c31 += a * w1; c32 += a * w2;
+    c30 += a * w0;
+    c31 += a * w1;
+    c32 += a * w2;
   }
-  const q0 = offset[e0]!, q1 = cols > 1 ? offset[e0 + 1]! : 0, q2 = cols > 2 ? offset[e0 + 2]! : 0;
+  const q0 = offset[e0]!,
+    q1 = cols > 1 ? offset[e0 + 1]! : 0,
+    q2 = cols > 2 ? offset[e0 + 2]! : 0;
   addRow3(dx, origin[p]!, q0, q1, q2, cols, c00, c01, c02);
   if (rows < 2) return;
   addRow3(dx, origin[p + 1]!, q0, q1, q2, cols, c10, c11, c12);

@@ -97,7 +97,13 @@ describe('conv2d', () => {
   it('applies the sigmoid to conv + bias', async () => {
     const info = conv2dInfo([1, 1, 1, 1], [1, 1, 1, 2]);
     const backend = createCpuBackend();
-    const y = backend.conv2d(backend.upload(Float32Array.of(2)), backend.upload(Float32Array.of(1, -3)), backend.upload(Float32Array.of(-2, 4)), info, 'sigmoid');
+    const y = backend.conv2d(
+      backend.upload(Float32Array.of(2)),
+      backend.upload(Float32Array.of(1, -3)),
+      backend.upload(Float32Array.of(-2, 4)),
+      info,
+      'sigmoid',
+    );
     expect(Array.from(await backend.read(y))).toEqual([0.5, Math.fround(1 / (1 + Math.exp(2)))]);
   });
 });

@@ -46,10 +46,19 @@ class ConvLayout {
     const g = this.geometry;
     return (
       g.length > 0 &&
-      g[0] === info.batch && g[1] === info.inHeight && g[2] === info.inWidth && g[3] === info.inChannels &&
-      g[4] === info.outHeight && g[5] === info.outWidth && g[6] === info.outChannels &&
-      g[7] === info.filterHeight && g[8] === info.filterWidth && g[9] === info.strideHeight &&
-      g[10] === info.strideWidth && g[11] === info.padTop && g[12] === info.padLeft
+      g[0] === info.batch &&
+      g[1] === info.inHeight &&
+      g[2] === info.inWidth &&
+      g[3] === info.inChannels &&
+      g[4] === info.outHeight &&
+      g[5] === info.outWidth &&
+      g[6] === info.outChannels &&
+      g[7] === info.filterHeight &&
+      g[8] === info.filterWidth &&
+      g[9] === info.strideHeight &&
+      g[10] === info.strideWidth &&
+      g[11] === info.padTop &&
+      g[12] === info.padLeft
     );
   }
 
@@ -88,8 +97,19 @@ class ConvLayout {
 
 function geometryOf(info: ConvGeometry): number[] {
   return [
-    info.batch, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padTop, info.padLeft,
+    info.batch,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padTop,
+    info.padLeft,
   ];
 }
 
@@ -114,7 +134,16 @@ export class Convolution {
   constructor(private readonly scratch: ScratchBuffers) {}
 
   /** Samples [sampleStart, sampleEnd) of y[pixels, F] = act(conv(x, filter) + bias); `act` is an activation code. */
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, info: ConvGeometry, act: number, y: Float32Array, sampleStart: number, sampleEnd: number): void {
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    info: ConvGeometry,
+    act: number,
+    y: Float32Array,
+    sampleStart: number,
+    sampleEnd: number,
+  ): void {
     const t = this.layoutFor(info);
     const images = this.padImages(x, info, t, sampleStart, sampleEnd);
     const filters = info.outChannels;
@@ -136,14 +165,47 @@ export class Convolution {
         for (let p = p0; p < p1; p += 3) {
           const rows = Math.min(3, p1 - p);
           for (let f0 = 0; f0 < filters; f0 += 4) {
-            forward3x4(images, origin, offset, patch, w, f0 * patch, p, rows, out, p * filters + f0 - base, filters, Math.min(4, filters - f0), z[f0]!, z[f0 + 1]!, z[f0 + 2]!, z[f0 + 3]!);
+            forward3x4(
+              images,
+              origin,
+              offset,
+              patch,
+              w,
+              f0 * patch,
+              p,
+              rows,
+              out,
+              p * filters + f0 - base,
+              filters,
+              Math.min(4, filters - f0),
+              z[f0]!,
+              z[f0 + 1]!,
+              z[f0 + 2]!,
+              z[f0 + 3]!,
+            );
           }
         }
       } else {
         for (let p = p0; p < p1; p += 4) {
           const rows = Math.min(4, p1 - p);
           for (let f0 = 0; f0 < filters; f0 += 3) {
-            forward4x3(images, origin, offset, patch, w, f0 * patch, p, rows, out, p * filters + f0 - base, filters, Math.min(3, filters - f0), z[f0]!, z[f0 + 1]!, z[f0 + 2]!);
+            forward4x3(
+              images,
+              origin,
+              offset,
+              patch,
+              w,
+              f0 * patch,
+              p,
+              rows,
+              out,
+              p * filters + f0 - base,
+              filters,
+              Math.min(3, filters - f0),
+              z[f0]!,
+              z[f0 + 1]!,
+              z[f0 + 2]!,
+            );
           }
         }
       }
@@ -193,7 +255,21 @@ export class Convolution {
       for (let q = 0; q < pixelsPerSample; q += 4) {
         const count = Math.min(4, pixelsPerSample - q);
         for (let e0 = 0; e0 < patch; e0 += 3) {
-          inputGradient4x3(rows, q * filters, filters, filters, packed, e0 * filters, gradients, shifted, offset, first + q, count, e0, Math.min(3, patch - e0));
+          inputGradient4x3(
+            rows,
+            q * filters,
+            filters,
+            filters,
+            packed,
+            e0 * filters,
+            gradients,
+            shifted,
+            offset,
+            first + q,
+            count,
+            e0,
+            Math.min(3, patch - e0),
+          );
         }
       }
     }
@@ -205,7 +281,15 @@ export class Convolution {
    * partial[offset + e * F + f]: im2col(x)^T[patch, pixels] @ dy[pixels, F]. The caller adds the partial
    * sums of fixed pixel ranges up in a fixed order.
    */
-  conv2dBackwardFilterPartial(x: Float32Array, dy: Float32Array, info: ConvGeometry, partial: Float64Array, offset: number, pixelStart: number, pixelEnd: number): void {
+  conv2dBackwardFilterPartial(
+    x: Float32Array,
+    dy: Float32Array,
+    info: ConvGeometry,
+    partial: Float64Array,
+    offset: number,
+    pixelStart: number,
+    pixelEnd: number,
+  ): void {
     const t = this.layoutFor(info);
     const filters = info.outChannels;
     const firstSample = Math.floor(pixelStart / t.pixelsPerSample);
@@ -234,10 +318,12 @@ export class Convolution {
     for (let e0 = 0; e0 < patch; e0 += narrow ? 3 : 4) {
       if (narrow) {
         const n = Math.min(3, patch - e0);
-        for (let f0 = 0; f0 < filters; f0 += 4) filterGradient3x4(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(4, filters - f0), partial, offset, filters);
+        for (let f0 = 0; f0 < filters; f0 += 4)
+          filterGradient3x4(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(4, filters - f0), partial, offset, filters);
       } else {
         const n = Math.min(4, patch - e0);
-        for (let f0 = 0; f0 < filters; f0 += 3) filterGradient4x3(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(3, filters - f0), partial, offset, filters);
+        for (let f0 = 0; f0 < filters; f0 += 3)
+          filterGradient4x3(images, origin, t.offset, e0, n, pixelStart, pixelEnd, rows, stride, f0, Math.min(3, filters - f0), partial, offset, filters);
       }
     }
   }

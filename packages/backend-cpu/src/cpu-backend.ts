@@ -139,8 +139,17 @@ export class CpuBackend implements Backend<Float32Array> {
     const splitColumns = n > m;
     const plan = this.scheduler.split(splitColumns ? n : m, splitColumns ? NR : MR, worthSharingFlops(2 * m * n * k));
     Task.matMul.encode(this.block, this.registry, plan, {
-      a, b, bias, c, activation: activationCode(activation), m, k, n,
-      transposeA: info.transposeA ? 1 : 0, transposeB: info.transposeB ? 1 : 0, splitColumns: splitColumns ? 1 : 0,
+      a,
+      b,
+      bias,
+      c,
+      activation: activationCode(activation),
+      m,
+      k,
+      n,
+      transposeA: info.transposeA ? 1 : 0,
+      transposeB: info.transposeB ? 1 : 0,
+      splitColumns: splitColumns ? 1 : 0,
     });
     this.pool.run(plan);
     return c;
@@ -150,7 +159,9 @@ export class CpuBackend implements Backend<Float32Array> {
     const inSize = sizeOf(info.inShape);
     this.inputs.maxPool(x, info);
     if (inSize > MAX_POOL_INPUT) {
-      throw new ShapeError(`cpu backend: max pooling input of ${inSize} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`);
+      throw new ShapeError(
+        `cpu backend: max pooling input of ${inSize} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`,
+      );
     }
     const size = sizeOf(info.outShape);
     const y = this.output(size);
@@ -272,7 +283,12 @@ export class CpuBackend implements Backend<Float32Array> {
     }
     const plan = this.scheduler.splitElementwise(info.size);
     Task.sgdUpdate.encode(this.block, this.registry, plan, {
-      param, grad, velocity: v, nesterov: info.nesterov ? 1 : 0, learningRate: info.learningRate, momentum: info.momentum,
+      param,
+      grad,
+      velocity: v,
+      nesterov: info.nesterov ? 1 : 0,
+      learningRate: info.learningRate,
+      momentum: info.momentum,
     });
     this.pool.run(plan);
     return { param, velocity: v };
@@ -282,7 +298,15 @@ export class CpuBackend implements Backend<Float32Array> {
     this.inputs.adaptiveUpdate(param, grad, m, v, info);
     const plan = this.scheduler.splitElementwise(info.size);
     Task.adaptiveUpdate.encode(this.block, this.registry, plan, {
-      param, grad, m, v, kind: info.kind === 'adam' ? 0 : 1, learningRate: info.learningRate, beta1: info.beta1, beta2: info.beta2, epsilon: info.epsilon,
+      param,
+      grad,
+      m,
+      v,
+      kind: info.kind === 'adam' ? 0 : 1,
+      learningRate: info.learningRate,
+      beta1: info.beta1,
+      beta2: info.beta2,
+      epsilon: info.epsilon,
     });
     this.pool.run(plan);
     return { param, m, v };

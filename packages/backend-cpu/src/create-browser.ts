@@ -12,7 +12,9 @@ const browserRuntime: CpuRuntime = {
   defaultThreads: () => browserThreads().threads,
   maxThreads: () => {
     const { oneThreadReason } = browserThreads();
-    return oneThreadReason === null ? { threads: Number.MAX_SAFE_INTEGER, reason: '' } : { threads: 1, reason: `in a browser one thread runs here (${oneThreadReason})` };
+    return oneThreadReason === null
+      ? { threads: Number.MAX_SAFE_INTEGER, reason: '' }
+      : { threads: 1, reason: `in a browser one thread runs here (${oneThreadReason})` };
   },
   where: (threads) => (threads > 1 ? ', Web Workers' : `: ${browserThreads().oneThreadReason ?? 'as asked'}`),
   createRunner: (threads, executor, memory, task) => (threads > 1 ? new WebThreadPool(threads, executor, memory, task) : new SingleThreadRunner(executor)),

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { closeToReference } from './close-to-reference.js';
 import { createCpuBackend } from './index.js';
 
-async function matMulAgainstReference(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, withBias: boolean, activation: ActivationKind): Promise<Comparison> {
+async function matMulAgainstReference(
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  withBias: boolean,
+  activation: ActivationKind,
+): Promise<Comparison> {
   const backend = createCpuBackend();
   const a = new SeededRandom(m * 31 + k).floats(m * k, -1, 1);
   const b = new SeededRandom(n * 17 + k).floats(k * n, -1, 1);
@@ -20,7 +28,14 @@ function expectClose(close: Comparison): void {
 
 describe('matMul', () => {
   // Odd sizes leave partial 4x4 tiles on both edges (n = 6 ends in a two-column tile); k = 300 crosses a depth block.
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [5, 10, 6], [33, 3, 17], [6, 300, 9], [32, 256, 120]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [7, 13, 5],
+    [5, 10, 6],
+    [33, 3, 17],
+    [6, 300, 9],
+    [32, 256, 120],
+  ];
   for (const [m, k, n] of shapes) {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {
@@ -53,6 +68,8 @@ describe('matMul', () => {
 
   it('rejects operands whose size does not match the info', () => {
     const backend = createCpuBackend();
-    expect(() => backend.matMul(backend.upload(new Float32Array(6)), backend.upload(new Float32Array(6)), null, matMulInfo(2, 4, 2), 'linear')).toThrow(/matMul a has 6 elements, expected 8/);
+    expect(() => backend.matMul(backend.upload(new Float32Array(6)), backend.upload(new Float32Array(6)), null, matMulInfo(2, 4, 2), 'linear')).toThrow(
+      /matMul a has 6 elements, expected 8/,
+    );
   });
 });

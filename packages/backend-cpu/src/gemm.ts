@@ -67,7 +67,10 @@ export class MatrixPanels implements PanelSource {
       } else if (valid === 4 && width === 4) {
         // Depth outer, rows inner: contiguous writes (a row-outer loop strides them and is ~4x slower).
         const ld = this.depth;
-        const s0 = i0 * ld + k0, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+        const s0 = i0 * ld + k0,
+          s1 = s0 + ld,
+          s2 = s1 + ld,
+          s3 = s2 + ld;
         for (let kk = 0; kk < kc; kk++, o += 4) {
           dst[o] = data[s0 + kk]!;
           dst[o + 1] = data[s1 + kk]!;
@@ -76,7 +79,9 @@ export class MatrixPanels implements PanelSource {
         }
       } else if (valid === 3 && width === 3) {
         const ld = this.depth;
-        const s0 = i0 * ld + k0, s1 = s0 + ld, s2 = s1 + ld;
+        const s0 = i0 * ld + k0,
+          s1 = s0 + ld,
+          s2 = s1 + ld;
         for (let kk = 0; kk < kc; kk++, o += 3) {
           dst[o] = data[s0 + kk]!;
           dst[o + 1] = data[s1 + kk]!;
@@ -153,31 +158,57 @@ function microKernel(
   cols: number,
   accumulate: boolean,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0;
-  let c10 = 0, c11 = 0, c12 = 0;
-  let c20 = 0, c21 = 0, c22 = 0;
-  let c30 = 0, c31 = 0, c32 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0;
   const end = aOffset + kc * MR;
   for (let pa = aOffset, pb = bOffset; pa < end; pa += MR, pb += NR) {
-    const b0 = bp[pb]!, b1 = bp[pb + 1]!, b2 = bp[pb + 2]!;
+    const b0 = bp[pb]!,
+      b1 = bp[pb + 1]!,
+      b2 = bp[pb + 2]!;
     let a = ap[pa]!;
-    c00 += a * b0; c01 += a * b1; c02 += a * b2;
+    c00 += a * b0;
+    c01 += a * b1;
+    c02 += a * b2;
     a = ap[pa + 1]!;
-    c10 += a * b0; c11 += a * b1; c12 += a * b2;
+    c10 += a * b0;
+    c11 += a * b1;
+    c12 += a * b2;
     a = ap[pa + 2]!;
-    c20 += a * b0; c21 += a * b1; c22 += a * b2;
+    c20 += a * b0;
+    c21 += a * b1;
+    c22 += a * b2;
     a = ap[pa + 3]!;
-    c30 += a * b0; c31 += a * b1; c32 += a * b2;
+    c30 += a * b0;
+    c31 += a * b1;
+    c32 += a * b2;
   }
   if (rows === MR && cols === NR && !accumulate) {
     let o = cOffset;
-    c[o] = c00; c[o + 1] = c01; c[o + 2] = c02;
+    c[o] = c00;
+    c[o + 1] = c01;
+    c[o + 2] = c02;
     o += ldc;
-    c[o] = c10; c[o + 1] = c11; c[o + 2] = c12;
+    c[o] = c10;
+    c[o + 1] = c11;
+    c[o + 2] = c12;
     o += ldc;
-    c[o] = c20; c[o + 1] = c21; c[o + 2] = c22;
+    c[o] = c20;
+    c[o + 1] = c21;
+    c[o + 2] = c22;
     o += ldc;
-    c[o] = c30; c[o + 1] = c31; c[o + 2] = c32;
+    c[o] = c30;
+    c[o + 1] = c31;
+    c[o + 2] = c32;
     return;
   }
   storeRow(c, cOffset, cols, accumulate, c00, c01, c02);

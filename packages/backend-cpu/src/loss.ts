@@ -14,12 +14,7 @@ export function assertLossInputs(labels: Float32Array, info: LossInfo): void {
 }
 
 /** Mean loss over the batch and its correct count; fills `gradient` (inputs checked by assertLossInputs). */
-export function lossAndGradient(
-  input: Float32Array,
-  labels: Float32Array,
-  info: LossInfo,
-  gradient: Float32Array,
-): { loss: number; correct: number } {
+export function lossAndGradient(input: Float32Array, labels: Float32Array, info: LossInfo, gradient: Float32Array): { loss: number; correct: number } {
   const { batch, classes } = info;
   let total = 0;
   let correct = 0;
@@ -27,9 +22,10 @@ export function lossAndGradient(
     const row = i * classes;
     const label = labels[i]!;
     if (argmaxRow(input, row, classes) === label) correct++;
-    total += info.kind === 'sparse-categorical-crossentropy'
-      ? clippedCrossEntropyRow(input, row, classes, label, info.epsilon, batch, gradient)
-      : softmaxCrossEntropyRow(input, row, classes, label, batch, gradient);
+    total +=
+      info.kind === 'sparse-categorical-crossentropy'
+        ? clippedCrossEntropyRow(input, row, classes, label, info.epsilon, batch, gradient)
+        : softmaxCrossEntropyRow(input, row, classes, label, batch, gradient);
   }
   return { loss: total / batch, correct };
 }
@@ -39,15 +35,7 @@ export function lossAndGradient(
  * bounds in float32 as TF computes them; loss = -log(q_y / sum q). clip_by_value passes the gradient
  * where eps <= p <= 1 - eps (inclusive, as in TF and tfjs) and blocks it outside.
  */
-function clippedCrossEntropyRow(
-  p: Float32Array,
-  row: number,
-  classes: number,
-  label: number,
-  epsilon: number,
-  batch: number,
-  gradient: Float32Array,
-): number {
+function clippedCrossEntropyRow(p: Float32Array, row: number, classes: number, label: number, epsilon: number, batch: number, gradient: Float32Array): number {
   const lo = Math.fround(epsilon);
   const hi = Math.fround(1 - lo);
   let sum = 0;
@@ -63,14 +51,7 @@ function clippedCrossEntropyRow(
 }
 
 /** Softmax then -log(softmax_y), through the log-sum-exp shifted by the row max. */
-function softmaxCrossEntropyRow(
-  logits: Float32Array,
-  row: number,
-  classes: number,
-  label: number,
-  batch: number,
-  gradient: Float32Array,
-): number {
+function softmaxCrossEntropyRow(logits: Float32Array, row: number, classes: number, label: number, batch: number, gradient: Float32Array): number {
   let max = -Infinity;
   for (let j = 0; j < classes; j++) if (logits[row + j]! > max) max = logits[row + j]!;
   let sum = 0;

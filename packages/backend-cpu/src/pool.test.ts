@@ -28,22 +28,30 @@ describe('maxPool', () => {
     const info = pool2dInfo([3, 8, 6, 4], [2, 2]);
     // Few distinct values, so that many windows tie; most windows are non-negative (the fast path).
     const specials = [-0, 0, -1, Infinity, -Infinity, NaN];
-    const x = Float32Array.from(new SeededRandom(5).floats(sizeOf(info.inShape), -1, 1), (v, i) => (i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.round(Math.abs(v) * 4) / 4));
+    const x = Float32Array.from(new SeededRandom(5).floats(sizeOf(info.inShape), -1, 1), (v, i) =>
+      i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.round(Math.abs(v) * 4) / 4,
+    );
     const { y, argmax } = backend.maxPool(backend.upload(x), info);
     const values = await backend.read(y);
     const indices = await backend.read(argmax);
     let o = 0;
-    for (let n = 0; n < info.batch; n++) for (let oh = 0; oh < info.outHeight; oh++) for (let ow = 0; ow < info.outWidth; ow++) {
-      for (let c = 0; c < info.channels; c++, o++) {
-        let where = ((n * info.inHeight + 2 * oh) * info.inWidth + 2 * ow) * info.channels + c;
-        for (const [dh, dw] of [[0, 1], [1, 0], [1, 1]] as const) {
-          const i = ((n * info.inHeight + 2 * oh + dh) * info.inWidth + 2 * ow + dw) * info.channels + c;
-          if (x[i]! > x[where]!) where = i;
+    for (let n = 0; n < info.batch; n++)
+      for (let oh = 0; oh < info.outHeight; oh++)
+        for (let ow = 0; ow < info.outWidth; ow++) {
+          for (let c = 0; c < info.channels; c++, o++) {
+            let where = ((n * info.inHeight + 2 * oh) * info.inWidth + 2 * ow) * info.channels + c;
+            for (const [dh, dw] of [
+              [0, 1],
+              [1, 0],
+              [1, 1],
+            ] as const) {
+              const i = ((n * info.inHeight + 2 * oh + dh) * info.inWidth + 2 * ow + dw) * info.channels + c;
+              if (x[i]! > x[where]!) where = i;
+            }
+            expect(Object.is(values[o], x[where]), `output ${o}`).toBe(true);
+            expect(indices[o], `argmax ${o}`).toBe(where);
+          }
         }
-        expect(Object.is(values[o], x[where]), `output ${o}`).toBe(true);
-        expect(indices[o], `argmax ${o}`).toBe(where);
-      }
-    }
   });
 
   it('never lets a padding position win, even over negative inputs', async () => {
@@ -63,7 +71,11 @@ describe('maxPool', () => {
     expect(indices[15]).toBe(10);
   });
 
-  for (const [strides, padding] of [[[2, 2], 'valid'], [[2, 1], 'same'], [[1, 1], 'same']] as [[number, number], Padding][]) {
+  for (const [strides, padding] of [
+    [[2, 2], 'valid'],
+    [[2, 1], 'same'],
+    [[1, 1], 'same'],
+  ] as [[number, number], Padding][]) {
     it(`matches a naive scan for stride ${strides.join('x')} ${padding} padding`, async () => {
       const backend = createCpuBackend();
       const info = pool2dInfo([2, 7, 6, 3], [3, 2], strides, padding);
@@ -71,24 +83,27 @@ describe('maxPool', () => {
       const { y, argmax } = backend.maxPool(backend.upload(x), info);
       const expectedY: number[] = [];
       const expectedArgmax: number[] = [];
-      for (let n = 0; n < info.batch; n++) for (let oh = 0; oh < info.outHeight; oh++) for (let ow = 0; ow < info.outWidth; ow++) {
-        for (let c = 0; c < info.channels; c++) {
-          let best = -Infinity;
-          let where = -1;
-          for (let ph = 0; ph < info.poolHeight; ph++) for (let pw = 0; pw < info.poolWidth; pw++) {
-            const h = oh * info.strideHeight - info.padTop + ph;
-            const w = ow * info.strideWidth - info.padLeft + pw;
-            if (h < 0 || h >= info.inHeight || w < 0 || w >= info.inWidth) continue;
-            const i = ((n * info.inHeight + h) * info.inWidth + w) * info.channels + c;
-            if (x[i]! > best) {
-              best = x[i]!;
-              where = i;
+      for (let n = 0; n < info.batch; n++)
+        for (let oh = 0; oh < info.outHeight; oh++)
+          for (let ow = 0; ow < info.outWidth; ow++) {
+            for (let c = 0; c < info.channels; c++) {
+              let best = -Infinity;
+              let where = -1;
+              for (let ph = 0; ph < info.poolHeight; ph++)
+                for (let pw = 0; pw < info.poolWidth; pw++) {
+                  const h = oh * info.strideHeight - info.padTop + ph;
+                  const w = ow * info.strideWidth - info.padLeft + pw;
+                  if (h < 0 || h >= info.inHeight || w < 0 || w >= info.inWidth) continue;
+                  const i = ((n * info.inHeight + h) * info.inWidth + w) * info.channels + c;
+                  if (x[i]! > best) {
+                    best = x[i]!;
+                    where = i;
+                  }
+                }
+              expectedY.push(best);
+              expectedArgmax.push(where);
             }
           }
-          expectedY.push(best);
-          expectedArgmax.push(where);
-        }
-      }
       expect(Array.from(await backend.read(y))).toEqual(expectedY);
       expect(Array.from(await backend.read(argmax))).toEqual(expectedArgmax);
     });

@@ -38,7 +38,16 @@ export function maxPool(x: Float32Array, info: PoolGeometry, y: Float32Array, ar
   const { inHeight: H, inWidth: W, channels: C, outHeight, outWidth, poolHeight, poolWidth } = info;
   // The fast path reads whole 2x2 windows: 'same' padding on an odd size ends in a partial window (padTop
   // and padLeft are still 0, the padding is all after), which only the general loop clips.
-  if (poolHeight === 2 && poolWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 && info.padTop === 0 && info.padLeft === 0 && 2 * outHeight <= H && 2 * outWidth <= W) {
+  if (
+    poolHeight === 2 &&
+    poolWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.padTop === 0 &&
+    info.padLeft === 0 &&
+    2 * outHeight <= H &&
+    2 * outWidth <= W
+  ) {
     maxPool2x2(x, bitsOf(x), info, y, bitsOf(y), argmax, sampleStart, sampleEnd);
     return;
   }
@@ -81,7 +90,16 @@ export function maxPool(x: Float32Array, info: PoolGeometry, y: Float32Array, ar
  * bit patterns as integers, so the max and its index are picked with integer masks on `xBits` (x's bits);
  * a window holding a negative value or a NaN takes the float path.
  */
-function maxPool2x2(x: Float32Array, xBits: Int32Array, info: PoolGeometry, y: Float32Array, yBits: Int32Array, argmax: Float32Array, sampleStart: number, sampleEnd: number): void {
+function maxPool2x2(
+  x: Float32Array,
+  xBits: Int32Array,
+  info: PoolGeometry,
+  y: Float32Array,
+  yBits: Int32Array,
+  argmax: Float32Array,
+  sampleStart: number,
+  sampleEnd: number,
+): void {
   const { inHeight: H, inWidth: W, channels: C, outHeight, outWidth } = info;
   const rowStride = W * C;
   let o = sampleStart * outHeight * outWidth * C;
@@ -92,7 +110,10 @@ function maxPool2x2(x: Float32Array, xBits: Int32Array, info: PoolGeometry, y: F
         const first = image + 2 * oh * rowStride + 2 * ow * C;
         for (let c = 0; c < C; c++, o++) {
           const i = first + c;
-          const a = xBits[i]!, b = xBits[i + C]!, d = xBits[i + rowStride]!, e = xBits[i + rowStride + C]!;
+          const a = xBits[i]!,
+            b = xBits[i + C]!,
+            d = xBits[i + rowStride]!,
+            e = xBits[i + rowStride + C]!;
           // mask = -1 when the candidate is strictly greater: it replaces the best (first max wins ties).
           let best = a;
           let at = i;

@@ -5,8 +5,22 @@ import { Task } from './task.js';
 
 /** Every Backend primitive; the compiler refuses this object when one is missing or unknown. */
 const PRIMITIVES: Record<Primitive, true> = {
-  upload: true, read: true, dispose: true, memory: true, conv2d: true, matMul: true, maxPool: true, activation: true, softmax: true,
-  conv2dBackwardInput: true, conv2dBackwardFilter: true, maxPoolBackward: true, activationBackward: true, biasGrad: true, loss: true, sgdUpdate: true,
+  upload: true,
+  read: true,
+  dispose: true,
+  memory: true,
+  conv2d: true,
+  matMul: true,
+  maxPool: true,
+  activation: true,
+  softmax: true,
+  conv2dBackwardInput: true,
+  conv2dBackwardFilter: true,
+  maxPoolBackward: true,
+  activationBackward: true,
+  biasGrad: true,
+  loss: true,
+  sgdUpdate: true,
   adaptiveUpdate: true,
 };
 

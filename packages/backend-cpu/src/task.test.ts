@@ -29,15 +29,30 @@ describe('task kinds', () => {
     const { block, handles, handle } = setup();
     const cut = new ChunkScheduler(2).split(10, 4, true);
     Task.activation.encode(block, handles, cut, { x: handle(10), y: handle(10), activation: 2 });
-    expect(Array.from({ length: cut.chunks }, (_, c) => [block.chunkStart(c), block.chunkEnd(c)])).toEqual([[0, 4], [4, 8], [8, 10]]);
+    expect(Array.from({ length: cut.chunks }, (_, c) => [block.chunkStart(c), block.chunkEnd(c)])).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 10],
+    ]);
   });
 
   it('decode conv2d, conv2dBackwardInput and conv2dBackwardFilter as encoded', () => {
     const { block, memory, handles, handle } = setup();
     const info = conv2dInfo([2, 9, 7, 3], [3, 2, 3, 5], [2, 1], 'same');
     const geometry = {
-      batch: 2, inHeight: 9, inWidth: 7, inChannels: 3, outHeight: 5, outWidth: 7, outChannels: 5,
-      filterHeight: 3, filterWidth: 2, strideHeight: 2, strideWidth: 1, padTop: info.padTop, padLeft: info.padLeft,
+      batch: 2,
+      inHeight: 9,
+      inWidth: 7,
+      inChannels: 3,
+      outHeight: 5,
+      outWidth: 7,
+      outChannels: 5,
+      filterHeight: 3,
+      filterWidth: 2,
+      strideHeight: 2,
+      strideWidth: 1,
+      padTop: info.padTop,
+      padLeft: info.padLeft,
     };
     const [x, filter, bias, y] = [handle(378), handle(90), handle(5), handle(350)];
     for (const withBias of [bias, null]) {
@@ -62,12 +77,19 @@ describe('task kinds', () => {
   it('decode matMul as encoded', () => {
     const { block, memory, handles, handle } = setup();
     const [a, b, bias, c] = [handle(6), handle(12), handle(4), handle(8)];
-    for (const [transposeA, transposeB, splitColumns] of [[0, 0, 0], [1, 0, 1], [0, 1, 0], [1, 1, 1]]) {
+    for (const [transposeA, transposeB, splitColumns] of [
+      [0, 0, 0],
+      [1, 0, 1],
+      [0, 1, 0],
+      [1, 1, 1],
+    ]) {
       const numbers = { activation: activationCode('relu'), m: 2, k: 3, n: 4, transposeA: transposeA!, transposeB: transposeB!, splitColumns: splitColumns! };
       Task.matMul.encode(block, handles, plan, { a, b, bias, c, ...numbers });
       const t = Task.matMul.decode(block, memory);
       expect([same(t.a, a), same(t.b, b), same(t.bias, bias), same(t.c, c)]).toEqual([true, true, true, true]);
-      expect({ activation: t.activation, m: t.m, k: t.k, n: t.n, transposeA: t.transposeA, transposeB: t.transposeB, splitColumns: t.splitColumns }).toEqual(numbers);
+      expect({ activation: t.activation, m: t.m, k: t.k, n: t.n, transposeA: t.transposeA, transposeB: t.transposeB, splitColumns: t.splitColumns }).toEqual(
+        numbers,
+      );
     }
     Task.matMul.encode(block, handles, plan, { a, b, bias: null, c, activation: 0, m: 2, k: 3, n: 4, transposeA: 0, transposeB: 0, splitColumns: 0 });
     expect(Task.matMul.decode(block, memory).bias).toBeNull();
@@ -77,8 +99,18 @@ describe('task kinds', () => {
     const { block, memory, handles, handle } = setup();
     const info = pool2dInfo([2, 7, 6, 3], [3, 2], [2, 1], 'same');
     const geometry = {
-      batch: 2, inHeight: 7, inWidth: 6, channels: 3, outHeight: info.outHeight, outWidth: info.outWidth,
-      poolHeight: 3, poolWidth: 2, strideHeight: 2, strideWidth: 1, padTop: info.padTop, padLeft: info.padLeft,
+      batch: 2,
+      inHeight: 7,
+      inWidth: 6,
+      channels: 3,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      poolHeight: 3,
+      poolWidth: 2,
+      strideHeight: 2,
+      strideWidth: 1,
+      padTop: info.padTop,
+      padLeft: info.padLeft,
     };
     const [x, y, argmax] = [handle(252), handle(144), handle(144)];
     Task.maxPool.encode(block, handles, plan, { x, y, argmax, geometry: info });

@@ -48,12 +48,33 @@ function allFields<T>() {
   return <const L extends readonly (keyof T)[]>(fields: L & ([Exclude<keyof T, L[number]>] extends [never] ? unknown : never)): L => fields;
 }
 const CONV_FIELDS = allFields<ConvGeometry>()([
-  'batch', 'inHeight', 'inWidth', 'inChannels', 'outHeight', 'outWidth', 'outChannels',
-  'filterHeight', 'filterWidth', 'strideHeight', 'strideWidth', 'padTop', 'padLeft',
+  'batch',
+  'inHeight',
+  'inWidth',
+  'inChannels',
+  'outHeight',
+  'outWidth',
+  'outChannels',
+  'filterHeight',
+  'filterWidth',
+  'strideHeight',
+  'strideWidth',
+  'padTop',
+  'padLeft',
 ]);
 const POOL_FIELDS = allFields<PoolGeometry>()([
-  'batch', 'inHeight', 'inWidth', 'channels', 'outHeight', 'outWidth',
-  'poolHeight', 'poolWidth', 'strideHeight', 'strideWidth', 'padTop', 'padLeft',
+  'batch',
+  'inHeight',
+  'inWidth',
+  'channels',
+  'outHeight',
+  'outWidth',
+  'poolHeight',
+  'poolWidth',
+  'strideHeight',
+  'strideWidth',
+  'padTop',
+  'padLeft',
 ]);
 
 /** Activation kinds by the code a task carries (also the codes of activation.ts: LINEAR, SIGMOID, RELU). */

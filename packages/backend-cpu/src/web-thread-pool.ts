@@ -133,7 +133,14 @@ export class WebThreadPool implements TaskRunner {
         worker.onerror = (event) => {
           this.failure ??= `a Web Worker failed: ${event.message || 'it did not start'}`;
         };
-        const start: WebWorkerStart = { control: this.control.buffer, task: this.task, known: this.known.buffer as SharedArrayBuffer, slot, spin: SPIN, buffers: this.memory.all() };
+        const start: WebWorkerStart = {
+          control: this.control.buffer,
+          task: this.task,
+          known: this.known.buffer as SharedArrayBuffer,
+          slot,
+          spin: SPIN,
+          buffers: this.memory.all(),
+        };
         worker.postMessage(start);
         this.workers.push(worker);
       }

@@ -96,7 +96,8 @@ async function serve(scope: WorkerScope, start: WebWorkerStart, buffers: Receive
 
 /** Waits for `seq` to move on while the event loop runs (so messages arrive). */
 async function idle(control: Int32Array, seen: number): Promise<void> {
-  const waitAsync = (Atomics as { waitAsync?: (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: unknown } }).waitAsync;
+  const waitAsync = (Atomics as { waitAsync?: (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: unknown } })
+    .waitAsync;
   if (typeof waitAsync === 'function') {
     const result = waitAsync(control, Control.seq, seen);
     if (result.async) await result.value;

@@ -123,8 +123,14 @@ async function conformance(backend: Backend, fixture: string | undefined): Promi
 async function train(backend: Backend, batch: number, seconds: number): Promise<Training> {
   const random = new Random(5);
   const model = createLeNet(backend, { seed: 1 });
-  const x = model.engine.upload(Float32Array.from({ length: batch * 784 }, () => Math.floor(random.next() * 256)), [batch, 28, 28, 1]);
-  const y = model.engine.upload(Float32Array.from({ length: batch }, () => Math.floor(random.next() * 10)), [batch]);
+  const x = model.engine.upload(
+    Float32Array.from({ length: batch * 784 }, () => Math.floor(random.next() * 256)),
+    [batch, 28, 28, 1],
+  );
+  const y = model.engine.upload(
+    Float32Array.from({ length: batch }, () => Math.floor(random.next() * 10)),
+    [batch],
+  );
   const times: number[] = [];
   let finalLoss = NaN;
   const deadline = performance.now() + seconds * 1000;
@@ -145,7 +151,13 @@ async function train(backend: Backend, batch: number, seconds: number): Promise<
   }
   const total = times.reduce((a, b) => a + b, 0);
   const sorted = [...times].sort((a, b) => a - b);
-  return { batch, samplesPerSecond: (batch * times.length) / (total / 1000), medianStepMs: sorted[Math.floor(sorted.length / 2)]!, timedSteps: times.length, finalLoss };
+  return {
+    batch,
+    samplesPerSecond: (batch * times.length) / (total / 1000),
+    medianStepMs: sorted[Math.floor(sorted.length / 2)]!,
+    timedSteps: times.length,
+    finalLoss,
+  };
 }
 
 /** Prints what is known so far: a child killed by its time limit still reports what it finished. */
@@ -213,7 +225,9 @@ async function runParent(args: Args): Promise<number> {
   const json = JSON.stringify(summary, null, 2);
   if (args.json) writeFileSync(args.json, `${json}\n`);
   console.log(json);
-  console.log(`${verdict}: ${failures} failed checks; GPU targets that ran: ${ranGpu.map((r) => r.target).join(', ') || 'none'}; on a hardware adapter: ${onHardware.map((r) => r.target).join(', ') || 'none'}`);
+  console.log(
+    `${verdict}: ${failures} failed checks; GPU targets that ran: ${ranGpu.map((r) => r.target).join(', ') || 'none'}; on a hardware adapter: ${onHardware.map((r) => r.target).join(', ') || 'none'}`,
+  );
   return failures > 0 ? 1 : verdict === 'PASS' ? 0 : 2;
 }
 
@@ -233,7 +247,10 @@ function spawnChild(args: Args, target: Target, seconds: number): Promise<Target
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ended = signal ? `killed after its ${seconds}s` : `exited ${code}`;
-      const line = stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
+      const line = stdout
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('RESULT '));
       if (line) {
         const result = JSON.parse(line.slice('RESULT '.length)) as TargetResult;
         // Only a child that finished prints a result with no note left from a phase it was in.
@@ -241,7 +258,11 @@ function spawnChild(args: Args, target: Target, seconds: number): Promise<Target
         return resolve(finished || !result.available ? result : { ...result, note: `${result.note ?? 'stopped'} (${ended})` });
       }
       // Dawn's native warnings are noise here; the error is in the last other lines.
-      const tail = `${stderr}${stdout}`.split('\n').filter((l) => l.trim() && !/^(Warning: |\s+at )/.test(l)).slice(-3).join(' | ');
+      const tail = `${stderr}${stdout}`
+        .split('\n')
+        .filter((l) => l.trim() && !/^(Warning: |\s+at )/.test(l))
+        .slice(-3)
+        .join(' | ');
       resolve({ target, available: false, reason: `child ${ended}: ${tail || 'no output'}` });
     });
   });
@@ -260,7 +281,9 @@ function report(result: TargetResult): void {
     for (const line of c.failed) console.log(`${tag}   FAILED ${line}`);
   }
   for (const t of result.training) {
-    console.log(`${tag} training batch ${t.batch}: ${t.samplesPerSecond.toFixed(0)} samples/s, median step ${t.medianStepMs.toFixed(1)} ms over ${t.timedSteps} steps, loss ${t.finalLoss.toFixed(4)}`);
+    console.log(
+      `${tag} training batch ${t.batch}: ${t.samplesPerSecond.toFixed(0)} samples/s, median step ${t.medianStepMs.toFixed(1)} ms over ${t.timedSteps} steps, loss ${t.finalLoss.toFixed(4)}`,
+    );
   }
   if (result.note) console.log(`${tag} note: ${result.note}`);
 }

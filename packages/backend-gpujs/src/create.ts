@@ -11,7 +11,6 @@ import { describeAdapter, provideWebGpu, shortReason } from './devices/webgpu-pr
 import { GpujsBackend, type UnavailableMode } from './gpujs-backend.js';
 import { selfTest } from './self-test.js';
 
-
 const DEVICE_MODES: readonly GpujsMode[] = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'];
 
 /**
@@ -38,7 +37,10 @@ export interface GpujsBackendOptions {
 
 /** Thrown when an explicitly requested mode cannot run here. */
 export class GpujsModeUnavailableError extends BackendUnavailableError {
-  constructor(readonly mode: GpujsMode, reason: string) {
+  constructor(
+    readonly mode: GpujsMode,
+    reason: string,
+  ) {
     super(`gpujs:${mode}`, reason);
     (this as { name: string }).name = 'GpujsModeUnavailableError';
   }
@@ -97,7 +99,11 @@ interface TryOptions {
   readonly noGpu?: boolean;
 }
 
-async function tryMode(mode: GpujsMode, unavailable: readonly UnavailableMode[] = [], options: TryOptions = {}): Promise<{ backend: GpujsBackend } | { reason: string }> {
+async function tryMode(
+  mode: GpujsMode,
+  unavailable: readonly UnavailableMode[] = [],
+  options: TryOptions = {},
+): Promise<{ backend: GpujsBackend } | { reason: string }> {
   let device: Device;
   try {
     const opened = await openDevice(mode, options.hardwareOnly === true);
@@ -137,7 +143,8 @@ async function openDevice(mode: GpujsMode, hardwareOnly: boolean): Promise<{ dev
     }
     case 'headlessgl':
       if (typeof process === 'undefined') return { reason: 'headless-gl is for Node; in a browser ask for webgl2 or webgl' };
-      if (glOwner() === 'dawn') return { reason: 'webgpu already drives OpenGL through EGL in this process, and headless-gl would crash it (run headlessgl in a process of its own)' };
+      if (glOwner() === 'dawn')
+        return { reason: 'webgpu already drives OpenGL through EGL in this process, and headless-gl would crash it (run headlessgl in a process of its own)' };
       // gpu.js makes its GLX test context on this first query (with no display it fails before GLX).
       if (process.platform !== 'linux' || process.env.DISPLAY) claimGl('headless-gl');
       if (!GPU.isHeadlessGLSupported) return { reason: headlessGlReason() };
@@ -152,13 +159,19 @@ async function openDevice(mode: GpujsMode, hardwareOnly: boolean): Promise<{ dev
 
 /** A page or a Worker: where WebGL lives. */
 function inBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document !== 'undefined' || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  return (
+    typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
+    typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined'
+  );
 }
 
 /** Why gpu.js found no WebGL2 or WebGL context. */
 function browserGlReason(mode: GlMode): string {
   if (!inBrowser()) return `${mode} needs a browser's canvas (in Node ask for headlessgl)`;
-  if (typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+  if (
+    typeof (globalThis as { document?: unknown }).document === 'undefined' &&
+    typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined'
+  ) {
     return `${mode} in a Worker needs OffscreenCanvas, which this browser lacks`;
   }
   return `the browser gave no ${mode === 'webgl2' ? 'WebGL2' : 'WebGL'} context (hardware acceleration off, or the GPU is blocklisted)`;

@@ -233,7 +233,14 @@ export class GpujsBackend implements Backend<GpujsHandle> {
   private run(spec: KernelSpec, inputs: readonly GpujsHandle[], scalars: readonly number[] = []): GpujsHandle {
     this.assertOpen();
     assertAddressable(spec.size, spec.name);
-    return this.adopt(this.device.run(spec, inputs.map((h) => h.data), scalars), spec.size);
+    return this.adopt(
+      this.device.run(
+        spec,
+        inputs.map((h) => h.data),
+        scalars,
+      ),
+      spec.size,
+    );
   }
 
   /** A split reduction: partial sums, then one kernel that adds the partials (skipped when there is one). */
@@ -286,7 +293,9 @@ function checkActivation(kind: ActivationKind): ActivationKind {
 
 function assertAddressable(size: number, what: string): void {
   if (size >= MAX_ELEMENTS) {
-    throw new ShapeError(`gpujs backend: ${what} needs ${size} elements; gpu.js indexes in float32, so tensors must stay below ${MAX_ELEMENTS} elements (use a smaller batch)`);
+    throw new ShapeError(
+      `gpujs backend: ${what} needs ${size} elements; gpu.js indexes in float32, so tensors must stay below ${MAX_ELEMENTS} elements (use a smaller batch)`,
+    );
   }
 }
 

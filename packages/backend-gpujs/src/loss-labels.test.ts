@@ -10,7 +10,11 @@ for (const mode of ['headlessgl', 'webasm', 'cpu'] as const) {
     });
     afterAll(() => backend?.close());
 
-    for (const [label, what] of [[10, 'past the last class'], [-1, 'negative'], [2.5, 'not an integer']] as const) {
+    for (const [label, what] of [
+      [10, 'past the last class'],
+      [-1, 'negative'],
+      [2.5, 'not an integer'],
+    ] as const) {
       it(`gives an infinite loss for a label ${what} (${label})`, async () => {
         const input = backend.upload(new Float32Array(20).fill(0.5));
         const labels = backend.upload(Float32Array.of(3, label));

@@ -31,8 +31,12 @@ describe('gpujsProvider', () => {
     } finally {
       backend.close();
     }
-    await expect(gpujsProvider.create({ mode: 'opengl' })).rejects.toThrow('unknown gpu.js mode "opengl"; choose one of: auto, webgpu, webgl2, webgl, headlessgl, webasm, cpu');
-    await expect(gpujsProvider.create({ mode: 'webgl2' })).rejects.toThrow("backend gpujs:webgl2 is unavailable here: webgl2 needs a browser's canvas (in Node ask for headlessgl)");
+    await expect(gpujsProvider.create({ mode: 'opengl' })).rejects.toThrow(
+      'unknown gpu.js mode "opengl"; choose one of: auto, webgpu, webgl2, webgl, headlessgl, webasm, cpu',
+    );
+    await expect(gpujsProvider.create({ mode: 'webgl2' })).rejects.toThrow(
+      "backend gpujs:webgl2 is unavailable here: webgl2 needs a browser's canvas (in Node ask for headlessgl)",
+    );
   });
 
   it('an explicit mode that cannot run is a BackendUnavailableError naming backend, mode and reason', async () => {

@@ -12,7 +12,10 @@ export const gpujsProvider: BackendProvider = {
   libraries: ['gpu.js', 'webgpu'],
   threaded: false,
   displayModes: ['headlessgl'],
-  modeFlag: { flag: '--gpujs-mode', description: `gpu.js mode: ${GPUJS_MODES.join(', ')} (auto: webgpu on a GPU, in a browser then webgl2/webgl on a GPU, else webasm; webgl2 and webgl run in a browser only)` },
+  modeFlag: {
+    flag: '--gpujs-mode',
+    description: `gpu.js mode: ${GPUJS_MODES.join(', ')} (auto: webgpu on a GPU, in a browser then webgl2/webgl on a GPU, else webasm; webgl2 and webgl run in a browser only)`,
+  },
   async create(options = {}) {
     const { createGpujsBackend } = await import('./create.js');
     return createGpujsBackend({ mode: checkMode(options.mode ?? 'auto') });

@@ -36,7 +36,10 @@ if (failure === null) {
         }
         const why = typeof adapter === 'string' ? adapter : `only a software adapter, ${describeTfjsAdapter(adapter)}, which is slower than wasm`;
         expect(backend.runtime).toBe('wasm');
-        expect(backend.notes.map((n) => [n.runtime, n.reason])).toEqual([['node', backend.notes[0]!.reason], ['webgpu', why]]);
+        expect(backend.notes.map((n) => [n.runtime, n.reason])).toEqual([
+          ['node', backend.notes[0]!.reason],
+          ['webgpu', why],
+        ]);
         expect(backend.description).toMatch(/^SIMD.*tfjs-node not used: .+; tfjs-backend-webgpu not used: .+$/);
       } finally {
         backend.close();

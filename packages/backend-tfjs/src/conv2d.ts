@@ -61,7 +61,12 @@ export function conv2dBackwardFilter(tf: Tf, x: Tensor, dy: Tensor, info: Conv2D
   if (usedHeight < info.inHeight || usedWidth < info.inWidth) {
     input = tf.slice(input, [0, 0, 0, 0], [info.batch, usedHeight, usedWidth, info.inChannels]);
   }
-  const pad: ExplicitPadding = [[0, 0], [padTop, spanHeight - padTop - usedHeight], [padLeft, spanWidth - padLeft - usedWidth], [0, 0]];
+  const pad: ExplicitPadding = [
+    [0, 0],
+    [padTop, spanHeight - padTop - usedHeight],
+    [padLeft, spanWidth - padLeft - usedWidth],
+    [0, 0],
+  ];
   const gradient = tf.conv2d(
     tf.transpose(input, [3, 1, 2, 0]),
     tf.transpose<Tensor4D>(tf.reshape(dy, [...info.outShape]), [1, 2, 0, 3]),

@@ -11,7 +11,12 @@ export function explicitPadding(info: Conv2DInfo | Pool2DInfo): ExplicitPadding 
   const [windowHeight, windowWidth] = 'filterHeight' in info ? [info.filterHeight, info.filterWidth] : [info.poolHeight, info.poolWidth];
   const bottom = Math.max(0, (info.outHeight - 1) * info.strideHeight + windowHeight - info.inHeight - info.padTop);
   const right = Math.max(0, (info.outWidth - 1) * info.strideWidth + windowWidth - info.inWidth - info.padLeft);
-  return [[0, 0], [info.padTop, bottom], [info.padLeft, right], [0, 0]];
+  return [
+    [0, 0],
+    [info.padTop, bottom],
+    [info.padLeft, right],
+    [0, 0],
+  ];
 }
 
 export function isZeroPadding(pad: ExplicitPadding): boolean {

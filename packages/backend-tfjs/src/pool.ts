@@ -9,7 +9,9 @@ export const MAX_POOL_INPUT = 2 ** 24;
 export function assertArgmaxExact(info: Pool2DInfo): void {
   const size = sizeOf(info.inShape);
   if (size > MAX_POOL_INPUT) {
-    throw new ShapeError(`tfjs backend: max pooling input of ${size} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`);
+    throw new ShapeError(
+      `tfjs backend: max pooling input of ${size} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`,
+    );
   }
 }
 
@@ -22,15 +24,32 @@ export type ConstantCache = (key: string, values: () => Float32Array) => Tensor;
  */
 export function maxPoolWithArgmax(tf: Tf, x: Tensor, info: Pool2DInfo, constants: ConstantCache): { y: Tensor; argmax: Tensor } {
   const key = poolKey(info);
-  if (tilesInput(info)) return tiledMaxPool(tf, x, info, constants(`pool-reverse-index:${key}`, () => reverseIndex(info)));
-  return windowedMaxPool(tf, x, info, constants(`pool-origins:${key}`, () => windowOrigins(info)));
+  if (tilesInput(info))
+    return tiledMaxPool(
+      tf,
+      x,
+      info,
+      constants(`pool-reverse-index:${key}`, () => reverseIndex(info)),
+    );
+  return windowedMaxPool(
+    tf,
+    x,
+    info,
+    constants(`pool-origins:${key}`, () => windowOrigins(info)),
+  );
 }
 
 /** Windows that do not overlap and need no padding (LeNet's 2x2 stride 2). */
 function tilesInput(info: Pool2DInfo): boolean {
   // padTop = padLeft = 0 is not enough: 'same' padding on an odd size puts all of it after, in a partial last window.
-  return info.padTop === 0 && info.padLeft === 0 && info.strideHeight === info.poolHeight && info.strideWidth === info.poolWidth &&
-    info.outHeight * info.poolHeight <= info.inHeight && info.outWidth * info.poolWidth <= info.inWidth;
+  return (
+    info.padTop === 0 &&
+    info.padLeft === 0 &&
+    info.strideHeight === info.poolHeight &&
+    info.strideWidth === info.poolWidth &&
+    info.outHeight * info.poolHeight <= info.inHeight &&
+    info.outWidth * info.poolWidth <= info.inWidth
+  );
 }
 
 /**
@@ -155,7 +174,14 @@ function windowOrigins(info: Pool2DInfo): Float32Array {
 
 /** Adds each dy into the input position its max came from (overlapping windows accumulate). */
 export function maxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DInfo, constants: ConstantCache): Tensor {
-  if (tilesInput(info)) return tiledMaxPoolBackward(tf, dy, argmax, info, constants(`pool-reverse-index:${poolKey(info)}`, () => reverseIndex(info)));
+  if (tilesInput(info))
+    return tiledMaxPoolBackward(
+      tf,
+      dy,
+      argmax,
+      info,
+      constants(`pool-reverse-index:${poolKey(info)}`, () => reverseIndex(info)),
+    );
   const size = sizeOf(info.outShape);
   const indices = tf.cast(tf.reshape(argmax, [size, 1]), 'int32');
   return tf.reshape(tf.scatterND(indices, tf.reshape(dy, [size]), [sizeOf(info.inShape)]), [...info.inShape]);
@@ -182,7 +208,12 @@ function tiledMaxPoolBackward(tf: Tf, dy: Tensor, argmax: Tensor, info: Pool2DIn
   const dx = tf.reshape<Rank.R4>(tf.mul(isMax, overWindows(dy)), covered);
   // 'valid' pooling dropped trailing rows/columns: their gradient is 0.
   if (covered[1] === info.inHeight && covered[2] === info.inWidth) return dx;
-  return tf.pad(dx, [[0, 0], [0, info.inHeight - covered[1]], [0, info.inWidth - covered[2]], [0, 0]]);
+  return tf.pad(dx, [
+    [0, 0],
+    [0, info.inHeight - covered[1]],
+    [0, info.inWidth - covered[2]],
+    [0, 0],
+  ]);
 }
 
 /** The geometry a pool's constants depend on. */

@@ -9,10 +9,20 @@ export const tfjsProvider: BackendProvider = {
   modes: TFJS_RUNTIMES,
   defaultMode: 'auto',
   packageName: '@lenet-ts/backend-tfjs',
-  libraries: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-webgl', 'webgpu'],
+  libraries: [
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-backend-wasm',
+    '@tensorflow/tfjs-backend-webgpu',
+    '@tensorflow/tfjs-backend-webgl',
+    'webgpu',
+  ],
   threaded: false,
   displayModes: [],
-  modeFlag: { flag: '--tf-runtime', description: `tfjs runtime: ${TFJS_RUNTIMES.join(', ')} (auto: tfjs-node, else webgpu on a GPU, else wasm, else cpu; in a page webgl first)` },
+  modeFlag: {
+    flag: '--tf-runtime',
+    description: `tfjs runtime: ${TFJS_RUNTIMES.join(', ')} (auto: tfjs-node, else webgpu on a GPU, else wasm, else cpu; in a page webgl first)`,
+  },
   async create(options = {}) {
     const { createTfjsBackend } = await import('./tfjs-backend.js');
     // A page serves tfjs-backend-wasm's .wasm files in `tfjs-wasm/` below its asset folder.

@@ -43,7 +43,11 @@ describe('runtime selection', () => {
     const cpu = await createTfjsBackend({ runtime: 'cpu' });
     try {
       const x = new Float32Array([-2, -0.5, 0, 1.5]);
-      for (const [backend, name] of [[wasm, 'wasm'], [cpu, 'cpu'], [wasm, 'wasm']] as const) {
+      for (const [backend, name] of [
+        [wasm, 'wasm'],
+        [cpu, 'cpu'],
+        [wasm, 'wasm'],
+      ] as const) {
         const h = backend.upload(x);
         const y = backend.activation(h, 4, 'relu');
         // tfjs has one global engine: each primitive must switch it back to its own runtime.

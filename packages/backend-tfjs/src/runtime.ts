@@ -28,14 +28,18 @@ export interface LoadedRuntime {
 /** Thrown when an explicitly requested runtime cannot run; the message names the cause and the way out. */
 export class TfjsRuntimeError extends BackendUnavailableError {
   override name = 'TfjsRuntimeError';
-  constructor(readonly runtime: TfjsRuntime, reason: string) {
+  constructor(
+    readonly runtime: TfjsRuntime,
+    reason: string,
+  ) {
     super(`tfjs:${runtime}`, reason, `tfjs runtime "${runtime}" is unavailable: ${reason}; use runtime auto (tfjs:auto) to fall back to one that loads`);
   }
 }
 
 /** Whether `request` can run here, with the reason when not; loads the runtime to find out. */
 export async function tfjsRuntimeAvailability(request: TfjsRuntimeRequest): Promise<{ available: true } | { available: false; reason: string }> {
-  if (!TFJS_RUNTIMES.includes(request)) return { available: false, reason: `unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}` };
+  if (!TFJS_RUNTIMES.includes(request))
+    return { available: false, reason: `unknown tfjs runtime "${String(request)}"; choose one of: ${TFJS_RUNTIMES.join(', ')}` };
   if (request === 'auto') return { available: true };
   const attempt = await tryRuntime(request, false, {});
   return 'reason' in attempt ? { available: false, reason: attempt.reason } : { available: true };

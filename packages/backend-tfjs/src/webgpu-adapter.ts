@@ -58,7 +58,12 @@ async function search(): Promise<TfjsWebGpuAdapter> {
       pkg = (await import(specifier)) as typeof pkg;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new Error(/Cannot find (package|module) 'webgpu'/.test(message) ? 'the webgpu package (Dawn for Node) is not installed' : `the webgpu package failed to load: ${firstLine(message)}`, { cause: error });
+      throw new Error(
+        /Cannot find (package|module) 'webgpu'/.test(message)
+          ? 'the webgpu package (Dawn for Node) is not installed'
+          : `the webgpu package failed to load: ${firstLine(message)}`,
+        { cause: error },
+      );
     }
     Object.assign(globalThis, pkg.globals);
     for (const backend of ['default', 'opengles', 'opengl']) {
@@ -67,7 +72,10 @@ async function search(): Promise<TfjsWebGpuAdapter> {
         process.env.EGL_PLATFORM ??= 'surfaceless';
       }
       try {
-        instances.push({ gpu: pkg.create(backend === 'default' ? [] : [`backend=${backend}`]), label: backend === 'default' ? 'Dawn default backend' : backend });
+        instances.push({
+          gpu: pkg.create(backend === 'default' ? [] : [`backend=${backend}`]),
+          label: backend === 'default' ? 'Dawn default backend' : backend,
+        });
       } catch (error) {
         failures.push(`${backend}: ${firstLine(error)}`);
       }
@@ -97,7 +105,14 @@ async function firstUsable(gpu: GpuLike, label: string, failures: string[]): Pro
       }
       (await adapter.requestDevice()).destroy();
       const info = adapter.info ?? {};
-      const name = [...new Set([info.vendor, info.architecture, info.device, info.description].filter((s): s is string => Boolean(s?.trim())).map((s) => s.trim().replace(/-+$/, '')))].join(' ') || 'an unnamed adapter';
+      const name =
+        [
+          ...new Set(
+            [info.vendor, info.architecture, info.device, info.description]
+              .filter((s): s is string => Boolean(s?.trim()))
+              .map((s) => s.trim().replace(/-+$/, '')),
+          ),
+        ].join(' ') || 'an unnamed adapter';
       const level = adapter.featureLevel === 'core' ? 'core' : featureLevel;
       return { gpu, options, adapter: { name, software: info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name), featureLevel: level } };
     } catch (error) {

@@ -18,7 +18,7 @@ const profile = args.includes('--profile');
 
 function batchOf(size, seed) {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const next = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const images = Float32Array.from({ length: size * 784 }, () => (next() < 0.5 ? 0 : Math.floor(next() * 256)));
   const labels = Float32Array.from({ length: size }, () => Math.floor(next() * 10));
   return { images, labels };
@@ -33,12 +33,31 @@ function median(values) {
 function profiled(backend) {
   const times = new Map();
   const wrapped = Object.create(backend);
-  for (const name of ['conv2d', 'matMul', 'maxPool', 'activation', 'softmax', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'maxPoolBackward', 'activationBackward', 'biasGrad', 'loss', 'sgdUpdate', 'upload']) {
+  for (const name of [
+    'conv2d',
+    'matMul',
+    'maxPool',
+    'activation',
+    'softmax',
+    'conv2dBackwardInput',
+    'conv2dBackwardFilter',
+    'maxPoolBackward',
+    'activationBackward',
+    'biasGrad',
+    'loss',
+    'sgdUpdate',
+    'upload',
+  ]) {
     const original = backend[name].bind(backend);
     wrapped[name] = (...a) => {
       const t0 = performance.now();
       const r = original(...a);
-      const key = name === 'matMul' ? `matMul ${a[3].m}x${a[3].k}x${a[3].n}${a[3].transposeA ? ' tA' : ''}${a[3].transposeB ? ' tB' : ''}` : name.startsWith('conv2d') ? `${name} C=${a[a.length - (name === 'conv2d' ? 2 : 1)].inChannels}` : name;
+      const key =
+        name === 'matMul'
+          ? `matMul ${a[3].m}x${a[3].k}x${a[3].n}${a[3].transposeA ? ' tA' : ''}${a[3].transposeB ? ' tB' : ''}`
+          : name.startsWith('conv2d')
+            ? `${name} C=${a[a.length - (name === 'conv2d' ? 2 : 1)].inChannels}`
+            : name;
       times.set(key, (times.get(key) ?? 0) + performance.now() - t0);
       return r;
     };
@@ -89,11 +108,16 @@ async function measure(label, backend) {
     trainCpu.push(cpuRates.at(-1));
     inferRates.push(await timed(inferStep, 20, 256));
   }
-  console.log(`${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)}; train per CPU-second ${median(trainCpu).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`);
+  console.log(
+    `${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)}; train per CPU-second ${median(trainCpu).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`,
+  );
   if (probe.times) {
     const steps = rounds * 200;
     const total = [...probe.times.values()].reduce((a, b) => a + b, 0);
-    for (const [name, ms] of [...probe.times].sort((a, b) => b[1] - a[1])) console.log(`    ${name.padEnd(34)} ${((ms / total) * 100).toFixed(1).padStart(5)}%  (train + infer rounds, ${((ms * 1000) / steps).toFixed(1)} us per train step)`);
+    for (const [name, ms] of [...probe.times].sort((a, b) => b[1] - a[1]))
+      console.log(
+        `    ${name.padEnd(34)} ${((ms / total) * 100).toFixed(1).padStart(5)}%  (train + infer rounds, ${((ms * 1000) / steps).toFixed(1)} us per train step)`,
+      );
   }
   backend.close?.();
 }

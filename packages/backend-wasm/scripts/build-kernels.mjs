@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const sources = readdirSync(`${root}assembly`).filter((f) => f.endsWith('.ts')).map((f) => `${root}assembly/${f}`);
+const sources = readdirSync(`${root}assembly`)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `${root}assembly/${f}`);
 const target = `${root}src/generated/kernels.ts`;
 const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
 let fresh = false;
@@ -18,8 +20,25 @@ try {
 if (fresh && !process.argv.includes('--force')) process.exit(0);
 
 // Memory is imported (one shared memory for every thread), has no data segments and never grows from inside.
-const common = ['--optimizeLevel', '3', '--shrinkLevel', '0', '--converge', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
-  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '32768', '--noExportMemory'];
+const common = [
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--converge',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--use',
+  'abort=',
+  '--importMemory',
+  '--sharedMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '32768',
+  '--noExportMemory',
+];
 
 async function compile(features) {
   let binary = null;

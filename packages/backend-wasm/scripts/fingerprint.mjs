@@ -18,7 +18,7 @@ const steps = Number(option('steps', '30'));
 // Image-like batches: half zero pixels, the rest 0-255 (raw pixels, as the d2l recipe feeds them).
 function batchOf(size, seed) {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const next = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const images = Float32Array.from({ length: size * 784 }, () => (next() < 0.5 ? 0 : Math.floor(next() * 256)));
   const labels = Float32Array.from({ length: size }, () => Math.floor(next() * 10));
   return { images, labels };
@@ -48,5 +48,7 @@ for (const size of [32, 256, 7]) {
   outputs.update(await out.data());
   out.dispose();
 }
-console.log(`${backend.description}: losses ${losses.digest('hex').slice(0, 16)} weights ${weights.digest('hex').slice(0, 16)} outputs ${outputs.digest('hex').slice(0, 16)}`);
+console.log(
+  `${backend.description}: losses ${losses.digest('hex').slice(0, 16)} weights ${weights.digest('hex').slice(0, 16)} outputs ${outputs.digest('hex').slice(0, 16)}`,
+);
 backend.close();

@@ -33,9 +33,16 @@ describe('adaptiveUpdate', () => {
       const param = random.floats(size, -0.2, 0.2);
       const grads = [1, 2, 3].map(() => random.floats(size, -0.05, 0.05));
       const reference = createReferenceBackend();
-      let expected = { param: reference.upload(param), m: kind === 'adam' ? reference.upload(new Float32Array(size)) : null, v: reference.upload(new Float32Array(size)) };
+      let expected = {
+        param: reference.upload(param),
+        m: kind === 'adam' ? reference.upload(new Float32Array(size)) : null,
+        v: reference.upload(new Float32Array(size)),
+      };
       grads.forEach((g, i) => (expected = reference.adaptiveUpdate(expected.param, reference.upload(g), expected.m, expected.v, info(kind, size, i + 1))));
-      for (const [threads, simd] of [[1, 'plain'], [3, 'auto']] as const) {
+      for (const [threads, simd] of [
+        [1, 'plain'],
+        [3, 'auto'],
+      ] as const) {
         const backend = await createWasmBackend({ threads, simd });
         backends.push(backend);
         const p = backend.upload(param);

@@ -7,8 +7,14 @@ import type { Conv2DInfo } from '@lenet-ts/core';
  * the thread count, so results stay identical across thread counts.
  */
 function plainWindow(info: Conv2DInfo): boolean {
-  return info.strideHeight === 1 && info.strideWidth === 1 && info.padTop === 0 && info.padLeft === 0
-    && info.inHeight === info.outHeight + info.filterHeight - 1 && info.inWidth === info.outWidth + info.filterWidth - 1;
+  return (
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padTop === 0 &&
+    info.padLeft === 0 &&
+    info.inHeight === info.outHeight + info.filterHeight - 1 &&
+    info.inWidth === info.outWidth + info.filterWidth - 1
+  );
 }
 
 export const ConvForward = { general: 0, singleChannel: 1, pixelQuads: 2 } as const;

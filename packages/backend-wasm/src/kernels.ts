@@ -12,7 +12,17 @@ export interface KernelExports {
   transposeTaps(w: number, out: number, taps: number, channels: number, filters: number): void;
   packFilterRows(w: number, out: number, geometry: number): void;
   sumPartials(partials: number, count: number, size: number, out: number): void;
-  lossRows(input: number, labels: number, gradient: number, lossOut: number, correctOut: number, batch: number, classes: number, kind: number, epsilon: number): void;
+  lossRows(
+    input: number,
+    labels: number,
+    gradient: number,
+    lossOut: number,
+    correctOut: number,
+    batch: number,
+    classes: number,
+    kind: number,
+    epsilon: number,
+  ): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
 }
 

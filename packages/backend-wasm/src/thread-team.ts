@@ -45,7 +45,13 @@ function serve(workerThreads: typeof import('node:worker_threads')): void {
   const kernels = instance.exports as unknown as KernelExports;
   kernels.init(start.task);
   const control = new Int32Array(start.memory.buffer, start.control, 16);
-  const SEQ = 0, CLAIM = 1, DONE = 2, QUIT = 3, FAILED = 4, READY = 5, WORKER_CHUNKS = 6;
+  const SEQ = 0,
+    CLAIM = 1,
+    DONE = 2,
+    QUIT = 3,
+    FAILED = 4,
+    READY = 5,
+    WORKER_CHUNKS = 6;
   let seen = Atomics.load(control, SEQ);
   Atomics.add(control, READY, 1);
   for (;;) {
@@ -102,7 +108,14 @@ export class ThreadTeam {
   ) {}
 
   /** Starts the workers and resolves once every one of them is serving. */
-  static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports, control: number, task: number): Promise<ThreadTeam> {
+  static async start(
+    threads: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    kernels: KernelExports,
+    control: number,
+    task: number,
+  ): Promise<ThreadTeam> {
     const words = new Int32Array(memory.buffer, control, 16);
     if (threads < 2) return new ThreadTeam(1, kernels, words, [], null);
     if (inBrowser()) return ThreadTeam.startWeb(threads, module, memory, kernels, words, control, task);
@@ -137,7 +150,15 @@ export class ThreadTeam {
   }
 
   /** In a browser: Web Workers running the same `serve`; failures arrive as messages on their ports. */
-  private static async startWeb(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports, words: Int32Array, control: number, task: number): Promise<ThreadTeam> {
+  private static async startWeb(
+    threads: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    kernels: KernelExports,
+    words: Int32Array,
+    control: number,
+    task: number,
+  ): Promise<ThreadTeam> {
     let team: ThreadTeam | null = null;
     let early: string | null = null;
     const starts = Array.from({ length: threads - 1 }, (_, i) => ({ module, memory, control, task, thread: i + 1, spin: SPIN }));

@@ -184,7 +184,9 @@ export class WasmBackend implements Backend<WasmTensor> {
     const inSize = sizeOf(info.inShape);
     this.input(x, inSize, 'maxPool input');
     if (inSize > MAX_POOL_INPUT) {
-      throw new ShapeError(`wasm backend: max pooling input of ${inSize} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`);
+      throw new ShapeError(
+        `wasm backend: max pooling input of ${inSize} elements is too large for float32 argmax indices (max ${MAX_POOL_INPUT}); use a smaller batch`,
+      );
     }
     const size = sizeOf(info.outShape);
     const y = this.output(size);
@@ -339,7 +341,8 @@ export class WasmBackend implements Backend<WasmTensor> {
   adaptiveUpdate(param: WasmTensor, grad: WasmTensor, m: WasmTensor | null, v: WasmTensor, info: AdaptiveInfo): AdaptiveResult<WasmTensor> {
     this.input(param, info.size, 'adaptiveUpdate param');
     this.input(grad, info.size, 'adaptiveUpdate grad');
-    if ((m === null) !== (info.kind === 'rmsprop')) throw new Error(`wasm backend: adaptiveUpdate ${info.kind} ${info.kind === 'adam' ? 'needs m' : 'takes m = null'}`);
+    if ((m === null) !== (info.kind === 'rmsprop'))
+      throw new Error(`wasm backend: adaptiveUpdate ${info.kind} ${info.kind === 'adam' ? 'needs m' : 'takes m = null'}`);
     if (m !== null) this.input(m, info.size, 'adaptiveUpdate m');
     this.input(v, info.size, 'adaptiveUpdate v');
     const chunks = this.beginElementwise(Op.adaptive, info.size);
@@ -436,18 +439,36 @@ export class WasmBackend implements Backend<WasmTensor> {
   private writeConv(info: Conv2DInfo): void {
     const i32 = this.i32;
     const g = this.task + Slot.geometry;
-    i32[g] = info.batch; i32[g + 1] = info.inHeight; i32[g + 2] = info.inWidth; i32[g + 3] = info.inChannels;
-    i32[g + 4] = info.outHeight; i32[g + 5] = info.outWidth; i32[g + 6] = info.outChannels;
-    i32[g + 7] = info.filterHeight; i32[g + 8] = info.filterWidth; i32[g + 9] = info.strideHeight; i32[g + 10] = info.strideWidth;
-    i32[g + 11] = info.padTop; i32[g + 12] = info.padLeft;
+    i32[g] = info.batch;
+    i32[g + 1] = info.inHeight;
+    i32[g + 2] = info.inWidth;
+    i32[g + 3] = info.inChannels;
+    i32[g + 4] = info.outHeight;
+    i32[g + 5] = info.outWidth;
+    i32[g + 6] = info.outChannels;
+    i32[g + 7] = info.filterHeight;
+    i32[g + 8] = info.filterWidth;
+    i32[g + 9] = info.strideHeight;
+    i32[g + 10] = info.strideWidth;
+    i32[g + 11] = info.padTop;
+    i32[g + 12] = info.padLeft;
   }
 
   private writePool(info: Pool2DInfo): void {
     const i32 = this.i32;
     const g = this.task + Slot.geometry;
-    i32[g] = info.batch; i32[g + 1] = info.inHeight; i32[g + 2] = info.inWidth; i32[g + 3] = info.channels;
-    i32[g + 4] = info.outHeight; i32[g + 5] = info.outWidth; i32[g + 6] = info.poolHeight; i32[g + 7] = info.poolWidth;
-    i32[g + 8] = info.strideHeight; i32[g + 9] = info.strideWidth; i32[g + 10] = info.padTop; i32[g + 11] = info.padLeft;
+    i32[g] = info.batch;
+    i32[g + 1] = info.inHeight;
+    i32[g + 2] = info.inWidth;
+    i32[g + 3] = info.channels;
+    i32[g + 4] = info.outHeight;
+    i32[g + 5] = info.outWidth;
+    i32[g + 6] = info.poolHeight;
+    i32[g + 7] = info.poolWidth;
+    i32[g + 8] = info.strideHeight;
+    i32[g + 9] = info.strideWidth;
+    i32[g + 10] = info.padTop;
+    i32[g + 11] = info.padLeft;
   }
 
   private output(size: number): WasmTensor {

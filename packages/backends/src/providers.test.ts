@@ -10,7 +10,10 @@ const PACKAGES = fileURLToPath(new URL('../../', import.meta.url));
 /** Workspace packages that export a provider (a `./provider` entry): each is a backend. */
 function backendPackages(): { name: string; dir: string }[] {
   return readdirSync(PACKAGES)
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(PACKAGES, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, unknown> } }))
+    .map((dir) => ({
+      dir,
+      manifest: JSON.parse(readFileSync(join(PACKAGES, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, unknown> },
+    }))
     .filter(({ manifest }) => manifest.exports?.['./provider'] !== undefined)
     .map(({ dir, manifest }) => ({ name: manifest.name, dir }));
 }

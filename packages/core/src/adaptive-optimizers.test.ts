@@ -38,19 +38,23 @@ async function train(optimizer: Adam | RMSprop, start: number[], grads: number[]
   return w.value.data();
 }
 
-const GRADS = [[0.5, -0.01, 1e-6], [0.4, 0.02, -1e-6], [-0.3, 0.01, 2e-6]];
+const GRADS = [
+  [0.5, -0.01, 1e-6],
+  [0.4, 0.02, -1e-6],
+  [-0.3, 0.01, 2e-6],
+];
 
 describe('Adam', () => {
   it('has Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7', () => {
     expect(new Adam().describe()).toBe('Adam lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7');
   });
 
-  it('bias-corrects by the step count: three steps match Keras\' formulas in float64 to float32 rounding', async () => {
+  it("bias-corrects by the step count: three steps match Keras' formulas in float64 to float32 rounding", async () => {
     const got = await train(new Adam({ learningRate: 0.01 }), [1, -1, 0.5], GRADS);
     const want = kerasAdam([1, -1, 0.5], GRADS, 0.01);
     got.forEach((w, i) => expect(Math.abs(w - want[i]!)).toBeLessThan(4e-7));
     // Without the bias correction the first step would move by lr (1 - b1) / sqrt(1 - b2) = 3.16 lr, not lr.
-    expect(adamStepSize(0.01, 0.9, 0.999, 1)).toBeCloseTo(0.01 * Math.sqrt(0.001) / 0.1, 12);
+    expect(adamStepSize(0.01, 0.9, 0.999, 1)).toBeCloseTo((0.01 * Math.sqrt(0.001)) / 0.1, 12);
   });
 
   it('counts iterations and follows a schedule of them', async () => {

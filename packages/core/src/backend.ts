@@ -162,9 +162,7 @@ export function backendId(backend: Pick<Backend, 'name' | 'mode'>): string {
 /** Thrown when a backend built for another contract version is handed to core. */
 export class BackendVersionError extends Error {
   constructor(name: string, version: number) {
-    super(
-      `backend "${name}" implements Backend API v${version}, this @lenet-ts/core needs v${BACKEND_API_VERSION}; install matching versions`,
-    );
+    super(`backend "${name}" implements Backend API v${version}, this @lenet-ts/core needs v${BACKEND_API_VERSION}; install matching versions`);
     this.name = 'BackendVersionError';
   }
 }

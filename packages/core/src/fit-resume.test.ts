@@ -73,7 +73,7 @@ describe('fit: interrupt and resume', () => {
     expect((await second.getWeights()).map((w) => Array.from(w))).toEqual((await straight.getWeights()).map((w) => Array.from(w)));
   });
 
-  it('resumed from an epoch-end state, continues with the next epoch\'s shuffle', async () => {
+  it("resumed from an epoch-end state, continues with the next epoch's shuffle", async () => {
     const train = data(50);
     const straight = model();
     await straight.fit(train, fitOptions);

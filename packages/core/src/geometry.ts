@@ -84,7 +84,17 @@ export function conv2dInfo(
   if (filterShape.length !== 4) throw new ShapeError(`conv2d filter must be [KH,KW,C,F], got [${filterShape.join(',')}]`);
   const [batch, inHeight, inWidth, inChannels] = inShape as [number, number, number, number];
   const [filterHeight, filterWidth, filterChannels, outChannels] = filterShape as [number, number, number, number];
-  for (const [v, what] of [[batch, 'batch'], [inHeight, 'height'], [inWidth, 'width'], [inChannels, 'channels'], [filterHeight, 'kernel height'], [filterWidth, 'kernel width'], [outChannels, 'filters'], [strides[0], 'stride'], [strides[1], 'stride']] as const) {
+  for (const [v, what] of [
+    [batch, 'batch'],
+    [inHeight, 'height'],
+    [inWidth, 'width'],
+    [inChannels, 'channels'],
+    [filterHeight, 'kernel height'],
+    [filterWidth, 'kernel width'],
+    [outChannels, 'filters'],
+    [strides[0], 'stride'],
+    [strides[1], 'stride'],
+  ] as const) {
     positiveInt(v, `conv2d ${what}`);
   }
   if (filterChannels !== inChannels) {
@@ -96,11 +106,19 @@ export function conv2dInfo(
     throw new ShapeError(`conv2d kernel ${filterHeight}x${filterWidth} does not fit a ${inHeight}x${inWidth} input with '${padding}' padding`);
   }
   return {
-    batch, inHeight, inWidth, inChannels,
-    outHeight: rows.out, outWidth: cols.out, outChannels,
-    filterHeight, filterWidth,
-    strideHeight: strides[0], strideWidth: strides[1],
-    padTop: rows.padBefore, padLeft: cols.padBefore,
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight: rows.out,
+    outWidth: cols.out,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight: strides[0],
+    strideWidth: strides[1],
+    padTop: rows.padBefore,
+    padLeft: cols.padBefore,
     inShape: [batch, inHeight, inWidth, inChannels],
     outShape: [batch, rows.out, cols.out, outChannels],
     filterShape: [filterHeight, filterWidth, inChannels, outChannels],
@@ -115,7 +133,16 @@ export function pool2dInfo(
 ): Pool2DInfo {
   if (inShape.length !== 4) throw new ShapeError(`pooling input must be [N,H,W,C], got [${inShape.join(',')}]`);
   const [batch, inHeight, inWidth, channels] = inShape as [number, number, number, number];
-  for (const [v, what] of [[batch, 'batch'], [inHeight, 'height'], [inWidth, 'width'], [channels, 'channels'], [poolSize[0], 'pool height'], [poolSize[1], 'pool width'], [strides[0], 'stride'], [strides[1], 'stride']] as const) {
+  for (const [v, what] of [
+    [batch, 'batch'],
+    [inHeight, 'height'],
+    [inWidth, 'width'],
+    [channels, 'channels'],
+    [poolSize[0], 'pool height'],
+    [poolSize[1], 'pool width'],
+    [strides[0], 'stride'],
+    [strides[1], 'stride'],
+  ] as const) {
     positiveInt(v, `max pooling ${what}`);
   }
   const rows = outputAxis(inHeight, poolSize[0], strides[0], padding);
@@ -124,11 +151,18 @@ export function pool2dInfo(
     throw new ShapeError(`pool ${poolSize[0]}x${poolSize[1]} does not fit a ${inHeight}x${inWidth} input with '${padding}' padding`);
   }
   return {
-    batch, inHeight, inWidth, channels,
-    outHeight: rows.out, outWidth: cols.out,
-    poolHeight: poolSize[0], poolWidth: poolSize[1],
-    strideHeight: strides[0], strideWidth: strides[1],
-    padTop: rows.padBefore, padLeft: cols.padBefore,
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight: rows.out,
+    outWidth: cols.out,
+    poolHeight: poolSize[0],
+    poolWidth: poolSize[1],
+    strideHeight: strides[0],
+    strideWidth: strides[1],
+    padTop: rows.padBefore,
+    padLeft: cols.padBefore,
     inShape: [batch, inHeight, inWidth, channels],
     outShape: [batch, rows.out, cols.out, channels],
   };

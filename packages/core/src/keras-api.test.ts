@@ -123,14 +123,12 @@ describe('Sequential, as a Keras user writes it', () => {
     expect(await b.getLayerWeights('conv2d')).toEqual(weights);
     const [kernel, bias] = await a.getLayerWeights('dense');
     const transposed = { shape: [4, 36], values: kernel!.values };
-    expect(() => b.setLayerWeights('dense', [transposed, bias!])).toThrow(
-      'dense/kernel has shape [36, 4], got [4, 36]; pass a weight of the same shape',
-    );
+    expect(() => b.setLayerWeights('dense', [transposed, bias!])).toThrow('dense/kernel has shape [36, 4], got [4, 36]; pass a weight of the same shape');
     expect(() => b.setLayerWeights('dense_7', [])).toThrow('no layer named dense_7; the layers are conv2d, max_pooling2d, flatten, dense');
     expect(() => b.setLayerWeights('dense', [kernel!])).toThrow(/layer dense has 2 weights \(dense\/kernel, dense\/bias\), got 1/);
   });
 
-  it('predict returns the last layer\'s outputs; predictProbabilities and predictClasses derive from them', async () => {
+  it("predict returns the last layer's outputs; predictProbabilities and predictClasses derive from them", async () => {
     const m = model();
     const data = quadrantData(7, 6);
     const outputs = await m.predict(data);
@@ -168,13 +166,27 @@ describe('evaluate progress', () => {
     const m = model();
     const chunks: string[] = [];
     // A terminal as cli-progress drives it: writes, cursor moves, line clears.
-    const terminal = { isTTY: true, columns: 120, write: (s: string) => chunks.push(s) > 0, cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+    const terminal = {
+      isTTY: true,
+      columns: 120,
+      write: (s: string) => chunks.push(s) > 0,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    };
     // The live bar is Node's (cli-progress), so a terminal gets it through terminalOutput.
-    const result = await m.evaluate(quadrantData(200, 7), { batchSize: 10, verbose: 1, stepsPerRead: 1, output: terminalOutput(terminal as unknown as NodeJS.WritableStream & { isTTY: boolean }) });
+    const result = await m.evaluate(quadrantData(200, 7), {
+      batchSize: 10,
+      verbose: 1,
+      stepsPerRead: 1,
+      output: terminalOutput(terminal as unknown as NodeJS.WritableStream & { isTTY: boolean }),
+    });
     const live = chunks.filter((c) => c.includes('ETA'));
     expect(live.length).toBeGreaterThan(0);
     expect(live[0]).toMatch(/^\s*\d+\/200 \[[=>.]+\] - ETA: /);
-    expect(chunks[chunks.length - 1]).toBe(`200/200 - ${result.seconds.toFixed(0)}s - loss: ${result.loss.toFixed(4)} - accuracy: ${result.accuracy.toFixed(4)}\n`);
+    expect(chunks[chunks.length - 1]).toBe(
+      `200/200 - ${result.seconds.toFixed(0)}s - loss: ${result.loss.toFixed(4)} - accuracy: ${result.accuracy.toFixed(4)}\n`,
+    );
   });
 
   it('writes only the evaluate line elsewhere', async () => {

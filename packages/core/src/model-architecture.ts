@@ -62,7 +62,8 @@ export function parseArchitecture(value: unknown, name: string): { architecture:
     new ModelFileError('architecture', `${name} describes a model lenet-ts cannot build: ${problem}; use a model saved by \`lenet train --save\``);
   const { inputShape, inputScale, loss, layers } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (!isShape(inputShape)) throw fail(`input shape ${JSON.stringify(inputShape)} is not 1 to 3 positive sizes`);
-  if (typeof inputScale !== 'number' || !Number.isFinite(inputScale) || inputScale <= 0) throw fail(`input scale ${JSON.stringify(inputScale)} is not a positive number`);
+  if (typeof inputScale !== 'number' || !Number.isFinite(inputScale) || inputScale <= 0)
+    throw fail(`input scale ${JSON.stringify(inputScale)} is not a positive number`);
   if (!LOSSES.includes(loss as LossKind)) throw fail(`unknown loss ${JSON.stringify(loss)}`);
   if (!Array.isArray(layers) || layers.length === 0) throw fail('it has no layers');
 
@@ -119,7 +120,10 @@ function describeLayer(
       const info = conv2dInfo([1, ...inputShape], filterShape, strides, padding);
       return {
         layer: new Conv2D({ filters, kernelSize, strides, padding, activation }),
-        params: [{ name: `${layerName}/kernel`, shape: filterShape }, { name: `${layerName}/bias`, shape: [filters] }],
+        params: [
+          { name: `${layerName}/kernel`, shape: filterShape },
+          { name: `${layerName}/bias`, shape: [filters] },
+        ],
         outputShape: info.outShape.slice(1),
       };
     }
@@ -139,7 +143,10 @@ function describeLayer(
       if (inputShape.length !== 1) throw new LayerConfigError(`needs a flat input, gets [${inputShape.join(', ')}]`);
       return {
         layer: new Dense({ units, activation }),
-        params: [{ name: `${layerName}/kernel`, shape: [inputShape[0]!, units] }, { name: `${layerName}/bias`, shape: [units] }],
+        params: [
+          { name: `${layerName}/kernel`, shape: [inputShape[0]!, units] },
+          { name: `${layerName}/bias`, shape: [units] },
+        ],
         outputShape: [units],
       };
     }

@@ -12,12 +12,27 @@ function handMadeFile(): Uint8Array {
   const json = '{"kind":"x","tensors":[{"name":"w","dtype":"float32","shape":[2]},{"name":"n","dtype":"uint32","shape":[1]}]}';
   const body = [
     ...ascii('LENET-TS'),
-    0x01, 0x00, 0x00, 0x00, // version 1, little-endian
-    json.length, 0x00, 0x00, 0x00, // header length (< 256), little-endian
+    0x01,
+    0x00,
+    0x00,
+    0x00, // version 1, little-endian
+    json.length,
+    0x00,
+    0x00,
+    0x00, // header length (< 256), little-endian
     ...ascii(json),
-    0x00, 0x00, 0x80, 0x3f, // 1.0f = 0x3f800000
-    0x00, 0x00, 0x20, 0xc0, // -2.5f = 0xc0200000
-    0x04, 0x03, 0x02, 0x01, // 0x01020304
+    0x00,
+    0x00,
+    0x80,
+    0x3f, // 1.0f = 0x3f800000
+    0x00,
+    0x00,
+    0x20,
+    0xc0, // -2.5f = 0xc0200000
+    0x04,
+    0x03,
+    0x02,
+    0x01, // 0x01020304
   ];
   const checksum = createHash('sha256').update(Uint8Array.from(body)).digest();
   return Uint8Array.from([...body, ...checksum]);
@@ -32,7 +47,9 @@ function expectChecksumError(bytes: Uint8Array): void {
   }
   expect(caught).toBeInstanceOf(ModelFileError);
   expect((caught as ModelFileError).code).toBe('checksum');
-  expect((caught as Error).message).toBe('m.lenet is corrupt: its SHA-256 checksum does not match its contents; re-save it with `lenet train --save`, or copy it again');
+  expect((caught as Error).message).toBe(
+    'm.lenet is corrupt: its SHA-256 checksum does not match its contents; re-save it with `lenet train --save`, or copy it again',
+  );
 }
 
 /** Replaces `from` by `to` (same length) once in the header bytes, leaving the checksum as it was. */

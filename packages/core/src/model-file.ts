@@ -87,7 +87,10 @@ export function encodeModelFile(header: ModelFileHeader, tensors: readonly Model
 export function decodeModelFile(bytes: Uint8Array, name: string): ModelFileContents {
   if (bytes.length < MODEL_FILE_MAGIC.length || new TextDecoder().decode(bytes.subarray(0, MODEL_FILE_MAGIC.length)) !== MODEL_FILE_MAGIC) {
     const start = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new ModelFileError('not-a-model', `${name} is not a lenet-ts model file (it starts with ${start || 'nothing'}, expected "${MODEL_FILE_MAGIC}"); pass a file written by \`lenet train --save\``);
+    throw new ModelFileError(
+      'not-a-model',
+      `${name} is not a lenet-ts model file (it starts with ${start || 'nothing'}, expected "${MODEL_FILE_MAGIC}"); pass a file written by \`lenet train --save\``,
+    );
   }
   if (bytes.length < PREFIX_BYTES + CHECKSUM_BYTES) {
     throw new ModelFileError('truncated', `${name} is truncated: ${bytes.length} bytes, shorter than any model file; ${RESAVE}`);
@@ -95,7 +98,10 @@ export function decodeModelFile(bytes: Uint8Array, name: string): ModelFileConte
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== MODEL_FILE_VERSION) {
-    throw new ModelFileError('version', `${name} uses model format version ${version}; this lenet-ts reads version ${MODEL_FILE_VERSION}; use the lenet-ts release that wrote it, or re-save the model`);
+    throw new ModelFileError(
+      'version',
+      `${name} uses model format version ${version}; this lenet-ts reads version ${MODEL_FILE_VERSION}; use the lenet-ts release that wrote it, or re-save the model`,
+    );
   }
   const headerBytes = view.getUint32(12, true);
   if (PREFIX_BYTES + headerBytes + CHECKSUM_BYTES > bytes.length) {

@@ -7,7 +7,11 @@ import type { Layer } from './layers/layer.js';
  */
 export function formatModelSummary(layers: readonly Layer[], modelName = 'sequential'): string[] {
   const columns = [34, 26, 10];
-  const row = (cells: readonly string[]) => cells.map((c, i) => ` ${c}`.padEnd(columns[i]!)).join('').trimEnd();
+  const row = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => ` ${c}`.padEnd(columns[i]!))
+      .join('')
+      .trimEnd();
   const width = columns.reduce((a, b) => a + b, 0) - 1;
   const lines = [`Model: "${modelName}"`, '_'.repeat(width), row(['Layer (type)', 'Output Shape', 'Param #']), '='.repeat(width)];
   let total = 0;
@@ -17,6 +21,11 @@ export function formatModelSummary(layers: readonly Layer[], modelName = 'sequen
     lines.push(row([`${layer.name} (${layer.config().type})`, `(None, ${layer.outputShape.join(', ')})`, count.toLocaleString('en-US')]));
     lines.push(i === layers.length - 1 ? '='.repeat(width) : '');
   });
-  lines.push(`Total params: ${total.toLocaleString('en-US')}`, `Trainable params: ${total.toLocaleString('en-US')}`, 'Non-trainable params: 0', '_'.repeat(width));
+  lines.push(
+    `Total params: ${total.toLocaleString('en-US')}`,
+    `Trainable params: ${total.toLocaleString('en-US')}`,
+    'Non-trainable params: 0',
+    '_'.repeat(width),
+  );
   return lines;
 }

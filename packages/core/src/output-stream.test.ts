@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleLines } from './output-stream.js';
 
 describe('consoleLines', () => {
-  it('puts on a console\'s stream exactly the bytes written, a line at a time, % signs and all', async () => {
+  it("puts on a console's stream exactly the bytes written, a line at a time, % signs and all", async () => {
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -4,7 +4,9 @@ import { formatEvaluateLine, formatFinalLine, KerasProgbar } from './progress.js
 describe('Keras progress output', () => {
   it('prints the TF 2.0 end-of-epoch line', () => {
     const line = formatFinalLine(54000, 12.852, { loss: 1.49321, accuracy: 0.41213, val_loss: 0.82361, val_accuracy: 0.63151 });
-    expect(line).toBe('54000/54000 [==============================] - 13s 238us/sample - loss: 1.4932 - accuracy: 0.4121 - val_loss: 0.8236 - val_accuracy: 0.6315');
+    expect(line).toBe(
+      '54000/54000 [==============================] - 13s 238us/sample - loss: 1.4932 - accuracy: 0.4121 - val_loss: 0.8236 - val_accuracy: 0.6315',
+    );
   });
 
   it('prints the evaluate line and tiny values in exponent form', () => {

@@ -28,12 +28,7 @@ function quadrantData(count: number, seed: number): Dataset {
 function smallModel(engine: Engine, seed = 1): Sequential {
   return new Sequential(
     engine,
-    [
-      new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu' }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Flatten(),
-      new Dense({ units: 4 }),
-    ],
+    [new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu' }), new MaxPooling2D({ poolSize: 2 }), new Flatten(), new Dense({ units: 4 })],
     { inputShape: [8, 8, 1], inputScale: 1 / 255 },
   )
     .build(seed)
@@ -45,12 +40,7 @@ const quiet = { write: () => true, isTTY: false };
 describe('Sequential', () => {
   it('names layers Keras-style and infers shapes', () => {
     const model = smallModel(new Engine(createReferenceBackend()));
-    expect(model.layers.map((l) => `${l.name} ${l.outputShape.join('x')}`)).toEqual([
-      'conv2d 6x6x4',
-      'max_pooling2d 3x3x4',
-      'flatten 36',
-      'dense 4',
-    ]);
+    expect(model.layers.map((l) => `${l.name} ${l.outputShape.join('x')}`)).toEqual(['conv2d 6x6x4', 'max_pooling2d 3x3x4', 'flatten 36', 'dense 4']);
   });
 
   it('learns a small problem and holds out the last rows for validation, before shuffling', async () => {

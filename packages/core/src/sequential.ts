@@ -132,10 +132,12 @@ export class Sequential {
   setLayerWeights(layerName: string, weights: readonly { readonly shape: readonly number[]; readonly values: Float32Array }[]): void {
     const layer = this.layerNamed(layerName);
     const params = layer.params();
-    if (weights.length !== params.length) throw new Error(`layer ${layerName} has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${weights.length}`);
+    if (weights.length !== params.length)
+      throw new Error(`layer ${layerName} has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${weights.length}`);
     params.forEach((p, i) => {
       const { shape, values } = weights[i]!;
-      if (shape.join() !== p.value.shape.join()) throw new Error(`${p.name} has shape [${p.value.shape.join(', ')}], got [${shape.join(', ')}]; pass a weight of the same shape`);
+      if (shape.join() !== p.value.shape.join())
+        throw new Error(`${p.name} has shape [${p.value.shape.join(', ')}], got [${shape.join(', ')}]; pass a weight of the same shape`);
       if (values.length !== p.value.size) throw new Error(`${p.name} holds ${p.value.size} values [${p.value.shape.join(', ')}], got ${values.length}`);
     });
     params.forEach((p, i) => p.value.replaceHandle(this.engine.backend.upload(weights[i]!.values)));
@@ -327,11 +329,15 @@ export class Sequential {
   private assertInput(data: PredictInput): void {
     const expected = this.options.inputShape;
     if (data.sampleShape.join() !== expected.join()) {
-      throw new Error(`this model takes inputs of shape [${expected.join(', ')}] per sample, got [${data.sampleShape.join(', ')}]; reshape the data to [${expected.join(', ')}]`);
+      throw new Error(
+        `this model takes inputs of shape [${expected.join(', ')}] per sample, got [${data.sampleShape.join(', ')}]; reshape the data to [${expected.join(', ')}]`,
+      );
     }
     const size = expected.reduce((a, b) => a * b, 1);
     if (data.images.length !== data.count * size) {
-      throw new Error(`${data.count} samples of shape [${expected.join(', ')}] are ${data.count * size} values, got ${data.images.length}; pass count * ${size} values`);
+      throw new Error(
+        `${data.count} samples of shape [${expected.join(', ')}] are ${data.count * size} values, got ${data.images.length}; pass count * ${size} values`,
+      );
     }
   }
 

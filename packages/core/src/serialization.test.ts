@@ -81,12 +81,39 @@ describe('model files', () => {
     it.each<[string, (b: Uint8Array) => Uint8Array, string, RegExp]>([
       ['an empty file', () => new Uint8Array(0), 'not-a-model', /not a lenet-ts model file/],
       ['another format (a PNG)', () => Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0), 'not-a-model', /starts with 89 50 4e 47/],
-      ['a future format version', (b) => { const c = b.slice(); c[8] = 2; return c; }, 'version', /format version 2; this lenet-ts reads version 1/],
+      [
+        'a future format version',
+        (b) => {
+          const c = b.slice();
+          c[8] = 2;
+          return c;
+        },
+        'version',
+        /format version 2; this lenet-ts reads version 1/,
+      ],
       ['a cut in the header', (b) => b.subarray(0, 200), 'truncated', /truncated or corrupt: its header claims/],
       ['a cut in the weights', (b) => b.subarray(0, b.length - 100), 'truncated', /is truncated: \d+ bytes, but its header describes \d+/],
       ['trailing bytes', (b) => Uint8Array.from([...b, 0, 0, 0, 0]), 'corrupt', /is corrupt: \d+ bytes, but its header describes/],
-      ['one flipped weight bit', (b) => { const c = b.slice(); c[c.length - 60]! ^= 0x10; return c; }, 'checksum', /checksum does not match/],
-      ['a header that is not JSON', (b) => { const c = b.slice(); c[16] = 0x7b + 1; return c; }, 'corrupt', /header is not valid JSON/],
+      [
+        'one flipped weight bit',
+        (b) => {
+          const c = b.slice();
+          c[c.length - 60]! ^= 0x10;
+          return c;
+        },
+        'checksum',
+        /checksum does not match/,
+      ],
+      [
+        'a header that is not JSON',
+        (b) => {
+          const c = b.slice();
+          c[16] = 0x7b + 1;
+          return c;
+        },
+        'corrupt',
+        /header is not valid JSON/,
+      ],
     ])('%s', async (_what, damage, code, message) => {
       good ??= await encodeModel(smallModel(new Engine(createReferenceBackend())));
       expectModelError(() => load(damage(good)), code, message);
@@ -107,9 +134,21 @@ describe('model files', () => {
   });
 
   it.each<[string, (h: Record<string, unknown>) => void, RegExp]>([
-    ['an unknown layer type', (h) => ((h.architecture as { layers: unknown[] }).layers[0] = { type: 'LSTM', units: 4 }), /layer 0 has type "LSTM", which this version does not know/],
-    ['a layer that does not fit its input', (h) => ((h.architecture as { inputShape: number[] }).inputShape = [2, 2, 1]), /layer 0 \(conv2d\): conv2d kernel 3x3 does not fit a 2x2 input/],
-    ['weights that do not match the layers', (h) => ((h.architecture as { layers: { filters?: number }[] }).layers[0]!.filters = 5), /holds \[3, 3, 1, 4\] float32 for conv2d\/kernel, but its architecture needs \[3, 3, 1, 5\]/],
+    [
+      'an unknown layer type',
+      (h) => ((h.architecture as { layers: unknown[] }).layers[0] = { type: 'LSTM', units: 4 }),
+      /layer 0 has type "LSTM", which this version does not know/,
+    ],
+    [
+      'a layer that does not fit its input',
+      (h) => ((h.architecture as { inputShape: number[] }).inputShape = [2, 2, 1]),
+      /layer 0 \(conv2d\): conv2d kernel 3x3 does not fit a 2x2 input/,
+    ],
+    [
+      'weights that do not match the layers',
+      (h) => ((h.architecture as { layers: { filters?: number }[] }).layers[0]!.filters = 5),
+      /holds \[3, 3, 1, 4\] float32 for conv2d\/kernel, but its architecture needs \[3, 3, 1, 5\]/,
+    ],
     ['an unknown loss', (h) => ((h.architecture as { loss: string }).loss = 'hinge'), /unknown loss "hinge"/],
     ['no architecture', (h) => delete h.architecture, /input shape undefined/],
   ])('rejects a well-formed file describing %s', async (_what, edit, message) => {
@@ -120,9 +159,17 @@ describe('model files', () => {
   it('refuses sizes that each pass but multiply to activations no memory holds', async () => {
     const good = await encodeModel(smallModel(new Engine(createReferenceBackend())));
     const huge = withHeader(good, (h) => ((h.architecture as { inputShape: number[] }).inputShape = [65536, 65536, 1]));
-    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), huge, 'm.lenet'), 'architecture', /its input has shape \[65536, 65536, 1\], more than 16777216 values per sample/);
+    expectModelError(
+      () => decodeModel(new Engine(createReferenceBackend()), huge, 'm.lenet'),
+      'architecture',
+      /its input has shape \[65536, 65536, 1\], more than 16777216 values per sample/,
+    );
     const wide = withHeader(good, (h) => ((h.architecture as { inputShape: number[] }).inputShape = [4096, 4096, 1]));
-    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), wide, 'm.lenet'), 'architecture', /layer 0 \(conv2d\)'s output has shape \[4094, 4094, 4\], more than 16777216 values/);
+    expectModelError(
+      () => decodeModel(new Engine(createReferenceBackend()), wide, 'm.lenet'),
+      'architecture',
+      /layer 0 \(conv2d\)'s output has shape \[4094, 4094, 4\], more than 16777216 values/,
+    );
   });
 
   it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('refuses a model whose weights hold %s at load', async (value) => {
@@ -131,11 +178,19 @@ describe('model files', () => {
     weights[2]![5] = value;
     model.setWeights(weights);
     const bytes = await encodeModel(model);
-    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), bytes, 'm.lenet'), 'corrupt', new RegExp(`^m\\.lenet holds ${value} in dense/kernel \\(value 5\\): the run that wrote it diverged`));
+    expectModelError(
+      () => decodeModel(new Engine(createReferenceBackend()), bytes, 'm.lenet'),
+      'corrupt',
+      new RegExp(`^m\\.lenet holds ${value} in dense/kernel \\(value 5\\): the run that wrote it diverged`),
+    );
   });
 
   it('accepts only the kinds asked for', async () => {
     const bytes = await encodeModel(smallModel(new Engine(createReferenceBackend())), { kind: 'checkpoint' });
-    expectModelError(() => decodeModel(new Engine(createReferenceBackend()), bytes, 'c.ckpt', { kinds: ['model'] }), 'not-a-model', /is a checkpoint file, not a model file/);
+    expectModelError(
+      () => decodeModel(new Engine(createReferenceBackend()), bytes, 'c.ckpt', { kinds: ['model'] }),
+      'not-a-model',
+      /is a checkpoint file, not a model file/,
+    );
   });
 });

@@ -66,7 +66,10 @@ export function decodeModel(engine: Engine, bytes: Uint8Array, name: string, opt
 export function modelFromContents(engine: Engine, contents: ModelFileContents, name: string, options: DecodeModelOptions = {}): LoadedModel {
   const { header, tensors } = contents;
   if (options.kinds && !options.kinds.includes(header.kind)) {
-    throw new ModelFileError('not-a-model', `${name} is a ${header.kind} file, not a ${options.kinds.join(' or ')} file; pass a file written by \`lenet train --save\``);
+    throw new ModelFileError(
+      'not-a-model',
+      `${name} is a ${header.kind} file, not a ${options.kinds.join(' or ')} file; pass a file written by \`lenet train --save\``,
+    );
   }
   const { architecture, layers, params } = parseArchitecture(header.architecture, name);
   for (const param of params) {

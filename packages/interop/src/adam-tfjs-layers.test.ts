@@ -71,7 +71,10 @@ describe('Adam against tfjs-layers (d2l LeNet, batches of 32 real images)', () =
           const allowed = step * (2 ** -22 * Math.abs(w.theirs[i]!) + 1e-4 * LR);
           const error = Math.abs(w.ours[i]! - w.theirs[i]!);
           worst = Math.max(worst, error / allowed);
-          if (error > allowed) expect.fail(`step ${step}, ${w.name}[${i}]: ours ${w.ours[i]}, tfjs ${w.theirs[i]}, |error| ${error.toExponential(2)} > ${allowed.toExponential(2)}`);
+          if (error > allowed)
+            expect.fail(
+              `step ${step}, ${w.name}[${i}]: ours ${w.ours[i]}, tfjs ${w.theirs[i]}, |error| ${error.toExponential(2)} > ${allowed.toExponential(2)}`,
+            );
         }
       }
     }

@@ -27,7 +27,23 @@ describe.each([
       ...(preset.inputScale === 1 ? [] : ['Mul']),
       ...(preset.activation === 'relu'
         ? ['Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Transpose', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Relu', 'Gemm']
-        : ['Transpose', 'Conv', 'Sigmoid', 'MaxPool', 'Conv', 'Sigmoid', 'MaxPool', 'Transpose', 'Flatten', 'Gemm', 'Sigmoid', 'Gemm', 'Sigmoid', 'Gemm', 'Sigmoid']),
+        : [
+            'Transpose',
+            'Conv',
+            'Sigmoid',
+            'MaxPool',
+            'Conv',
+            'Sigmoid',
+            'MaxPool',
+            'Transpose',
+            'Flatten',
+            'Gemm',
+            'Sigmoid',
+            'Gemm',
+            'Sigmoid',
+            'Gemm',
+            'Sigmoid',
+          ]),
     ]);
   });
 

@@ -21,7 +21,8 @@ export const ONNX_OUTPUT_NAME = 'outputs';
 export function exportOnnx(model: PortableModel): Uint8Array {
   const { architecture, weights } = model;
   const { params } = parseArchitecture(architecture, 'the model');
-  if (weights.map((w) => w.name).join() !== params.map((p) => p.name).join()) throw new Error('the weights do not match the architecture; read the model with readPortableModel');
+  if (weights.map((w) => w.name).join() !== params.map((p) => p.name).join())
+    throw new Error('the weights do not match the architecture; read the model with readPortableModel');
   const weight = new Map(weights.map((w) => [w.name, w]));
   const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
@@ -61,12 +62,19 @@ export function exportOnnx(model: PortableModel): Uint8Array {
         const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
         initializers.push(floatTensor(`${name}/kernel`, [cout, cin, kh, kw], hwioToOihw(kernel.values as Float32Array, kh, kw, cin, cout)));
         initializers.push(floatTensor(`${name}/bias`, [cout], weight.get(`${name}/bias`)!.values as Float32Array));
-        current = emit('Conv', [current, `${name}/kernel`, `${name}/bias`], [
-          ints('kernel_shape', [kh, kw]),
-          ints('strides', [info.strideHeight, info.strideWidth]),
-          ints('pads', pads(info.padTop, info.padLeft, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, kh, kw, info.inHeight, info.inWidth)),
-          ints('dilations', [1, 1]),
-        ]);
+        current = emit(
+          'Conv',
+          [current, `${name}/kernel`, `${name}/bias`],
+          [
+            ints('kernel_shape', [kh, kw]),
+            ints('strides', [info.strideHeight, info.strideWidth]),
+            ints(
+              'pads',
+              pads(info.padTop, info.padLeft, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, kh, kw, info.inHeight, info.inWidth),
+            ),
+            ints('dilations', [1, 1]),
+          ],
+        );
         activate(config.activation);
         shape = [...info.outShape];
         break;
@@ -74,11 +82,29 @@ export function exportOnnx(model: PortableModel): Uint8Array {
       case 'MaxPooling2D': {
         toChannelsFirst();
         const info = pool2dInfo(shape, config.poolSize as [number, number], config.strides as [number, number], config.padding as 'valid' | 'same');
-        current = emit('MaxPool', [current], [
-          ints('kernel_shape', [info.poolHeight, info.poolWidth]),
-          ints('strides', [info.strideHeight, info.strideWidth]),
-          ints('pads', pads(info.padTop, info.padLeft, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.poolHeight, info.poolWidth, info.inHeight, info.inWidth)),
-        ]);
+        current = emit(
+          'MaxPool',
+          [current],
+          [
+            ints('kernel_shape', [info.poolHeight, info.poolWidth]),
+            ints('strides', [info.strideHeight, info.strideWidth]),
+            ints(
+              'pads',
+              pads(
+                info.padTop,
+                info.padLeft,
+                info.outHeight,
+                info.outWidth,
+                info.strideHeight,
+                info.strideWidth,
+                info.poolHeight,
+                info.poolWidth,
+                info.inHeight,
+                info.inWidth,
+              ),
+            ),
+          ],
+        );
         shape = [...info.outShape];
         break;
       }
@@ -132,7 +158,18 @@ export function exportOnnx(model: PortableModel): Uint8Array {
 }
 
 /** ONNX pads [top, left, bottom, right]: what 'same' adds after the input is whatever the output size still needs. */
-function pads(top: number, left: number, outH: number, outW: number, strideH: number, strideW: number, kh: number, kw: number, inH: number, inW: number): number[] {
+function pads(
+  top: number,
+  left: number,
+  outH: number,
+  outW: number,
+  strideH: number,
+  strideW: number,
+  kh: number,
+  kw: number,
+  inH: number,
+  inW: number,
+): number[] {
   const bottom = Math.max(0, (outH - 1) * strideH + kh - inH - top);
   const right = Math.max(0, (outW - 1) * strideW + kw - inW - left);
   return [top, left, bottom, right];
@@ -141,9 +178,12 @@ function pads(top: number, left: number, outH: number, outW: number, strideH: nu
 /** Keras kernels are [kh, kw, in, out]; ONNX Conv wants [out, in, kh, kw]. */
 function hwioToOihw(values: Float32Array, kh: number, kw: number, cin: number, cout: number): Float32Array {
   const out = new Float32Array(values.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
-    out[((o * cin + i) * kh + y) * kw + x] = values[((y * kw + x) * cin + i) * cout + o]!;
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) {
+          out[((o * cin + i) * kh + y) * kw + x] = values[((y * kw + x) * cin + i) * cout + o]!;
+        }
   return out;
 }
 

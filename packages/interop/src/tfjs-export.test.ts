@@ -26,8 +26,14 @@ describe.each([
     expect(modelJson.format).toBe('layers-model');
     expect(layers.map((l) => `${l.class_name}:${String(l.config.name)}`)).toEqual([
       ...(preset.inputScale === 1 ? [] : ['Rescaling:rescaling']),
-      'Conv2D:conv2d', 'MaxPooling2D:max_pooling2d', 'Conv2D:conv2d_1', 'MaxPooling2D:max_pooling2d_1',
-      'Flatten:flatten', 'Dense:dense', 'Dense:dense_1', 'Dense:dense_2',
+      'Conv2D:conv2d',
+      'MaxPooling2D:max_pooling2d',
+      'Conv2D:conv2d_1',
+      'MaxPooling2D:max_pooling2d_1',
+      'Flatten:flatten',
+      'Dense:dense',
+      'Dense:dense_1',
+      'Dense:dense_2',
     ]);
     expect(layers[0]!.config.batch_input_shape).toEqual([null, 28, 28, 1]);
     expect(layers.at(-1)!.config.activation).toBe(outputActivation);
@@ -65,12 +71,15 @@ describe('the tfjs export in a page', () => {
       ['/lenet/weights.bin', weightsBin],
       ['/pixels.bin', new Uint8Array(rawPixels(images).buffer)],
     ]);
-    const theirs = (await runInPage(files, `
+    const theirs = (await runInPage(
+      files,
+      `
       await tf.setBackend('cpu');
       const model = await tf.loadLayersModel('/lenet/model.json');
       const pixels = new Float32Array(await (await fetch('/pixels.bin')).arrayBuffer());
       return Array.from(await model.predict(tf.tensor(pixels, [20, 28, 28, 1])).data());
-    `)) as number[];
+    `,
+    )) as number[];
     const diff = maxAbsDiff(theirs, await modelOutputs(model, images));
     console.log(`modern: tfjs-layers in headless Chromium vs lenet-ts outputs, 20 test images: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-5);

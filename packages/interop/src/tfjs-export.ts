@@ -25,7 +25,8 @@ export interface TfjsLayersModel {
 export function exportTfjsLayers(model: PortableModel): TfjsLayersModel {
   const { architecture, weights } = model;
   const { params } = parseArchitecture(architecture, 'the model');
-  if (weights.map((w) => w.name).join() !== params.map((p) => p.name).join()) throw new Error('the weights do not match the architecture; read the model with readPortableModel');
+  if (weights.map((w) => w.name).join() !== params.map((p) => p.name).join())
+    throw new Error('the weights do not match the architecture; read the model with readPortableModel');
   const batchInputShape = [null, ...architecture.inputShape];
   const layers: KerasLayerConfig[] = [];
   if (architecture.inputScale !== 1) {

@@ -48,7 +48,9 @@ describe.each([
     expect(imported.weights.map((w) => w.name)).toEqual(original.weights.map((w) => w.name));
     imported.weights.forEach((w, i) => {
       expect(w.shape).toEqual(original.weights[i]!.shape);
-      expect(new Uint32Array(w.values.buffer, w.values.byteOffset, w.values.length)).toEqual(new Uint32Array((original.weights[i]!.values as Float32Array).buffer));
+      expect(new Uint32Array(w.values.buffer, w.values.byteOffset, w.values.length)).toEqual(
+        new Uint32Array((original.weights[i]!.values as Float32Array).buffer),
+      );
     });
     expect(imported.metadata).toMatchObject({ preset: presetName, seed: 3, importedFrom: { format: 'tfjs layers model', generatedBy: 'lenet-ts' } });
     const reloaded = decodeModel(new Engine(createCpuBackend({ threads: 1 })), encodePortableModel(imported), 'imported.lenet').model;
@@ -75,9 +77,20 @@ describe('a LeNet built, trained and saved by tfjs-layers itself (model.save)', 
     expect(imported.architecture.inputScale).toBe(1 / 255);
     expect(imported.architecture.loss).toBe('softmax-cross-entropy');
     expect(imported.architecture.layers.map((l) => `${l.type}:${typeof l.activation === 'string' ? l.activation : ''}`)).toEqual([
-      'Conv2D:relu', 'MaxPooling2D:', 'Conv2D:relu', 'MaxPooling2D:', 'Flatten:', 'Dense:relu', 'Dense:relu', 'Dense:linear',
+      'Conv2D:relu',
+      'MaxPooling2D:',
+      'Conv2D:relu',
+      'MaxPooling2D:',
+      'Flatten:',
+      'Dense:relu',
+      'Dense:relu',
+      'Dense:linear',
     ]);
-    expect(imported.metadata.importedFrom).toEqual({ format: 'tfjs layers model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', keras: 'tfjs-layers 4.22.0' });
+    expect(imported.metadata.importedFrom).toEqual({
+      format: 'tfjs layers model',
+      generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
+      keras: 'tfjs-layers 4.22.0',
+    });
   });
 
   it.each(BACKENDS)('predicts the probabilities tfjs-layers predicts, and evaluates, on %s', async (name, create) => {
@@ -127,7 +140,10 @@ describe('geometry beyond the LeNet presets', () => {
 
   it('infers the loss from the outputs: sigmoid scores keep the d2l loss', () => {
     const json = d2lStyleJson();
-    const imported = importTfjsArtifacts({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: weightsFor(json) }, 'm');
+    const imported = importTfjsArtifacts(
+      { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: weightsFor(json) },
+      'm',
+    );
     expect(imported.architecture.loss).toBe('sparse-categorical-crossentropy');
     expect(imported.architecture.inputScale).toBe(1);
   });
@@ -151,7 +167,15 @@ function d2lStyleJson(): TfjsModelJson {
         ],
       },
     },
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'dense_Dense1/kernel', shape: [784, 10], dtype: 'float32' }, { name: 'dense_Dense1/bias', shape: [10], dtype: 'float32' }] }],
+    weightsManifest: [
+      {
+        paths: ['weights.bin'],
+        weights: [
+          { name: 'dense_Dense1/kernel', shape: [784, 10], dtype: 'float32' },
+          { name: 'dense_Dense1/bias', shape: [10], dtype: 'float32' },
+        ],
+      },
+    ],
   };
 }
 
@@ -162,33 +186,97 @@ function weightsFor(json: TfjsModelJson): Uint8Array {
   return new Uint8Array(4 * floats);
 }
 
-type Mutable = { modelTopology: { class_name: string; config: { layers: { class_name: string; config: Record<string, unknown> }[] } }; weightsManifest: { paths: string[]; weights: Record<string, unknown>[] }[]; format: string };
+type Mutable = {
+  modelTopology: { class_name: string; config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+  weightsManifest: { paths: string[]; weights: Record<string, unknown>[] }[];
+  format: string;
+};
 
 describe('refusals: any other layer or setting is one line naming it', () => {
   const cases: [string, (json: Mutable) => void, RegExp][] = [
-    ['a Dropout layer', (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'Dropout', config: { name: 'dropout_Dropout1', rate: 0.5 } }), /layer 1 "dropout_Dropout1" \(Dropout\) is not a layer lenet-ts has/],
-    ['a BatchNormalization layer', (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'BatchNormalization', config: { name: 'bn' } }), /"bn" \(BatchNormalization\) is not a layer/],
-    ['a tanh activation', (j) => (j.modelTopology.config.layers[1]!.config.activation = 'tanh'), /"dense_Dense1" \(Dense\) has activation "tanh"; lenet-ts has linear, relu, sigmoid/],
-    ['softmax before the last layer', (j) => {
-      j.modelTopology.config.layers[1]!.config.activation = 'softmax';
-      j.modelTopology.config.layers.push({ class_name: 'Activation', config: { name: 'act', activation: 'sigmoid' } });
-    }, /"dense_Dense1" \(Dense\) has activation "softmax"/],
+    [
+      'a Dropout layer',
+      (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'Dropout', config: { name: 'dropout_Dropout1', rate: 0.5 } }),
+      /layer 1 "dropout_Dropout1" \(Dropout\) is not a layer lenet-ts has/,
+    ],
+    [
+      'a BatchNormalization layer',
+      (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'BatchNormalization', config: { name: 'bn' } }),
+      /"bn" \(BatchNormalization\) is not a layer/,
+    ],
+    [
+      'a tanh activation',
+      (j) => (j.modelTopology.config.layers[1]!.config.activation = 'tanh'),
+      /"dense_Dense1" \(Dense\) has activation "tanh"; lenet-ts has linear, relu, sigmoid/,
+    ],
+    [
+      'softmax before the last layer',
+      (j) => {
+        j.modelTopology.config.layers[1]!.config.activation = 'softmax';
+        j.modelTopology.config.layers.push({ class_name: 'Activation', config: { name: 'act', activation: 'sigmoid' } });
+      },
+      /"dense_Dense1" \(Dense\) has activation "softmax"/,
+    ],
     ['a Dense without bias', (j) => (j.modelTopology.config.layers[1]!.config.use_bias = false), /has no bias \(use_bias: false\)/],
-    ['a kernel regularizer', (j) => (j.modelTopology.config.layers[1]!.config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } }), /has a kernel_regularizer/],
-    ['an unknown setting', (j) => (j.modelTopology.config.layers[1]!.config.kernel_quantizer = 'int8'), /has the setting kernel_quantizer, which lenet-ts does not support/],
-    ['channels-first data', (j) => (j.modelTopology.config.layers[0]!.config.data_format = 'channels_first'), /data_format "channels_first"; lenet-ts is channels-last/],
+    [
+      'a kernel regularizer',
+      (j) => (j.modelTopology.config.layers[1]!.config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } }),
+      /has a kernel_regularizer/,
+    ],
+    [
+      'an unknown setting',
+      (j) => (j.modelTopology.config.layers[1]!.config.kernel_quantizer = 'int8'),
+      /has the setting kernel_quantizer, which lenet-ts does not support/,
+    ],
+    [
+      'channels-first data',
+      (j) => (j.modelTopology.config.layers[0]!.config.data_format = 'channels_first'),
+      /data_format "channels_first"; lenet-ts is channels-last/,
+    ],
     ['a frozen layer', (j) => (j.modelTopology.config.layers[1]!.config.trainable = false), /is frozen \(trainable: false\)/],
-    ['a dilated convolution', (j) => j.modelTopology.config.layers.splice(0, 1,
-      { class_name: 'Conv2D', config: { name: 'c', batch_input_shape: [null, 28, 28, 1], filters: 1, kernel_size: [1, 1], dilation_rate: [2, 2] } },
-      { class_name: 'Flatten', config: { name: 'f' } }), /"c" \(Conv2D\) has dilation_rate \[2, 2\]; lenet-ts convolutions are not dilated/],
-    ['a Rescaling with an offset', (j) => j.modelTopology.config.layers.unshift({ class_name: 'Rescaling', config: { name: 'r', scale: 2 / 255, offset: -1, batch_input_shape: [null, 28, 28, 1] } }), /"r" \(Rescaling\) has offset -1; lenet-ts inputs are only scaled/],
-    ['a Rescaling in the middle', (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'Rescaling', config: { name: 'r', scale: 0.5 } }), /"r" \(Rescaling\) rescales in the middle of the model/],
+    [
+      'a dilated convolution',
+      (j) =>
+        j.modelTopology.config.layers.splice(
+          0,
+          1,
+          { class_name: 'Conv2D', config: { name: 'c', batch_input_shape: [null, 28, 28, 1], filters: 1, kernel_size: [1, 1], dilation_rate: [2, 2] } },
+          { class_name: 'Flatten', config: { name: 'f' } },
+        ),
+      /"c" \(Conv2D\) has dilation_rate \[2, 2\]; lenet-ts convolutions are not dilated/,
+    ],
+    [
+      'a Rescaling with an offset',
+      (j) =>
+        j.modelTopology.config.layers.unshift({
+          class_name: 'Rescaling',
+          config: { name: 'r', scale: 2 / 255, offset: -1, batch_input_shape: [null, 28, 28, 1] },
+        }),
+      /"r" \(Rescaling\) has offset -1; lenet-ts inputs are only scaled/,
+    ],
+    [
+      'a Rescaling in the middle',
+      (j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'Rescaling', config: { name: 'r', scale: 0.5 } }),
+      /"r" \(Rescaling\) rescales in the middle of the model/,
+    ],
     ['a functional model', (j) => (j.modelTopology.class_name = 'Model'), /it is a Model, not a Sequential/],
     ['a graph model', (j) => (j.format = 'graph-model'), /its format is "graph-model", not a tfjs layers model/],
-    ['quantized weights', (j) => (j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'uint8', scale: 1, min: 0 }), /its weight dense_Dense1\/kernel is quantized/],
+    [
+      'quantized weights',
+      (j) => (j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'uint8', scale: 1, min: 0 }),
+      /its weight dense_Dense1\/kernel is quantized/,
+    ],
     ['a missing weight', (j) => j.weightsManifest[0]!.weights.splice(1, 1), /its weights have no tensors named dense_Dense1\/bias/],
-    ['a weight of another shape', (j) => (j.weightsManifest[0]!.weights[1]!.shape = [11]), /its weight dense_Dense1\/bias has shape \[11\], layer "dense_Dense1" needs \[10\]/],
-    ['weight files shorter than the manifest', (j) => j.weightsManifest[0]!.paths.push('weights-missing-part.bin'), /its weight files hold 31396 bytes, fewer than the weightsManifest describes; copy the weight files again/],
+    [
+      'a weight of another shape',
+      (j) => (j.weightsManifest[0]!.weights[1]!.shape = [11]),
+      /its weight dense_Dense1\/bias has shape \[11\], layer "dense_Dense1" needs \[10\]/,
+    ],
+    [
+      'weight files shorter than the manifest',
+      (j) => j.weightsManifest[0]!.paths.push('weights-missing-part.bin'),
+      /its weight files hold 31396 bytes, fewer than the weightsManifest describes; copy the weight files again/,
+    ],
   ];
 
   it.each(cases)('%s', (_what, mutate, message) => {

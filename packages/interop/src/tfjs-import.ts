@@ -1,4 +1,12 @@
-import { ModelFileError, parseArchitecture, type ActivationKind, type LayerConfig, type LossKind, type ModelFileTensor, type ModelMetadata } from '@lenet-ts/core';
+import {
+  ModelFileError,
+  parseArchitecture,
+  type ActivationKind,
+  type LayerConfig,
+  type LossKind,
+  type ModelFileTensor,
+  type ModelMetadata,
+} from '@lenet-ts/core';
 import { layerNames } from './layer-names.js';
 import type { PortableModel } from './portable-model.js';
 import { LENET_METADATA_KEY, TFJS_LAYERS_FORMAT, type TfjsModelArtifacts, type TfjsWeightSpec } from './tfjs-layers-format.js';
@@ -32,11 +40,14 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
 export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string): PortableModel {
   const refuse = (problem: string) => new UnsupportedModelError(`cannot import ${name}: ${problem}`);
   if (artifacts.format !== undefined && artifacts.format !== TFJS_LAYERS_FORMAT) {
-    throw refuse(`its format is ${JSON.stringify(artifacts.format)}, not a tfjs layers model ("${TFJS_LAYERS_FORMAT}"); graph models cannot be imported, ${IMPORTABLE}`);
+    throw refuse(
+      `its format is ${JSON.stringify(artifacts.format)}, not a tfjs layers model ("${TFJS_LAYERS_FORMAT}"); graph models cannot be imported, ${IMPORTABLE}`,
+    );
   }
   const topology = unwrapTopology(artifacts.modelTopology);
   const className = topology?.class_name;
-  if (className !== 'Sequential') throw refuse(`it is a ${typeof className === 'string' ? className : 'model without a class_name'}, not a Sequential; ${IMPORTABLE}`);
+  if (className !== 'Sequential')
+    throw refuse(`it is a ${typeof className === 'string' ? className : 'model without a class_name'}, not a Sequential; ${IMPORTABLE}`);
   const config = topology!.config;
   const kerasLayers: unknown = Array.isArray(config) ? config : (config as Config | undefined)?.layers;
   if (!Array.isArray(kerasLayers) || kerasLayers.length === 0) throw refuse('its Sequential has no layers');
@@ -60,7 +71,8 @@ export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string)
     if (layerConfig.trainable === false) throw at('is frozen (trainable: false), which lenet-ts does not support; unfreeze it before saving');
     if (!isFloat32(layerConfig.dtype)) throw at(`has dtype ${JSON.stringify(layerConfig.dtype)}; lenet-ts computes in float32`);
     for (const key of REGULARIZERS) if (layerConfig[key] != null) throw at(`has a ${key}, which lenet-ts does not support; remove it before saving`);
-    if (layerConfig.data_format != null && layerConfig.data_format !== 'channels_last') throw at(`has data_format ${JSON.stringify(layerConfig.data_format)}; lenet-ts is channels-last`);
+    if (layerConfig.data_format != null && layerConfig.data_format !== 'channels_last')
+      throw at(`has data_format ${JSON.stringify(layerConfig.data_format)}; lenet-ts is channels-last`);
     if (layerConfig.use_bias === false) throw at('has no bias (use_bias: false); lenet-ts layers always have one');
 
     const declared = layerConfig.batch_input_shape ?? layerConfig.batch_shape;
@@ -86,15 +98,18 @@ export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string)
         if (layerConfig.sparse === true || layerConfig.ragged === true) throw at('takes sparse or ragged inputs; lenet-ts takes dense float32 images');
         break;
       case 'Rescaling': {
-        if (layers.length > 0 || inputScale !== 1) throw at('rescales in the middle of the model; lenet-ts scales the inputs only, so Rescaling must come first');
+        if (layers.length > 0 || inputScale !== 1)
+          throw at('rescales in the middle of the model; lenet-ts scales the inputs only, so Rescaling must come first');
         const { scale, offset } = layerConfig;
-        if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) throw at(`has scale ${JSON.stringify(scale)}; lenet-ts needs one positive number`);
+        if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale))
+          throw at(`has scale ${JSON.stringify(scale)}; lenet-ts needs one positive number`);
         if (offset !== undefined && offset !== 0) throw at(`has offset ${JSON.stringify(offset)}; lenet-ts inputs are only scaled, offset must be 0`);
         inputScale = scale;
         break;
       }
       case 'Conv2D': {
-        if (![undefined, 1].includes(layerConfig.groups as number)) throw at(`has groups ${JSON.stringify(layerConfig.groups)}; lenet-ts convolutions are not grouped`);
+        if (![undefined, 1].includes(layerConfig.groups as number))
+          throw at(`has groups ${JSON.stringify(layerConfig.groups)}; lenet-ts convolutions are not grouped`);
         const dilation = layerConfig.dilation_rate === undefined ? [1, 1] : pair(layerConfig.dilation_rate, 'dilation_rate', at);
         if (dilation.some((d) => d !== 1)) throw at(`has dilation_rate [${dilation.join(', ')}]; lenet-ts convolutions are not dilated`);
         layers.push({
@@ -164,7 +179,9 @@ export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string)
     const wanted = `${source}/${kind}`;
     const matches = [...weights.keys()].filter((w) => w === wanted || w.endsWith(`/${wanted}`));
     if (matches.length !== 1) {
-      throw refuse(`its weights have ${matches.length === 0 ? 'no' : `${matches.length}`} tensors named ${wanted} (layer "${source}" needs its ${kind}); save the model again with its weights`);
+      throw refuse(
+        `its weights have ${matches.length === 0 ? 'no' : `${matches.length}`} tensors named ${wanted} (layer "${source}" needs its ${kind}); save the model again with its weights`,
+      );
     }
     const found = weights.get(matches[0]!)!;
     if (found.shape.join() !== param.shape.join()) {
@@ -187,12 +204,19 @@ export function importTfjsArtifacts(artifacts: TfjsModelArtifacts, name: string)
 export function importTfjsModelJson(modelJson: unknown, readWeightFile: (path: string) => Uint8Array, name: string): PortableModel {
   const json = (typeof modelJson === 'object' && modelJson !== null ? modelJson : {}) as Config;
   const manifest = json.weightsManifest;
-  if (json.modelTopology === undefined) throw new UnsupportedModelError(`cannot import ${name}: it has no modelTopology, so it is not a tfjs layers model.json; pass the model.json that model.save wrote`);
-  if (!Array.isArray(manifest)) throw new UnsupportedModelError(`cannot import ${name}: it has no weightsManifest; pass the model.json that model.save wrote, with its weight files beside it`);
+  if (json.modelTopology === undefined)
+    throw new UnsupportedModelError(
+      `cannot import ${name}: it has no modelTopology, so it is not a tfjs layers model.json; pass the model.json that model.save wrote`,
+    );
+  if (!Array.isArray(manifest))
+    throw new UnsupportedModelError(
+      `cannot import ${name}: it has no weightsManifest; pass the model.json that model.save wrote, with its weight files beside it`,
+    );
   const weightSpecs: TfjsWeightSpec[] = [];
   const shards: Uint8Array[] = [];
   for (const group of manifest as { paths?: unknown; weights?: unknown }[]) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new UnsupportedModelError(`cannot import ${name}: its weightsManifest is malformed (a group without paths or weights)`);
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
+      throw new UnsupportedModelError(`cannot import ${name}: its weightsManifest is malformed (a group without paths or weights)`);
     weightSpecs.push(...(group.weights as TfjsWeightSpec[]));
     for (const path of group.paths as unknown[]) {
       if (typeof path !== 'string') throw new UnsupportedModelError(`cannot import ${name}: its weightsManifest lists a path that is not a string`);
@@ -228,7 +252,14 @@ function unwrapTopology(topology: unknown): { class_name?: unknown; config?: unk
 function readWeights(artifacts: TfjsModelArtifacts, refuse: (problem: string) => Error): Map<string, { shape: readonly number[]; values: Float32Array }> {
   const specs = artifacts.weightSpecs ?? [];
   const data = artifacts.weightData;
-  const buffers: Uint8Array[] = data === undefined ? [] : data instanceof Uint8Array ? [data] : Array.isArray(data) ? data.map((b: ArrayBuffer) => new Uint8Array(b)) : [new Uint8Array(data as ArrayBuffer)];
+  const buffers: Uint8Array[] =
+    data === undefined
+      ? []
+      : data instanceof Uint8Array
+        ? [data]
+        : Array.isArray(data)
+          ? data.map((b: ArrayBuffer) => new Uint8Array(b))
+          : [new Uint8Array(data as ArrayBuffer)];
   const bytes = buffers.length === 1 ? buffers[0]! : concat(buffers);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const weights = new Map<string, { shape: readonly number[]; values: Float32Array }>();
@@ -236,14 +267,17 @@ function readWeights(artifacts: TfjsModelArtifacts, refuse: (problem: string) =>
   for (const spec of specs) {
     if (spec.quantization !== undefined) throw refuse(`its weight ${spec.name} is quantized; convert it again without quantization (float32 weights)`);
     if (spec.dtype !== 'float32') throw refuse(`its weight ${spec.name} is ${spec.dtype}; lenet-ts weights are float32`);
-    if (!Array.isArray(spec.shape) || !spec.shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) throw refuse(`its weight ${spec.name} has an invalid shape`);
+    if (!Array.isArray(spec.shape) || !spec.shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0))
+      throw refuse(`its weight ${spec.name} has an invalid shape`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + 4 * size > bytes.length) throw refuse(`its weight files hold ${bytes.length} bytes, fewer than the weightsManifest describes; copy the weight files again`);
+    if (offset + 4 * size > bytes.length)
+      throw refuse(`its weight files hold ${bytes.length} bytes, fewer than the weightsManifest describes; copy the weight files again`);
     const values = new Float32Array(size);
     for (let i = 0; i < size; i++, offset += 4) values[i] = view.getFloat32(offset, true);
     weights.set(spec.name, { shape: spec.shape, values });
   }
-  if (offset !== bytes.length) throw refuse(`its weight files hold ${bytes.length} bytes, the weightsManifest describes ${offset}; copy the weight files again`);
+  if (offset !== bytes.length)
+    throw refuse(`its weight files hold ${bytes.length} bytes, the weightsManifest describes ${offset}; copy the weight files again`);
   return weights;
 }
 

@@ -15,8 +15,14 @@ describe('LeNet', () => {
   it('has the seed architecture: 8 layers, 44,426 parameters (d2l 5.5, no padding)', () => {
     const model = createLeNet(createCpuBackend());
     expect(model.layers.map((l) => `${l.name} ${l.outputShape.join('x')}`)).toEqual([
-      'conv2d 24x24x6', 'max_pooling2d 12x12x6', 'conv2d_1 8x8x16', 'max_pooling2d_1 4x4x16',
-      'flatten 256', 'dense 120', 'dense_1 84', 'dense_2 10',
+      'conv2d 24x24x6',
+      'max_pooling2d 12x12x6',
+      'conv2d_1 8x8x16',
+      'max_pooling2d_1 4x4x16',
+      'flatten 256',
+      'dense 120',
+      'dense_1 84',
+      'dense_2 10',
     ]);
     expect(model.params().reduce((n, p) => n + p.value.size, 0)).toBe(44_426);
   });
@@ -47,12 +53,19 @@ describe('LeNet', () => {
   it('builds the modern preset with ReLU, He init and logits out', () => {
     const model = createLeNet(createCpuBackend(), { preset: modern, seed: 3 });
     expect(model.layers.map((l) => (l.config() as { activation?: string }).activation ?? '-')).toEqual([
-      'relu', '-', 'relu', '-', '-', 'relu', 'relu', 'linear',
+      'relu',
+      '-',
+      'relu',
+      '-',
+      '-',
+      'relu',
+      'relu',
+      'linear',
     ]);
     expect(model.inputScale).toBeCloseTo(1 / 255);
   });
 
-  it('compiles the preset\'s SGD by default, and Adam or RMSprop with Keras defaults and the preset\'s schedule when asked', () => {
+  it("compiles the preset's SGD by default, and Adam or RMSprop with Keras defaults and the preset's schedule when asked", () => {
     const backend = createCpuBackend();
     expect(createLeNet(backend, { preset: d2l }).optimizer.describe()).toBe('SGD lr 0.9');
     const adam = createLeNet(backend, { preset: d2l, optimizer: 'adam' }).optimizer;

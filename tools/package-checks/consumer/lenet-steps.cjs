@@ -2,7 +2,6 @@
 // Shared by train.mjs (import) and train.cjs (require): the same LeNet steps on one backend, with the
 // packages handed in by the caller, so both module systems run identical work on the packed packages.
 
-
 const COUNT = 40;
 const PIXELS = 28 * 28;
 

@@ -46,7 +46,9 @@ function npmInstall(cwd: string, args: string[]): void {
   const started = performance.now();
   // --prefer-offline reuses npm's cache between runs; the registry is only asked for what it lacks.
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...args], { cwd, stdio: 'inherit' });
-  console.log(`npm install ${args.map((arg) => (arg.endsWith('.tgz') ? relative(tmpdir(), arg) : arg)).join(' ')}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `npm install ${args.map((arg) => (arg.endsWith('.tgz') ? relative(tmpdir(), arg) : arg)).join(' ')}: ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 function run(command: string, args: string[], cwd = consumer): { status: number | null; stdout: string; stderr: string } {
@@ -92,7 +94,9 @@ describe('packed packages installed with npm outside the workspace', () => {
       const result = run(process.execPath, [script, backend]);
       expect(result.status, `${script} ${backend}: ${result.stderr}`).toBe(0);
       const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as TrainReport;
-      console.log(`${moduleSystem} ${backend} (${report.description}): epoch losses ${report.losses.map((l) => l.toFixed(5)).join(' -> ')}, evaluate ${report.evaluateLoss.toFixed(5)}, ${report.seconds.toFixed(2)} s`);
+      console.log(
+        `${moduleSystem} ${backend} (${report.description}): epoch losses ${report.losses.map((l) => l.toFixed(5)).join(' -> ')}, evaluate ${report.evaluateLoss.toFixed(5)}, ${report.seconds.toFixed(2)} s`,
+      );
       reports.set(`${moduleSystem}:${backend}`, report);
     }
     const cpu = reports.get(`${moduleSystem}:cpu`)!;
@@ -120,11 +124,15 @@ describe('packed packages installed with npm outside the workspace', () => {
     console.log(`node_modules/.bin/lenet summary:\n${result.stdout}`);
     expect(result.status, result.stderr).toBe(0);
     // The seed's per-layer lines come first; Keras's summary table follows them.
-    const shapes = result.stdout.trim().split('\n').filter((line) => line.includes(' output shape\t')).map((line) => line.split('\t')[1]?.trim());
+    const shapes = result.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes(' output shape\t'))
+      .map((line) => line.split('\t')[1]?.trim());
     expect(shapes).toEqual(SHAPES);
   });
 
-  it('runs the published conformance suite (@lenet-ts/core/testing) and the backend guide\'s example with the consumer\'s own vitest', () => {
+  it("runs the published conformance suite (@lenet-ts/core/testing) and the backend guide's example with the consumer's own vitest", () => {
     const testFiles = ['conformance.test.mjs', ...guide.map((example) => example.file)];
     expect(guide.map((example) => example.file)).toEqual(['my-backend.test.mjs']);
     const result = run(join(host, 'node_modules/.bin/vitest'), ['run', '--root', consumer, '--reporter', 'dot', ...testFiles]);
@@ -135,7 +143,12 @@ describe('packed packages installed with npm outside the workspace', () => {
 
   it('finds a runnable example in every package README', () => {
     const prefixes = new Set(examples.map((example) => example.file.replace(/-\d+\.[cm]js$/, '')));
-    expect([...prefixes].sort()).toEqual(packed.map((pkg) => pkg.name.replace('@lenet-ts/', '')).filter((name) => name !== 'cli').sort());
+    expect([...prefixes].sort()).toEqual(
+      packed
+        .map((pkg) => pkg.name.replace('@lenet-ts/', ''))
+        .filter((name) => name !== 'cli')
+        .sort(),
+    );
   });
 
   it.each(examples.map((example) => [example.file, example] as const))('README example %s runs', (_file, example) => {

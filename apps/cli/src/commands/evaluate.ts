@@ -28,7 +28,10 @@ export function registerEvaluate(program: Command, io: CliIo): void {
 }
 
 /** Loads a saved model on the chosen backend and reports its loss and accuracy on the test set. */
-export async function evaluate(options: EvaluateOptions, context: { out: (line: string) => void; output: NodeJS.WritableStream; data?: DataLocations }): Promise<void> {
+export async function evaluate(
+  options: EvaluateOptions,
+  context: { out: (line: string) => void; output: NodeJS.WritableStream; data?: DataLocations },
+): Promise<void> {
   const backend = await createBackend(backendChoice(options));
   try {
     const { model, metadata } = loadModel(new Engine(backend), options.model);
@@ -37,7 +40,8 @@ export async function evaluate(options: EvaluateOptions, context: { out: (line: 
       context.out(`Model: ${options.model} (${describe(metadata)})`);
       const data = await loadData(options.dataDir, context.data, options.dataset);
       const test = options.limit ? sliceDataset(data.test, 0, Math.min(options.limit, data.test.count)) : data.test;
-      if (options.limit && options.limit > data.test.count) context.out(`Note: --limit ${options.limit} is more than the ${data.test.count} test images; using all ${data.test.count}`);
+      if (options.limit && options.limit > data.test.count)
+        context.out(`Note: --limit ${options.limit} is more than the ${data.test.count} test images; using all ${data.test.count}`);
       const result = await model.evaluate(test, { batchSize: options.batchSize, verbose: 1, output: terminalOutput(context.output) });
       context.out(`Test loss: ${result.loss.toFixed(4)} - test accuracy: ${result.accuracy.toFixed(4)}`);
     } finally {

@@ -33,7 +33,10 @@ async function predictedClasses(model: string): Promise<string[]> {
   const run = await runInProcess(['predict', '--model', model, '--top', '1', imagesPath]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  const lines = run.stdout.trim().split('\n').filter((line) => line.startsWith(`${imagesPath}#`));
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith(`${imagesPath}#`));
   expect(lines).toHaveLength(COUNT);
   return lines.map((line) => /: (.+) \d\.\d{4}$/.exec(line)![1]!);
 }
@@ -126,7 +129,9 @@ describe('export and import refuse in one line, and leave nothing half-written',
     const out = join(dir, 'dropout.lenet');
     const run = await runInProcess(['import', folder, '--out', out]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: cannot import .*model\.json: layer 6 "dropout" \(Dropout\) is not a layer lenet-ts has; lenet-ts imports Sequential models of .*\n$/);
+    expect(run.stderr).toMatch(
+      /^error: cannot import .*model\.json: layer 6 "dropout" \(Dropout\) is not a layer lenet-ts has; lenet-ts imports Sequential models of .*\n$/,
+    );
     expect(listDir(dir)).not.toContain('dropout.lenet');
   });
 

@@ -20,7 +20,9 @@ export function registerExport(program: Command, io: CliIo): void {
     .command('export')
     .description('write a saved model as a TensorFlow.js layers model (model.json + weights.bin) or an ONNX file')
     .requiredOption('-m, --model <file>', 'model file written by train --save (or a checkpoint)')
-    .addOption(new Option('--format <format>', 'tfjs: a folder for tf.loadLayersModel; onnx: one .onnx file (opset 13)').choices(['tfjs', 'onnx']).makeOptionMandatory())
+    .addOption(
+      new Option('--format <format>', 'tfjs: a folder for tf.loadLayersModel; onnx: one .onnx file (opset 13)').choices(['tfjs', 'onnx']).makeOptionMandatory(),
+    )
     .requiredOption('--out <path>', 'the folder (tfjs) or the .onnx file (onnx) to write')
     .action(async (options: ExportOptions) => exportModel(options, out));
 }
@@ -37,7 +39,9 @@ export async function exportModel(options: ExportOptions, out: (line: string) =>
     return;
   }
   writeTfjsFolder(options.out, model);
-  out(`Exported ${options.model} to ${options.out} (TensorFlow.js layers model: model.json + ${TFJS_WEIGHTS_FILE}; takes ${inputs}; gives the model's ${outputs})`);
+  out(
+    `Exported ${options.model} to ${options.out} (TensorFlow.js layers model: model.json + ${TFJS_WEIGHTS_FILE}; takes ${inputs}; gives the model's ${outputs})`,
+  );
 }
 
 /**

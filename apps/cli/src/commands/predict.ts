@@ -50,9 +50,14 @@ interface Ranked {
  * probabilities (or one JSON document). A file that cannot be read is one error line; the others are
  * still classified, and the command fails at the end.
  */
-export async function predict(images: readonly string[], options: PredictOptions, io: { out: (line: string) => void; err: (line: string) => void }): Promise<void> {
+export async function predict(
+  images: readonly string[],
+  options: PredictOptions,
+  io: { out: (line: string) => void; err: (line: string) => void },
+): Promise<void> {
   const { out, err } = io;
-  if (options.labels && images.length !== 1) throw new RunError(`--labels names the labels of one IDX file, but ${images.length} inputs were given; pass one IDX file with --labels`);
+  if (options.labels && images.length !== 1)
+    throw new RunError(`--labels names the labels of one IDX file, but ${images.length} inputs were given; pass one IDX file with --labels`);
   const backend = await createBackend(backendChoice(options));
   try {
     const { model, metadata } = loadModel(new Engine(backend), options.model);
@@ -64,7 +69,8 @@ export async function predict(images: readonly string[], options: PredictOptions
       const classNames = classNamesOf(metadata);
       const top = Math.min(options.top, classNames.length);
       // JSON readers get one document on stdout; the note goes to stderr there.
-      if (options.top > classNames.length) (options.json ? err : out)(`Note: --top ${options.top} is more than the ${classNames.length} classes; showing all ${classNames.length}`);
+      if (options.top > classNames.length)
+        (options.json ? err : out)(`Note: --top ${options.top} is more than the ${classNames.length} classes; showing all ${classNames.length}`);
       const documents: object[] = [];
       const tally = { right: 0, labelled: 0 };
       let failed = 0;

@@ -1,5 +1,15 @@
 import { resolve } from 'node:path';
-import { backendId, Engine, NonFiniteLossError, sliceDataset, type Dataset, type EpochLogs, type FitState, type OptimizerKind, type Sequential } from '@lenet-ts/core';
+import {
+  backendId,
+  Engine,
+  NonFiniteLossError,
+  sliceDataset,
+  type Dataset,
+  type EpochLogs,
+  type FitState,
+  type OptimizerKind,
+  type Sequential,
+} from '@lenet-ts/core';
 import { terminalOutput } from '@lenet-ts/core/node';
 import { createLeNet, defaultLearningRate, presets } from '@lenet-ts/lenet';
 import type { Command } from 'commander';
@@ -50,25 +60,24 @@ export interface TrainContext {
 /** `lenet train`, the default command, so a bare `lenet` runs the seed recipe. */
 export function registerTrain(program: Command, io: CliIo): void {
   addDataDirOption(
-    addOptimizerOption(addBackendOptions(
-      program.command('train', { isDefault: true }).description('train LeNet (default: the d2l seed recipe) and evaluate it on the test set'),
-    )
-      .option('--epochs <n>', 'epochs (default: the preset\'s)', positiveInt)
-      .option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt)
-      .option('--lr <rate>', 'learning rate (default: the preset\'s for sgd, 0.001 for adam and rmsprop)', positiveNumber)
-      .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
-      .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt)),
+    addOptimizerOption(
+      addBackendOptions(program.command('train', { isDefault: true }).description('train LeNet (default: the d2l seed recipe) and evaluate it on the test set'))
+        .option('--epochs <n>', "epochs (default: the preset's)", positiveInt)
+        .option('--batch-size <n>', "batch size (default: the preset's)", positiveInt)
+        .option('--lr <rate>', "learning rate (default: the preset's for sgd, 0.001 for adam and rmsprop)", positiveNumber)
+        .option('--limit <n>', 'train on the first N training rows only (quick runs)', positiveInt)
+        .option('--test-limit <n>', 'evaluate on the first N test images only (quick runs)', positiveInt),
+    ),
   )
     .option('--save <file>', 'write the trained model (architecture, weights, metadata) to this file, e.g. model.lenet', userPath)
     .option('--checkpoint <file>', 'write a checkpoint after every epoch and on Ctrl-C (default: the --resume file, else <--save file>.ckpt)', userPath)
-    .option('--resume [checkpoint]', 'continue the run saved in this checkpoint (default: --checkpoint\'s file)', userPath)
+    .option('--resume [checkpoint]', "continue the run saved in this checkpoint (default: --checkpoint's file)", userPath)
     .option('--overwrite', 'let --checkpoint replace an existing file this run does not resume from')
     .option('--report <file>', 'write an HTML report: loss and accuracy curves, test confusion matrix, misclassified images', userPath)
     .action(async (options: TrainOptions, command: Command) =>
       train(options, command, { out: lineWriter(io.stdout), err: lineWriter(io.stderr), output: io.stdout, data: io.data }),
     );
 }
-
 
 /** Trains LeNet (fresh or resumed from a checkpoint), evaluates it, and writes what was asked for. */
 export async function train(options: TrainOptions, command: Command, context: TrainContext): Promise<void> {
@@ -94,7 +103,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
       settings = { ...checkpoint.settings, epochs: options.epochs ?? checkpoint.settings.epochs };
       resumeFrom = checkpoint.state;
       if (resumeFrom.epoch > settings.epochs) {
-        throw new UsageError(`${resumePath} has finished all ${plural(settings.epochs, 'epoch')}; pass --epochs with more than ${settings.epochs} to train further`);
+        throw new UsageError(
+          `${resumePath} has finished all ${plural(settings.epochs, 'epoch')}; pass --epochs with more than ${settings.epochs} to train further`,
+        );
       }
     } else {
       const preset = presets[options.preset]!;
@@ -127,9 +138,13 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     announceClamp(out, '--test-limit', options.testLimit, data.test.count, 'test images');
     assertFullBatch(settings, data.train.count);
     await assertOutputsFit(paths, model, settings);
-    out(`Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, ${OPTIMIZER_NAMES[settings.optimizer]} lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`);
+    out(
+      `Preset: ${settings.preset} (${presets[settings.preset]?.description ?? 'from the checkpoint'}); batch ${settings.batchSize}, ${OPTIMIZER_NAMES[settings.optimizer]} lr ${settings.learningRate}, ${plural(settings.epochs, 'epoch')}, seed ${settings.seed}`,
+    );
     if (resumeFrom) {
-      out(`Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${plural(resumeFrom.history.length, 'epoch')} done`);
+      out(
+        `Resuming from ${resumePath}: epoch ${resumeFrom.epoch}/${settings.epochs}, ${resumeFrom.offset} samples into it, ${plural(resumeFrom.history.length, 'epoch')} done`,
+      );
     }
 
     const metadata = (history: readonly EpochLogs[]) => ({
@@ -175,7 +190,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
         shouldStop: () => interrupt.requested,
         onEpochEnd: async (logs, state) => {
           if (logs.valLoss !== undefined && !Number.isFinite(logs.valLoss)) {
-            throw new RunError(`validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`);
+            throw new RunError(
+              `validation loss became ${logs.valLoss} after epoch ${logs.epoch}: training diverged; lower --lr or change the preset; ${keptCheckpoint()}`,
+            );
           }
           await saveCheckpoint(state);
         },
@@ -215,7 +232,9 @@ export async function train(options: TrainOptions, command: Command, context: Tr
     const hint = stallHint({ ...settings, epochs: history.length, testAccuracy: result.accuracy });
     if (hint) out(hint);
     const last = history[history.length - 1];
-    out(`Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backendId(backend)} (${backend.description})`);
+    out(
+      `Wall time: ${seconds.toFixed(1)}s${last ? `; last epoch ${last.samplesPerSecond.toFixed(0)} training samples/s` : ''} on ${backendId(backend)} (${backend.description})`,
+    );
     if (paths.save) {
       await saveModel(paths.save, model, { ...metadata(history), test: { loss: result.loss, accuracy: result.accuracy, count: result.count } });
       written.push(`the model ${paths.save}`);

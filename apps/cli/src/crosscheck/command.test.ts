@@ -63,7 +63,7 @@ describe('crosscheck (steps)', () => {
     expect(listDir(dir)).toEqual(['report.json']);
   });
 
-  it('--json holds every comparison of every step; the table shows each quantity\'s worst scaled error', () => {
+  it("--json holds every comparison of every step; the table shows each quantity's worst scaled error", () => {
     expect(report).toMatchObject({ steps: 2, batchSize: 32, tolerance: 1e-3, pass: true });
     expect(report.backends.map((b) => [b.label, b.pass])).toEqual([['wasm', true]]);
     expect(new Set(report.details.map((d) => d.step))).toEqual(new Set([1, 2]));
@@ -132,7 +132,9 @@ describe('crosscheck --epochs 1', () => {
 
 describe('crosscheck refuses bad requests before loading data or starting a backend', () => {
   it('only the reference listed', async () => {
-    expectOneLineError(await runInProcess(['crosscheck', '--backends', 'cpu']), 2, /--backends must name at least one backend besides the reference cpu/, { usage: true });
+    expectOneLineError(await runInProcess(['crosscheck', '--backends', 'cpu']), 2, /--backends must name at least one backend besides the reference cpu/, {
+      usage: true,
+    });
   });
 
   it('an unknown backend', async () => {

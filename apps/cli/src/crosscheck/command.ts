@@ -38,19 +38,31 @@ export function registerCrosscheck(program: Command, io: CliIo): void {
   const command = program
     .command('crosscheck')
     .description('train the same LeNet on several backends from the same weights and batches and compare them')
-    .option('--backends <list>', `comma-separated backends, each name or name:mode (${installedBackendIds().join(', ')})`, providers.map((p) => p.name).join(','))
+    .option(
+      '--backends <list>',
+      `comma-separated backends, each name or name:mode (${installedBackendIds().join(', ')})`,
+      providers.map((p) => p.name).join(','),
+    )
     .option('--reference <backend>', 'backend the others are compared against', 'cpu')
     .option('--steps <n>', 'training steps to compare layer by layer', positiveInt, 20)
     .option('--tolerance <x>', 'largest allowed max|a-b|/max|b| for any tensor', positiveNumber, 1e-3)
     .option('--json <file>', 'also write the full report as JSON', userPath)
     .option('--epochs <n>', 'instead: train N epochs on each backend and compare loss, accuracy and speed', positiveInt)
     .option('--limit <n>', 'with --epochs: train on the first N rows', positiveInt);
-  addDataDirOption(addOptimizerOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order')).option('--batch-size <n>', 'batch size (default: the preset\'s)', positiveInt))
-    .action(async (options: CrosscheckOptions) => crosscheck(options, lineWriter(io.stdout), io));
+  addDataDirOption(
+    addOptimizerOption(addRecipeOptions(command, 'seed for the shared initial weights and the batch order')).option(
+      '--batch-size <n>',
+      "batch size (default: the preset's)",
+      positiveInt,
+    ),
+  ).action(async (options: CrosscheckOptions) => crosscheck(options, lineWriter(io.stdout), io));
 }
 
 async function crosscheck(options: CrosscheckOptions, write: (line: string) => void, io: CliIo): Promise<void> {
-  const specs = options.backends.split(',').map((s) => s.trim()).filter(Boolean);
+  const specs = options.backends
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const labels = [options.reference, ...specs.filter((s) => s !== options.reference)];
   // Every id is checked before data loads or any backend starts.
   for (const label of labels) resolveBackend(label);
@@ -85,20 +97,19 @@ async function crosscheck(options: CrosscheckOptions, write: (line: string) => v
       writeFileAtomically(options.json, `${JSON.stringify(report, null, 2)}\n`, 'cross-check report');
       write(`Full report: ${options.json}`);
     }
-    if (!report.pass) throw new CrosscheckFailed(`cross-check failed for ${report.backends.filter((b) => !b.pass).map((b) => b.label).join(', ')}`);
+    if (!report.pass)
+      throw new CrosscheckFailed(
+        `cross-check failed for ${report.backends
+          .filter((b) => !b.pass)
+          .map((b) => b.label)
+          .join(', ')}`,
+      );
   } finally {
     for (const p of participants) p.backend.close?.();
   }
 }
 
-async function wholeRun(
-  backend: Backend,
-  label: string,
-  options: CrosscheckOptions,
-  train: Dataset,
-  test: Dataset,
-  batchSize: number,
-): Promise<RunComparison> {
+async function wholeRun(backend: Backend, label: string, options: CrosscheckOptions, train: Dataset, test: Dataset, batchSize: number): Promise<RunComparison> {
   const preset = presets[options.preset]!;
   const model = createLeNet(new Engine(backend), { preset, seed: options.seed, optimizer: options.optimizer });
   const history = await model.fit(train, { batchSize, epochs: options.epochs!, validationSplit: preset.validationSplit, seed: options.seed, verbose: 0 });

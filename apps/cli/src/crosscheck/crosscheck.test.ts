@@ -49,7 +49,9 @@ describe('step cross-check', async () => {
     expect(text).toMatch(/PASS: every backend within 0\.001/);
     // Every column has a heading, and one line says which error decides.
     expect(text).toMatch(/^backend\s+quantity\s+max abs err\s+max rel err\s+scaled err\s+worst layer\s+step\s+verdict$/m);
-    expect(text).toContain('Only the scaled error (max|a-b| / max|b| over a tensor) is judged against --tolerance 0.001; max abs and max rel err are for reading.');
+    expect(text).toContain(
+      'Only the scaled error (max|a-b| / max|b| over a tensor) is judged against --tolerance 0.001; max abs and max rel err are for reading.',
+    );
   });
 
   it('catches a 1% error in one primitive and names the layer', async () => {

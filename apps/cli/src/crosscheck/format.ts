@@ -15,7 +15,12 @@ export function formatStepReport(report: StepCrosscheckReport): string {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const ran = report.backends.map((b) => `  ${b.label} ran as ${b.ran}`);
   const failed = report.backends.filter((b) => !b.pass).map((b) => b.label);
   const verdict = report.pass
@@ -40,8 +45,23 @@ export interface RunComparison {
 export function formatRunComparison(runs: readonly RunComparison[]): string {
   const rows = [['backend', 'loss', 'accuracy', 'val_accuracy', 'test_accuracy', 'samples/s', 'ran as']];
   for (const r of runs) {
-    rows.push([r.label, r.loss.toFixed(4), r.accuracy.toFixed(4), r.valAccuracy?.toFixed(4) ?? '-', r.testAccuracy.toFixed(4), r.samplesPerSecond.toFixed(0), r.ran]);
+    rows.push([
+      r.label,
+      r.loss.toFixed(4),
+      r.accuracy.toFixed(4),
+      r.valAccuracy?.toFixed(4) ?? '-',
+      r.testAccuracy.toFixed(4),
+      r.samplesPerSecond.toFixed(0),
+      r.ran,
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

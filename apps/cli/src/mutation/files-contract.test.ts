@@ -24,7 +24,9 @@ describe('assertWritable', () => {
   const fix = 'pass --report a file in an existing, writable directory';
 
   it('refuses a trailing slash, suggesting a file name in that directory', () => {
-    expect(runError(() => assertWritable('out/', 'training report', '--report'))).toBe(`the training report out/ ends in a slash; ${fix}, e.g. out/training-report`);
+    expect(runError(() => assertWritable('out/', 'training report', '--report'))).toBe(
+      `the training report out/ ends in a slash; ${fix}, e.g. out/training-report`,
+    );
     expect(runError(() => assertWritable('out//', 'model', '--report'))).toBe(`the model out// ends in a slash; ${fix}, e.g. out/model`);
     expect(runError(() => assertWritable('/', 'model', '--report'))).toBe(`the model / ends in a slash; ${fix}, e.g. ./model`);
     // Only the trailing slashes go: the directories before them stay.
@@ -61,7 +63,11 @@ describe('assertSpaceFor', () => {
         { path: join(dir, 'b'), bytes: 1024, what: 'checkpoint', option: '--checkpoint' },
       ]),
     );
-    expect(message).toMatch(new RegExp(`^the model ${join(dir, 'a')} and the checkpoint ${join(dir, 'b')} will need about ${(huge + 1024) / 1024} kB, but that file system has \\d+ kB free; free some space or pass --save/--checkpoint a path on another file system$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^the model ${join(dir, 'a')} and the checkpoint ${join(dir, 'b')} will need about ${(huge + 1024) / 1024} kB, but that file system has \\d+ kB free; free some space or pass --save/--checkpoint a path on another file system$`,
+      ),
+    );
     expect(() => assertSpaceFor([{ path: join(dir, 'c'), bytes: 1, what: 'model', option: '--save' }])).not.toThrow();
   });
 });
@@ -85,14 +91,18 @@ describe('readUserFile', () => {
     writeFileSync(big, new Uint8Array(10));
     expect(runError(() => readUserFile(big, 'model file', 5, fix))).toBe(`the model file ${big} is 10 bytes, more than any model file (5); ${fix}`);
     const missing = join(dir, 'missing');
-    expect(runError(() => readUserFile(missing, 'model file', 5, fix))).toBe(`cannot read the model file ${missing} (ENOENT: no such file or directory); ${fix}`);
+    expect(runError(() => readUserFile(missing, 'model file', 5, fix))).toBe(
+      `cannot read the model file ${missing} (ENOENT: no such file or directory); ${fix}`,
+    );
   });
 });
 
 describe('writeFileAtomically', () => {
   it('says what could not be written and why', () => {
     const path = join(tempDir(), 'missing', 'r.html');
-    expect(runError(() => writeFileAtomically(path, 'x', 'report'))).toMatch(new RegExp(`^cannot write the report ${path} \\(ENOENT: no such file or directory\\); pass a path in a writable directory$`));
+    expect(runError(() => writeFileAtomically(path, 'x', 'report'))).toMatch(
+      new RegExp(`^cannot write the report ${path} \\(ENOENT: no such file or directory\\); pass a path in a writable directory$`),
+    );
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     writeFileAtomically(join(dir, 'sub', 'ok'), 'x', 'report');

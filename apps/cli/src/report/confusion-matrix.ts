@@ -32,12 +32,20 @@ export function confusionMatrix(matrix: readonly (readonly number[])[], classNam
       );
     });
   });
-  parts.push(`<text x="${LABEL_WIDTH + (n * CELL) / 2}" y="${height - 8}" text-anchor="middle" font-size="12" fill="#333">predicted class (rows: true class)</text>`);
+  parts.push(
+    `<text x="${LABEL_WIDTH + (n * CELL) / 2}" y="${height - 8}" text-anchor="middle" font-size="12" fill="#333">predicted class (rows: true class)</text>`,
+  );
   return `<svg class="confusion" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="test confusion matrix">${parts.join('')}</svg>`;
 }
 
 /** White blended towards `rgb` by `amount` in [0, 1]. */
 function shade(rgb: readonly [number, number, number], amount: number): string {
   const a = 0.12 + 0.88 * amount;
-  return `#${rgb.map((c) => Math.round(255 + (c - 255) * a).toString(16).padStart(2, '0')).join('')}`;
+  return `#${rgb
+    .map((c) =>
+      Math.round(255 + (c - 255) * a)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }

@@ -51,7 +51,10 @@ export function renderReport(input: ReportInput): string {
     ],
   });
   const rows = history
-    .map((h) => `<tr><td>${h.epoch}</td><td>${h.loss.toFixed(4)}</td><td>${h.accuracy.toFixed(4)}</td><td>${fmt(h.valLoss)}</td><td>${fmt(h.valAccuracy)}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><td>${h.epoch}</td><td>${h.loss.toFixed(4)}</td><td>${h.accuracy.toFixed(4)}</td><td>${fmt(h.valLoss)}</td><td>${fmt(h.valAccuracy)}</td></tr>`,
+    )
     .join('');
   const shown = results.misclassified.slice(0, input.maxMistakes ?? 60);
   return `<!doctype html>

@@ -72,7 +72,10 @@ describe('train --report', () => {
     expect(attributes(dom, 'svg', 'aria-label').slice(0, 2)).toEqual(['Loss per epoch', 'Accuracy per epoch']);
     const series = [...dom.matchAll(/<g data-series="([^"]+)">(.*?)<\/g>/g)].map((m) => [m[1], (m[2]!.match(/<circle/g) ?? []).length]);
     expect(series).toEqual([
-      ['train loss', 3], ['validation loss', 3], ['train accuracy', 3], ['validation accuracy', 3],
+      ['train loss', 3],
+      ['validation loss', 3],
+      ['train accuracy', 3],
+      ['validation accuracy', 3],
     ]);
     expect(dom.match(/<polyline/g)).toHaveLength(4);
   });
@@ -95,8 +98,12 @@ describe('train --report', () => {
     expect(dom).toMatch(/<figcaption><span class="true">[^<]+<\/span> → <span class="predicted">[^<]+<\/span> \d+%/);
   });
 
-  it('each thumbnail is the test image its figure names, captioned with that image\'s true class', () => {
-    const figures = [...html.matchAll(/<figure class="mistake" data-index="(\d+)"><img src="data:image\/png;base64,([^"]+)"[^>]*><figcaption><span class="true">([^<]+)<\/span>/g)];
+  it("each thumbnail is the test image its figure names, captioned with that image's true class", () => {
+    const figures = [
+      ...html.matchAll(
+        /<figure class="mistake" data-index="(\d+)"><img src="data:image\/png;base64,([^"]+)"[^>]*><figcaption><span class="true">([^<]+)<\/span>/g,
+      ),
+    ];
     expect(figures.length).toBeGreaterThan(0);
     expect(figures).toHaveLength(attributes(html, 'figure', 'data-index').length);
     for (const [, index, base64, trueClass] of figures) {
@@ -132,7 +139,10 @@ describe('train --report', () => {
     const indices = attributes(html, 'figure', 'data-index').map(Number).slice(0, 3);
     expect(indices).toHaveLength(3);
     const found = indices.map((i) => findUpscaled(png, testImages.subarray(i * 784, (i + 1) * 784), 28, 3));
-    expect(found.every((at) => at !== undefined), JSON.stringify(found)).toBe(true);
+    expect(
+      found.every((at) => at !== undefined),
+      JSON.stringify(found),
+    ).toBe(true);
     // In grid order: left to right along one row.
     expect(found[0]!.x).toBeLessThan(found[1]!.x);
     expect(found[1]!.x).toBeLessThan(found[2]!.x);
@@ -143,7 +153,11 @@ describe('report parts', () => {
   it('tallies predictions by argmax into a confusion matrix and a list of mistakes', () => {
     const probabilities = Float32Array.of(0.7, 0.2, 0.1, 0.1, 0.1, 0.8, 0.3, 0.3, 0.4, 0.5, 0.5, 0);
     const results = tallyPredictions(probabilities, { labels: Uint8Array.of(0, 1, 2, 1), count: 4 }, 3);
-    expect(results.confusion).toEqual([[1, 0, 0], [1, 0, 1], [0, 0, 1]]);
+    expect(results.confusion).toEqual([
+      [1, 0, 0],
+      [1, 0, 1],
+      [0, 0, 1],
+    ]);
     expect(results.correct).toBe(2);
     expect(results.misclassified).toEqual([
       { index: 1, label: 1, predicted: 2, probability: expect.closeTo(0.8, 6) },

@@ -11,7 +11,8 @@ const run = promisify(execFile);
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install the Debian package chromium (scripts/setup.sh does) or set CHROMIUM`);
+  if (!found)
+    throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install the Debian package chromium (scripts/setup.sh does) or set CHROMIUM`);
   return found;
 }
 

@@ -25,8 +25,16 @@ export function removeTempDirs(): void {
 
 /** The four files of a tiny data set in Fashion-MNIST's format (uncompressed IDX bytes). */
 export function tinyFashionMnist(trainCount = 8, testCount = 4): Record<FashionMnistFile, Uint8Array> {
-  const images = (count: number, seed: number) => encodeIdx([count, 28, 28], Uint8Array.from({ length: count * 784 }, (_, i) => (i * 31 + seed) % 256));
-  const labels = (count: number) => encodeIdx([count], Uint8Array.from({ length: count }, (_, i) => i % 10));
+  const images = (count: number, seed: number) =>
+    encodeIdx(
+      [count, 28, 28],
+      Uint8Array.from({ length: count * 784 }, (_, i) => (i * 31 + seed) % 256),
+    );
+  const labels = (count: number) =>
+    encodeIdx(
+      [count],
+      Uint8Array.from({ length: count }, (_, i) => i % 10),
+    );
   return {
     'train-images-idx3-ubyte': images(trainCount, 1),
     'train-labels-idx1-ubyte': labels(trainCount),
@@ -57,8 +65,19 @@ export async function modelFileBytes(model: Sequential = lenet()): Promise<Uint8
 /** A checkpoint of `model` (an untrained d2l LeNet by default) after `epochsDone` epochs over `rows` rows. */
 export async function checkpointBytes(settings: Partial<RunSettings> = {}, epochsDone = 1, model: Sequential = lenet()): Promise<Uint8Array> {
   const full: RunSettings = {
-    preset: 'd2l', seed: 0, batchSize: 32, optimizer: 'sgd', learningRate: 0.9, decay: null, momentum: 0, nesterov: false,
-    epochs: 2, limit: 100, validationSplit: 0.1, rows: 100, ...settings,
+    preset: 'd2l',
+    seed: 0,
+    batchSize: 32,
+    optimizer: 'sgd',
+    learningRate: 0.9,
+    decay: null,
+    momentum: 0,
+    nesterov: false,
+    epochs: 2,
+    limit: 100,
+    validationSplit: 0.1,
+    rows: 100,
+    ...settings,
   };
   const order = Uint32Array.from({ length: fittedRows(full) }, (_, i) => i);
   const history = Array.from({ length: epochsDone }, (_, i) => ({ epoch: i + 1, loss: 2.3, accuracy: 0.1, seconds: 1, samplesPerSecond: 100 }));

@@ -67,7 +67,13 @@ function settings(): RunSettings {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer, got "${input.value}"`);
     return value;
   };
-  return { backend: form.backend.value, preset: form.preset.value, epochs: int(form.epochs, 'epochs'), limit: int(form.limit, 'limit'), testLimit: int(form.testLimit, 'testLimit') };
+  return {
+    backend: form.backend.value,
+    preset: form.preset.value,
+    epochs: int(form.epochs, 'epochs'),
+    limit: int(form.limit, 'limit'),
+    testLimit: int(form.testLimit, 'testLimit'),
+  };
 }
 
 function begin(text: string): void {

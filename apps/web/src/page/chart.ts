@@ -30,7 +30,10 @@ export class LossChart {
   private draw(): void {
     const g = this.canvas.getContext('2d')!;
     const { width, height } = this.canvas;
-    const left = 44, right = 44, top = 12, bottom = 24;
+    const left = 44,
+      right = 44,
+      top = 12,
+      bottom = 24;
     g.clearRect(0, 0, width, height);
     g.font = '11px system-ui, sans-serif';
     g.strokeStyle = '#dde3ea';

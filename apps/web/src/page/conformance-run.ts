@@ -36,7 +36,18 @@ export async function runConformance(id: string, groupsParam: string | null, bas
     groupsError = error as Error;
   }
   const checks = conformanceChecks.filter((check) => groups.includes(check.group));
-  const result: ConformanceResult = { backend: null, groups, total: checks.length, ran: 0, passed: 0, failed: [], checkSeconds: {}, seconds: 0, workerChunks: null, error: null };
+  const result: ConformanceResult = {
+    backend: null,
+    groups,
+    total: checks.length,
+    ran: 0,
+    passed: 0,
+    failed: [],
+    checkSeconds: {},
+    seconds: 0,
+    workerChunks: null,
+    error: null,
+  };
   const started = performance.now();
   try {
     if (groupsError) throw groupsError;
@@ -76,4 +87,3 @@ function chosenGroups(list: string | null): CheckGroup[] {
   if (unknown.length > 0) throw new Error(`unknown conformance group "${unknown.join('", "')}"; choose from: ${CHECK_GROUPS.join(', ')}`);
   return CHECK_GROUPS.filter((group) => names.includes(group));
 }
-

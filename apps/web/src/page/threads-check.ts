@@ -51,10 +51,15 @@ async function check(): Promise<ThreadsCheckResult> {
     }
   };
   const single = await run(1);
-  const runs: ThreadsCheckResult['runs'] = [{ threads: 1, description: single.description, workerChunks: single.workerChunks, differences: differences(single.second, single.first) }];
+  const runs: ThreadsCheckResult['runs'] = [
+    { threads: 1, description: single.description, workerChunks: single.workerChunks, differences: differences(single.second, single.first) },
+  ];
   for (const threads of counts) {
     const result = await run(threads);
-    const found = [...differences(result.first, single.first).map((d) => `first step: ${d}`), ...differences(result.second, single.first).map((d) => `second step: ${d}`)];
+    const found = [
+      ...differences(result.first, single.first).map((d) => `first step: ${d}`),
+      ...differences(result.second, single.first).map((d) => `second step: ${d}`),
+    ];
     runs.push({ threads, description: result.description, workerChunks: result.workerChunks, differences: found });
   }
   return { runs, error: null };

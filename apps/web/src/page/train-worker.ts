@@ -5,7 +5,10 @@ import { createLeNet, presets } from '@lenet-ts/lenet';
 import type { Misclassified, RunSettings, WorkerReport, WorkerRequest } from './protocol.js';
 
 // The dedicated Worker that trains: the page's main thread only draws, so it never freezes.
-const scope = self as unknown as { postMessage(message: WorkerReport, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null };
+const scope = self as unknown as {
+  postMessage(message: WorkerReport, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+};
 const post = (message: WorkerReport, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
 /** Test images whose probabilities go back to the page, for checking against the CLI's `predict`. */
@@ -53,7 +56,10 @@ async function train(settings: RunSettings): Promise<void> {
   const testSet = sliceDataset(set.test, 0, Math.min(settings.testLimit, set.test.count));
   const model = createLeNet(backend, { preset });
   current = { backend, model, classNames: set.classNames };
-  post({ type: 'line', text: `Preset: ${preset.name} (${preset.description}); batch ${preset.batchSize}, ${settings.epochs} epochs, ${trainSet.count} training images` });
+  post({
+    type: 'line',
+    text: `Preset: ${preset.name} (${preset.description}); batch ${preset.batchSize}, ${settings.epochs} epochs, ${trainSet.count} training images`,
+  });
   let epochStart = performance.now();
   const history = await model.fit(trainSet, {
     epochs: settings.epochs,
@@ -89,7 +95,13 @@ async function train(settings: RunSettings): Promise<void> {
 }
 
 /** Confusion matrix, misclassified images and the first images' probabilities, then `done`. */
-async function finish(model: Sequential, testSet: Dataset, classNames: readonly string[], test: { loss: number; accuracy: number }, bytes: Uint8Array | null): Promise<void> {
+async function finish(
+  model: Sequential,
+  testSet: Dataset,
+  classNames: readonly string[],
+  test: { loss: number; accuracy: number },
+  bytes: Uint8Array | null,
+): Promise<void> {
   const probabilities = await model.predictProbabilities(testSet);
   const classes = classNames.length;
   const confusion = classNames.map(() => new Array<number>(classes).fill(0));

@@ -15,7 +15,13 @@ async function buildPage(outdir = PUBLIC_DIR): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: { app: join(SRC, 'app.ts'), 'train-worker': join(SRC, 'train-worker.ts'), conformance: join(SRC, 'conformance.ts'), 'conformance-worker': join(SRC, 'conformance-worker.ts'), 'threads-check': join(SRC, 'threads-check.ts') },
+    entryPoints: {
+      app: join(SRC, 'app.ts'),
+      'train-worker': join(SRC, 'train-worker.ts'),
+      conformance: join(SRC, 'conformance.ts'),
+      'conformance-worker': join(SRC, 'conformance-worker.ts'),
+      'threads-check': join(SRC, 'threads-check.ts'),
+    },
     outdir,
     bundle: true,
     format: 'esm',

@@ -5,7 +5,7 @@ import { startPlaygroundServer } from './server.js';
 /** `--port N` or PORT, default 5173. */
 function port(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const flag = argv.indexOf('--port');
-  const text = flag >= 0 ? argv[flag + 1] : argv.find((a) => a.startsWith('--port='))?.slice(7) ?? env.PORT;
+  const text = flag >= 0 ? argv[flag + 1] : (argv.find((a) => a.startsWith('--port='))?.slice(7) ?? env.PORT);
   if (text === undefined) return 5173;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`port must be 0..65535, got ${text}; pass --port 5173 or PORT=5173`);

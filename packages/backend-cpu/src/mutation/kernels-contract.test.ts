@@ -55,7 +55,12 @@ describe('sgdUpdate on chunks', () => {
     const whole = { p: Float32Array.from(param), v: velocity && Float32Array.from(velocity) };
     sgdUpdate(whole.p, grad, whole.v, 0.05, momentum, nesterov, 0, size);
     const chunked = { p: Float32Array.from(param), v: velocity && Float32Array.from(velocity) };
-    for (const [start, end] of [[60, 97], [30, 60], [0, 30]] as const) sgdUpdate(chunked.p, grad, chunked.v, 0.05, momentum, nesterov, start, end);
+    for (const [start, end] of [
+      [60, 97],
+      [30, 60],
+      [0, 30],
+    ] as const)
+      sgdUpdate(chunked.p, grad, chunked.v, 0.05, momentum, nesterov, start, end);
     expect(chunked.p).toEqual(whole.p);
     expect(chunked.v).toEqual(whole.v);
     // And the values themselves, for element 0 (Keras: v = m v - lr g; p += v, or p += m v - lr g).
@@ -94,37 +99,40 @@ describe('maxPool and maxPoolBackward on samples [start, end)', () => {
     ['2x2 stride 2x1', [4, 6, 6, 2], [2, 2], [2, 1], 'valid'],
     ['2x2 stride 1x2', [4, 6, 6, 2], [2, 2], [1, 2], 'valid'],
     ['2x2 stride 2, same padding on odd sizes', [4, 7, 7, 2], [2, 2], [2, 2], 'same'],
-  ] as const)('%s: each sample range gives the reference output, argmax and gradient, and writes nothing else', (_what, inShape, poolSize, strides, padding) => {
-    const info = pool2dInfo(inShape, poolSize, strides, padding);
-    // Ties (integers) and negatives, so the first maximum must win and -0/negatives order right.
-    const x = Float32Array.from(random.integers(sizeOf(info.inShape), 5), (v) => v - 3);
-    const expected = reference.maxPool(x, info);
-    const perSample = sizeOf(info.outShape) / info.batch;
-    const y = new Float32Array(sizeOf(info.outShape)).fill(Number.NaN);
-    const argmax = new Float32Array(y.length).fill(Number.NaN);
-    maxPool(x, info, y, argmax, 2, 3);
-    expect(Array.from(y.subarray(2 * perSample, 3 * perSample))).toEqual(Array.from(expected.y.subarray(2 * perSample, 3 * perSample)));
-    expect(Array.from(argmax.subarray(2 * perSample, 3 * perSample))).toEqual(Array.from(expected.argmax.subarray(2 * perSample, 3 * perSample)));
-    expect(y.subarray(0, 2 * perSample).every(Number.isNaN)).toBe(true);
-    expect(y.subarray(3 * perSample).every(Number.isNaN)).toBe(true);
-    maxPool(x, info, y, argmax, 3, 4);
-    maxPool(x, info, y, argmax, 0, 2);
-    expect(Array.from(y)).toEqual(Array.from(expected.y));
-    expect(Array.from(argmax)).toEqual(Array.from(expected.argmax));
+  ] as const)(
+    '%s: each sample range gives the reference output, argmax and gradient, and writes nothing else',
+    (_what, inShape, poolSize, strides, padding) => {
+      const info = pool2dInfo(inShape, poolSize, strides, padding);
+      // Ties (integers) and negatives, so the first maximum must win and -0/negatives order right.
+      const x = Float32Array.from(random.integers(sizeOf(info.inShape), 5), (v) => v - 3);
+      const expected = reference.maxPool(x, info);
+      const perSample = sizeOf(info.outShape) / info.batch;
+      const y = new Float32Array(sizeOf(info.outShape)).fill(Number.NaN);
+      const argmax = new Float32Array(y.length).fill(Number.NaN);
+      maxPool(x, info, y, argmax, 2, 3);
+      expect(Array.from(y.subarray(2 * perSample, 3 * perSample))).toEqual(Array.from(expected.y.subarray(2 * perSample, 3 * perSample)));
+      expect(Array.from(argmax.subarray(2 * perSample, 3 * perSample))).toEqual(Array.from(expected.argmax.subarray(2 * perSample, 3 * perSample)));
+      expect(y.subarray(0, 2 * perSample).every(Number.isNaN)).toBe(true);
+      expect(y.subarray(3 * perSample).every(Number.isNaN)).toBe(true);
+      maxPool(x, info, y, argmax, 3, 4);
+      maxPool(x, info, y, argmax, 0, 2);
+      expect(Array.from(y)).toEqual(Array.from(expected.y));
+      expect(Array.from(argmax)).toEqual(Array.from(expected.argmax));
 
-    const dy = random.floats(y.length, -1, 1);
-    const dxExpected = reference.maxPoolBackward(dy, expected.argmax, info);
-    const perInput = sizeOf(info.inShape) / info.batch;
-    const dx = new Float32Array(sizeOf(info.inShape)).fill(7);
-    maxPoolBackward(dy, argmax, dx, info, 1, 3);
-    // Overlapping windows add several dy into one dx in float32; the reference sums in float64.
-    const got = dx.subarray(perInput, 3 * perInput);
-    const want = dxExpected.subarray(perInput, 3 * perInput);
-    expect(got.every((v, i) => Math.abs(v - want[i]!) <= 1e-6)).toBe(true);
-    expect(got.some((v) => v !== 0)).toBe(true);
-    expect(dx.subarray(0, perInput).every((v) => v === 7)).toBe(true);
-    expect(dx.subarray(3 * perInput).every((v) => v === 7)).toBe(true);
-  });
+      const dy = random.floats(y.length, -1, 1);
+      const dxExpected = reference.maxPoolBackward(dy, expected.argmax, info);
+      const perInput = sizeOf(info.inShape) / info.batch;
+      const dx = new Float32Array(sizeOf(info.inShape)).fill(7);
+      maxPoolBackward(dy, argmax, dx, info, 1, 3);
+      // Overlapping windows add several dy into one dx in float32; the reference sums in float64.
+      const got = dx.subarray(perInput, 3 * perInput);
+      const want = dxExpected.subarray(perInput, 3 * perInput);
+      expect(got.every((v, i) => Math.abs(v - want[i]!) <= 1e-6)).toBe(true);
+      expect(got.some((v) => v !== 0)).toBe(true);
+      expect(dx.subarray(0, perInput).every((v) => v === 7)).toBe(true);
+      expect(dx.subarray(3 * perInput).every((v) => v === 7)).toBe(true);
+    },
+  );
 });
 
 describe('loss helpers', () => {
@@ -137,18 +145,27 @@ describe('loss helpers', () => {
   });
 
   it.each([1.5, -1, 3])('refuses the label %d (not a class id of 3), naming its row', (label) => {
-    expect(() => assertLossInputs(Float32Array.of(0, label), { kind: 'softmax-cross-entropy', batch: 2, classes: 3, epsilon: 1e-7 })).toThrow(`cpu backend: label ${label} of row 1 is not a class id in [0, 3)`);
+    expect(() => assertLossInputs(Float32Array.of(0, label), { kind: 'softmax-cross-entropy', batch: 2, classes: 3, epsilon: 1e-7 })).toThrow(
+      `cpu backend: label ${label} of row 1 is not a class id in [0, 3)`,
+    );
   });
 
   it('refuses an unknown loss kind', () => {
-    expect(() => assertLossInputs(Float32Array.of(0), { kind: 'hinge' as never, batch: 1, classes: 3, epsilon: 1e-7 })).toThrow("cpu backend: unknown loss 'hinge'; expected sparse-categorical-crossentropy or softmax-cross-entropy");
+    expect(() => assertLossInputs(Float32Array.of(0), { kind: 'hinge' as never, batch: 1, classes: 3, epsilon: 1e-7 })).toThrow(
+      "cpu backend: unknown loss 'hinge'; expected sparse-categorical-crossentropy or softmax-cross-entropy",
+    );
   });
 
   it('counts a row correct only when its argmax is the label; softmax loss with the max in the last column', async () => {
     const backend = createCpuBackend({ threads: 1 });
     try {
       const input = Float32Array.of(0, 1, 5, 3, 2, 1);
-      const result = backend.loss(backend.upload(input), backend.upload(Float32Array.of(2, 2)), { kind: 'softmax-cross-entropy', batch: 2, classes: 3, epsilon: 1e-7 });
+      const result = backend.loss(backend.upload(input), backend.upload(Float32Array.of(2, 2)), {
+        kind: 'softmax-cross-entropy',
+        batch: 2,
+        classes: 3,
+        epsilon: 1e-7,
+      });
       expect((await backend.read(result.correct))[0]).toBe(1);
       const z0 = Math.exp(-5) + Math.exp(-4) + 1;
       const z1 = 1 + Math.exp(-1) + Math.exp(-2);
@@ -157,7 +174,12 @@ describe('loss helpers', () => {
       expect(g[2]).toBeCloseTo((1 / z0 - 1) / 2, 6);
       expect(g[3]).toBeCloseTo(1 / z1 / 2, 6);
       // Probabilities beyond the clip: 0 and 1 count as 1e-7 and 1 - 1e-7.
-      const clipped = backend.loss(backend.upload(Float32Array.of(0, 1)), backend.upload(Float32Array.of(0)), { kind: 'sparse-categorical-crossentropy', batch: 1, classes: 2, epsilon: 1e-7 });
+      const clipped = backend.loss(backend.upload(Float32Array.of(0, 1)), backend.upload(Float32Array.of(0)), {
+        kind: 'sparse-categorical-crossentropy',
+        batch: 1,
+        classes: 2,
+        epsilon: 1e-7,
+      });
       const lo = f32(1e-7);
       expect((await backend.read(clipped.loss))[0]).toBeCloseTo(-Math.log(lo / (lo + f32(1 - lo))), 4);
     } finally {

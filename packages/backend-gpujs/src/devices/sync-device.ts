@@ -150,7 +150,9 @@ export class SyncDevice implements Device {
       // RGBA float32 texels, one value each.
       return { data: out, bytes: width * height * 16 };
     }
-    throw new GpujsFallbackError(`gpu.js kernel ${spec.name} returned ${describeValue(out)} in ${this.mode} mode, expected ${this.gl ? 'a texture' : `a Float32Array of ${spec.size}`}`);
+    throw new GpujsFallbackError(
+      `gpu.js kernel ${spec.name} returned ${describeValue(out)} in ${this.mode} mode, expected ${this.gl ? 'a texture' : `a Float32Array of ${spec.size}`}`,
+    );
   }
 
   /** After a kernel's first run: gpu.js may have replaced it by a CPU fallback without telling. */

@@ -61,7 +61,9 @@ export class WebGpuDevice implements Device {
 
   run(spec: KernelSpec, inputs: readonly unknown[], scalars: readonly number[]): DeviceResult {
     if (spec.inputs.length > COMPATIBILITY_MAX_INPUTS) {
-      throw new Error(`gpujs webgpu: kernel ${spec.name} binds ${spec.inputs.length} inputs, over the ${COMPATIBILITY_MAX_INPUTS} a compatibility-level device allows; split the kernel`);
+      throw new Error(
+        `gpujs webgpu: kernel ${spec.name} binds ${spec.inputs.length} inputs, over the ${COMPATIBILITY_MAX_INPUTS} a compatibility-level device allows; split the kernel`,
+      );
     }
     return this.enqueue(this.kernels.get(spec, 'WebGPUBuffer'), spec, inputs as readonly Promise<unknown>[], scalars);
   }
@@ -101,7 +103,10 @@ export class WebGpuDevice implements Device {
     this.closed = true;
     const gpu = this.gpu;
     const pool = this.adapter.pool;
-    this.tail = this.tail.then(() => gpu.destroy()).then(() => pool?.trim()).then(ignore, ignore);
+    this.tail = this.tail
+      .then(() => gpu.destroy())
+      .then(() => pool?.trim())
+      .then(ignore, ignore);
     this.kernels.clear();
   }
 

@@ -105,7 +105,10 @@ async function findAdapter(): Promise<WebGpuProbe> {
     // OpenGL ES and OpenGL reach the same driver: the second would find the same adapter again.
     if (backend !== 'default' && found.some((c) => c.adapter.backend === backend)) break;
   }
-  return pick([...found, ...failures.map((failure) => ({ failure }))], `no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL (libegl-mesa0 libgl1-mesa-dri) for a software one`);
+  return pick(
+    [...found, ...failures.map((failure) => ({ failure }))],
+    `no WebGPU adapter; install the GPU's Vulkan driver, or Mesa's EGL (libegl-mesa0 libgl1-mesa-dri) for a software one`,
+  );
 }
 
 type Usable = { readonly adapter: WebGpuAdapter; readonly gpu: GpuLike; readonly options: object };
@@ -185,7 +188,9 @@ function installPinnedGpu(gpu: GpuLike, options: object, pool: WebGpuBufferPool 
 
 /** "llvmpipe (LLVM 15.0.6, 256 bits) OpenGL ES 3.2 Mesa 22.3.6": the non-empty, distinct info fields. */
 function adapterName(info: AdapterInfoLike): string {
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => typeof s === 'string' && s.trim().length > 0).map((s) => s.trim());
+  const parts = [info.vendor, info.architecture, info.device, info.description]
+    .filter((s): s is string => typeof s === 'string' && s.trim().length > 0)
+    .map((s) => s.trim());
   return [...new Set(parts.map((s) => s.replace(/-+$/, '')))].join(' ') || 'an unnamed adapter';
 }
 

@@ -10,10 +10,18 @@ type Conv2DBackwardFilterConstant = Conv2DGeometry | 'FS' | 'ROWS' | 'GROUPS';
 
 function geometry(info: Conv2DInfo): Record<Conv2DGeometry, number> {
   return {
-    H: info.inHeight, W: info.inWidth, C: info.inChannels,
-    OH: info.outHeight, OW: info.outWidth, F: info.outChannels,
-    KH: info.filterHeight, KW: info.filterWidth,
-    SH: info.strideHeight, SW: info.strideWidth, PT: info.padTop, PL: info.padLeft,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.inChannels,
+    OH: info.outHeight,
+    OW: info.outWidth,
+    F: info.outChannels,
+    KH: info.filterHeight,
+    KW: info.filterWidth,
+    SH: info.strideHeight,
+    SW: info.strideWidth,
+    PT: info.padTop,
+    PL: info.padLeft,
   };
 }
 
@@ -109,7 +117,8 @@ function conv2dBackwardFilterPartial(this: KernelThis<Conv2DBackwardFilterConsta
         for (let ow = 0; ow < this.constants.OW; ow++) {
           const w = ow * this.constants.SW - this.constants.PL + kw;
           if (w >= 0 && w < this.constants.W) {
-            sum += x[((n * this.constants.H + h) * this.constants.W + w) * this.constants.C + c]! *
+            sum +=
+              x[((n * this.constants.H + h) * this.constants.W + w) * this.constants.C + c]! *
               dy[((n * this.constants.OH + oh) * this.constants.OW + ow) * this.constants.F + f]!;
           }
         }

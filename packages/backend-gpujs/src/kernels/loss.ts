@@ -121,7 +121,14 @@ function lossConstants(info: LossInfo): Record<LossConstant, number> {
 }
 
 export function lossGradientSpec(info: LossInfo): KernelSpec<LossConstant> {
-  return { name: 'lossGradient', body: lossGradient, constants: lossConstants(info), size: info.batch * info.classes, inputs: ['input', 'labels'], scalars: [] };
+  return {
+    name: 'lossGradient',
+    body: lossGradient,
+    constants: lossConstants(info),
+    size: info.batch * info.classes,
+    inputs: ['input', 'labels'],
+    scalars: [],
+  };
 }
 
 export function rowLossSpec(info: LossInfo): KernelSpec<LossConstant> {

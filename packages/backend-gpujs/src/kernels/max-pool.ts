@@ -6,9 +6,17 @@ type MaxPoolBackwardConstant = Pool2DGeometry | 'WINDOWS_H' | 'WINDOWS_W';
 
 function geometry(info: Pool2DInfo): Record<Pool2DGeometry, number> {
   return {
-    H: info.inHeight, W: info.inWidth, C: info.channels, OH: info.outHeight, OW: info.outWidth,
-    PH: info.poolHeight, PW: info.poolWidth, SH: info.strideHeight, SW: info.strideWidth,
-    PT: info.padTop, PL: info.padLeft,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.channels,
+    OH: info.outHeight,
+    OW: info.outWidth,
+    PH: info.poolHeight,
+    PW: info.poolWidth,
+    SH: info.strideHeight,
+    SW: info.strideWidth,
+    PT: info.padTop,
+    PL: info.padLeft,
   };
 }
 

@@ -18,10 +18,7 @@ import { checksumsOf, syntheticFashionMnist, writeDataset, dataErrorOf } from '.
 
 const files = syntheticFashionMnist(3, 200, 50); // 200 training images: a 157 kB body, several chunks
 const expectedChecksums = checksumsOf(files);
-const gzipped = Object.fromEntries(FASHION_MNIST_FILES.map((f) => [`${f}.gz`, gzipSync(files[f])])) as Record<
-  string,
-  Buffer
->;
+const gzipped = Object.fromEntries(FASHION_MNIST_FILES.map((f) => [`${f}.gz`, gzipSync(files[f])])) as Record<string, Buffer>;
 
 /** Requests the server saw, as "/route/file". */
 const requests: string[] = [];
@@ -56,15 +53,18 @@ function handle(route: string, file: string, res: ServerResponse): void {
     res.writeHead(200, { 'content-length': body.length });
     const part = route === 'trickle' ? 1 : Math.ceil(body.length / 10);
     let sent = 0;
-    const tick = setInterval(() => {
-      if (res.destroyed || sent >= body.length) {
-        clearInterval(tick);
-        if (!res.destroyed) res.end();
-        return;
-      }
-      res.write(body.subarray(sent, sent + part));
-      sent += part;
-    }, route === 'trickle' ? 20 : 50);
+    const tick = setInterval(
+      () => {
+        if (res.destroyed || sent >= body.length) {
+          clearInterval(tick);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(body.subarray(sent, sent + part));
+        sent += part;
+      },
+      route === 'trickle' ? 20 : 50,
+    );
     res.on('close', () => clearInterval(tick));
   } else if (route === 'stall') {
     stalled.push(res); // never answers
@@ -144,9 +144,7 @@ describe('downloadFashionMnist from a local HTTP server', () => {
   it('rejects a file whose uncompressed checksum differs, leaving no file behind', async () => {
     const target = tempDir();
     const wrong = { ...expectedChecksums, 'train-images-idx3-ubyte': '0'.repeat(64) };
-    const error = await dataErrorOf(
-      downloadFashionMnist(target, { expectedChecksums: wrong, progress: false, mirror: `${base}/ok` }),
-    );
+    const error = await dataErrorOf(downloadFashionMnist(target, { expectedChecksums: wrong, progress: false, mirror: `${base}/ok` }));
     expect(error.code).toBe('checksum');
     expect(error.message).toMatch(/\/ok\/train-images-idx3-ubyte\.gz has SHA-256 .* expected 000000000000…; the mirror sent a different file/);
     expect(readdirSync(target)).toEqual([]);
@@ -206,7 +204,9 @@ describe('downloadFashionMnist from a local HTTP server', () => {
 
   it('gives up on a file that takes longer than the overall timeout', async () => {
     const dir = tempDir();
-    const error = await dataErrorOf(downloadFashionMnist(dir, { ...quiet, mirror: `${base}/trickle`, timeoutMs: 5000, minBytesPerSecond: 1, totalTimeoutMs: 300 }));
+    const error = await dataErrorOf(
+      downloadFashionMnist(dir, { ...quiet, mirror: `${base}/trickle`, timeoutMs: 5000, minBytesPerSecond: 1, totalTimeoutMs: 300 }),
+    );
     expect(error.message).toMatch(/trickle\/train-images-idx3-ubyte\.gz took more than 0\.3 s \(\d+ bytes so far\)/);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -216,7 +216,12 @@ describe('downloadFashionMnist from a local HTTP server', () => {
     stream.isTTY = false;
     let text = '';
     stream.on('data', (c: Buffer) => (text += c.toString()));
-    await downloadFashionMnist(tempDir(), { mirror: `${base}/slow`, expectedChecksums, files: ['train-images-idx3-ubyte'], progress: stderrProgress(stream, { intervalMs: 100 }) });
+    await downloadFashionMnist(tempDir(), {
+      mirror: `${base}/slow`,
+      expectedChecksums,
+      files: ['train-images-idx3-ubyte'],
+      progress: stderrProgress(stream, { intervalMs: 100 }),
+    });
     const lines = text.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.slice(0, -1).every((l) => /^downloading train-images-idx3-ubyte\.gz: \d+\.\d\/\d+\.\d MB \d+%$/.test(l))).toBe(true);

@@ -108,12 +108,7 @@ interface TransferLimits {
 }
 
 /** GETs a URL (following redirects) into memory, failing when the stream stalls, trickles, takes too long or ends early. */
-async function fetchBytes(
-  url: string,
-  file: string,
-  limits: TransferLimits,
-  progress: DownloadProgressListener | undefined,
-): Promise<Uint8Array> {
+async function fetchBytes(url: string, file: string, limits: TransferLimits, progress: DownloadProgressListener | undefined): Promise<Uint8Array> {
   const controller = new AbortController();
   let why = '';
   const abort = (reason: string) => {

@@ -1,12 +1,7 @@
 import { DataError } from './data-error.js';
 
 /** The four official Fashion-MNIST files, by their uncompressed names. */
-export const FASHION_MNIST_FILES = [
-  'train-images-idx3-ubyte',
-  'train-labels-idx1-ubyte',
-  't10k-images-idx3-ubyte',
-  't10k-labels-idx1-ubyte',
-] as const;
+export const FASHION_MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
 
 /** One of the four official Fashion-MNIST file names (without `.gz`). */
 export type FashionMnistFile = (typeof FASHION_MNIST_FILES)[number];
@@ -20,18 +15,7 @@ export const FASHION_MNIST_SHA256: Readonly<Record<FashionMnistFile, string>> = 
 };
 
 /** The ten Fashion-MNIST classes, indexed by label. */
-export const FASHION_MNIST_CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
+export const FASHION_MNIST_CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
 /** Per-file SHA-256 overrides (hex), e.g. for generated test files; missing entries use the official ones. */
 export type FashionMnistChecksums = Partial<Record<FashionMnistFile, string>>;

@@ -70,9 +70,7 @@ describe('loadFashionMnist on the official files from the Debian package', () =>
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), images); // uncompressed files are accepted too
     const error = await dataErrorOf(loadFashionMnist({ dataDir: dir }));
     expect(error.code).toBe('checksum');
-    expect(error.message).toMatch(
-      new RegExp(`^${dir}/t10k-images-idx3-ubyte has SHA-256 \\w{12}… \\(uncompressed\\), expected 5b4141f0afba…; replace it`),
-    );
+    expect(error.message).toMatch(new RegExp(`^${dir}/t10k-images-idx3-ubyte has SHA-256 \\w{12}… \\(uncompressed\\), expected 5b4141f0afba…; replace it`));
   });
 });
 
@@ -157,9 +155,7 @@ describe('loadFashionMnist resolution order', () => {
     writeDataset(dirs.data, { 'train-images-idx3-ubyte': files['train-images-idx3-ubyte'] });
     const error = await dataErrorOf(loadFashionMnist({ ...options, dataDir: dirs.data }));
     expect(error.code).toBe('not-found');
-    expect(error.message).toMatch(
-      /missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte \(\.gz or not\)/,
-    );
+    expect(error.message).toMatch(/missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte \(\.gz or not\)/);
   });
 
   it('accepts a mix of gzip and uncompressed files', async () => {

@@ -4,11 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { DataError } from './data-error.js';
 import { downloadFashionMnist } from './download.js';
 import type { DownloadOptions } from './download.js';
-import {
-  expectedSha256,
-  FASHION_MNIST_CLASS_NAMES,
-  FASHION_MNIST_FILES,
-} from './fashion-mnist-files.js';
+import { expectedSha256, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES } from './fashion-mnist-files.js';
 import type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
 import { FileTooLargeError, NotARegularFileError, readRegularFile } from '../node/file-kind.js';
 import { gunzipIdx, parseIdx } from './gunzip-idx.js';
@@ -97,10 +93,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
 
   const searched = `${cache.dir} (${cache.label}), ${system.dir} (${system.label})`;
   if (options.download === false) {
-    throw new DataError(
-      'not-found',
-      `no Fashion-MNIST found in ${searched}; install the Debian package dataset-fashion-mnist or pass --data-dir`,
-    );
+    throw new DataError('not-found', `no Fashion-MNIST found in ${searched}; install the Debian package dataset-fashion-mnist or pass --data-dir`);
   }
   try {
     // Only the missing files: the cache may hold some from an interrupted earlier download.
@@ -125,10 +118,7 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   return join(base, 'lenet-ts', 'fashion-mnist');
 }
 
-function explicitLocation(
-  options: LoadFashionMnistOptions,
-  env: Readonly<Record<string, string | undefined>>,
-): Location | undefined {
+function explicitLocation(options: LoadFashionMnistOptions, env: Readonly<Record<string, string | undefined>>): Location | undefined {
   const fix = 'replace it with the official file';
   if (options.dataDir) return { dir: options.dataDir, origin: 'data-dir', label: '--data-dir', fix };
   for (const name of DATA_DIR_ENV_VARS) {
@@ -185,12 +175,7 @@ export async function loadIdxDataSet(dir: string): Promise<FashionMnist> {
   return loadFrom(location, 'structure-only');
 }
 
-async function loadSplit(
-  location: Location,
-  imagesFile: FashionMnistFile,
-  labelsFile: FashionMnistFile,
-  verify: Verification,
-): Promise<FashionMnistSplit> {
+async function loadSplit(location: Location, imagesFile: FashionMnistFile, labelsFile: FashionMnistFile, verify: Verification): Promise<FashionMnistSplit> {
   const images = await readVerifiedIdx(location, imagesFile, verify);
   const labels = await readVerifiedIdx(location, labelsFile, verify);
   return fashionMnistSplit(images, labels, location.fix);
@@ -204,11 +189,7 @@ const MAX_DATA_FILE_BYTES = 2 ** 30 + 4 + 4 * 8;
  * parses it (gunzipping once) with the structural checks, then checks the SHA-256 of its uncompressed
  * bytes: structure first, so a raw file and its .gz get the same specific errors.
  */
-async function readVerifiedIdx(
-  location: Location,
-  file: FashionMnistFile,
-  verify: Verification,
-): Promise<{ path: string; dims: number[]; data: Uint8Array }> {
+async function readVerifiedIdx(location: Location, file: FashionMnistFile, verify: Verification): Promise<{ path: string; dims: number[]; data: Uint8Array }> {
   const path = findFile(location.dir, file);
   if (path === undefined) {
     throw new DataError('not-found', `${file} vanished from ${location.dir} while loading; run again`);
@@ -220,7 +201,8 @@ async function readVerifiedIdx(
     parsed = parseIdx(raw, { name: path });
   } catch (error) {
     if (error instanceof NotARegularFileError) throw new DataError('invalid', `${path} is ${error.kind}, not a regular file; ${location.fix}`);
-    if (error instanceof FileTooLargeError) throw new DataError('invalid', `${path} is ${error.size} bytes, more than any IDX data file (${MAX_DATA_FILE_BYTES}); ${location.fix}`);
+    if (error instanceof FileTooLargeError)
+      throw new DataError('invalid', `${path} is ${error.size} bytes, more than any IDX data file (${MAX_DATA_FILE_BYTES}); ${location.fix}`);
     if (!(error instanceof DataError)) {
       throw new DataError('not-found', `cannot read ${path} (${(error as NodeJS.ErrnoException).code}); ${location.fix}`);
     }

@@ -7,11 +7,11 @@ import { checksumsOf, dataErrorOf, syntheticFashionMnist } from './test-fixtures
 // The browser loader runs on Node's own fetch, DecompressionStream and crypto.subtle (the same web APIs),
 // against a fetch that answers from memory like a static server.
 function serving(files: Record<string, Uint8Array>, headers: Record<string, string> = {}): typeof fetch {
-  return (async (input: string | URL | Request) => {
+  return async (input: string | URL | Request) => {
     const name = new URL(input instanceof Request ? input.url : input).pathname.split('/').pop()!;
     const body = files[name];
     return body ? new Response(body as Uint8Array<ArrayBuffer>, { headers }) : new Response('missing', { status: 404 });
-  });
+  };
 }
 
 const gzipped = (files: Record<FashionMnistFile, Uint8Array>) =>

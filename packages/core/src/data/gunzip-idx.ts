@@ -51,4 +51,3 @@ function peekGzip(bytes: Uint8Array, name: string): Uint8Array {
     throw new DataError('invalid', `${name} is a corrupt or truncated gzip file (${(error as Error).message})`);
   }
 }
-

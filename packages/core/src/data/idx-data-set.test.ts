@@ -31,12 +31,30 @@ describe('loadIdxDataSet', () => {
   });
 
   it.each<[string, (files: ReturnType<typeof syntheticFashionMnist>) => void, RegExp, boolean?]>([
-    ['a wrong magic', (f) => (f['train-images-idx3-ubyte'] = Uint8Array.from([0x12, 0, 8, 3, ...f['train-images-idx3-ubyte'].subarray(4)])), /train-images-idx3-ubyte(\.gz)? is not an IDX file \(magic starts 0x12 0x00/, true],
+    [
+      'a wrong magic',
+      (f) => (f['train-images-idx3-ubyte'] = Uint8Array.from([0x12, 0, 8, 3, ...f['train-images-idx3-ubyte'].subarray(4)])),
+      /train-images-idx3-ubyte(\.gz)? is not an IDX file \(magic starts 0x12 0x00/,
+      true,
+    ],
     ['a float32 dtype', (f) => (f['train-labels-idx1-ubyte'][2] = 0x0d), /train-labels-idx1-ubyte(\.gz)? .*float32/, true],
-    ['images not 28x28', (f) => (f['t10k-images-idx3-ubyte'] = encodeIdx([2, 14, 56], new Uint8Array(2 * 784))), /holds images of shape \[2, 14, 56\], expected \[N, 28, 28\]/],
+    [
+      'images not 28x28',
+      (f) => (f['t10k-images-idx3-ubyte'] = encodeIdx([2, 14, 56], new Uint8Array(2 * 784))),
+      /holds images of shape \[2, 14, 56\], expected \[N, 28, 28\]/,
+    ],
     ['fewer labels than images', (f) => (f['train-labels-idx1-ubyte'] = encodeIdx([5], new Uint8Array(5))), /holds 5 labels for 6 images/],
-    ['a label beyond the ten classes', (f) => (f['train-labels-idx1-ubyte'] = encodeIdx([6], Uint8Array.of(0, 1, 2, 10, 3, 4))), /has label 10 at index 3; labels must be 0\.\.9/],
-    ['a truncated file', (f) => (f['t10k-labels-idx1-ubyte'] = f['t10k-labels-idx1-ubyte'].subarray(0, 9)), /t10k-labels-idx1-ubyte(\.gz)? is truncated: 9 bytes, but its header \[2\] needs 10/, true],
+    [
+      'a label beyond the ten classes',
+      (f) => (f['train-labels-idx1-ubyte'] = encodeIdx([6], Uint8Array.of(0, 1, 2, 10, 3, 4))),
+      /has label 10 at index 3; labels must be 0\.\.9/,
+    ],
+    [
+      'a truncated file',
+      (f) => (f['t10k-labels-idx1-ubyte'] = f['t10k-labels-idx1-ubyte'].subarray(0, 9)),
+      /t10k-labels-idx1-ubyte(\.gz)? is truncated: 9 bytes, but its header \[2\] needs 10/,
+      true,
+    ],
   ])('refuses %s with the same specific error raw and gzipped', async (_what, damage, message, withinOneFile) => {
     for (const gzip of [true, false]) {
       const dir = tempDir();
@@ -58,7 +76,9 @@ describe('loadIdxDataSet', () => {
     const dir = tempDir();
     const files = syntheticFashionMnist(3, 6, 2);
     writeDataset(dir, { 'train-images-idx3-ubyte': files['train-images-idx3-ubyte'] });
-    expect((await dataErrorOf(loadIdxDataSet(dir))).message).toMatch(/^no IDX data set in .*: missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/);
+    expect((await dataErrorOf(loadIdxDataSet(dir))).message).toMatch(
+      /^no IDX data set in .*: missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/,
+    );
   });
 });
 

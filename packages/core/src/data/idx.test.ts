@@ -60,9 +60,7 @@ describe('parseIdx', () => {
 
   it('rejects zero dimensions and more than eight', () => {
     expect(dataErrorOf(() => parseIdx(Uint8Array.of(0, 0, 8, 0))).message).toMatch(/declares 0 dimensions/);
-    expect(dataErrorOf(() => parseIdx(encodeIdx(Array(9).fill(1), Uint8Array.of(1)))).message).toMatch(
-      /declares 9 dimensions/,
-    );
+    expect(dataErrorOf(() => parseIdx(encodeIdx(Array(9).fill(1), Uint8Array.of(1)))).message).toMatch(/declares 9 dimensions/);
   });
 
   it('rejects a payload shorter than the header declares', () => {
@@ -120,9 +118,7 @@ describe('parseIdx on gzip input', () => {
 
   it('reports a gzip cut before the IDX header as a broken gzip, not a short IDX file', () => {
     const gz = gzipSync(good);
-    expect(dataErrorOf(() => parseIdx(gz.subarray(0, 12), { name: 'e.gz' })).message).toBe(
-      'e.gz is a corrupt or truncated gzip file (unexpected end of file)',
-    );
+    expect(dataErrorOf(() => parseIdx(gz.subarray(0, 12), { name: 'e.gz' })).message).toBe('e.gz is a corrupt or truncated gzip file (unexpected end of file)');
   });
 
   it('reads a tiny gzip file whose whole content is shorter than the largest header', () => {
@@ -132,9 +128,7 @@ describe('parseIdx on gzip input', () => {
   it('rejects a gzip whose CRC does not match', () => {
     const gz = gzipSync(good);
     gz[gz.length - 8]! ^= 0xff; // first byte of the CRC32 trailer
-    expect(dataErrorOf(() => parseIdx(gz, { name: 'c.gz' })).message).toBe(
-      'c.gz is a corrupt or truncated gzip file (incorrect data check)',
-    );
+    expect(dataErrorOf(() => parseIdx(gz, { name: 'c.gz' })).message).toBe('c.gz is a corrupt or truncated gzip file (incorrect data check)');
   });
 
   it('rejects a gzip with a corrupt deflate stream', () => {

@@ -42,10 +42,7 @@ export function readIdx(raw: Uint8Array, options: IdxReadOptions = {}): IdxArray
   const expected = headerBytes + payloadBytes;
   if (raw.length !== expected) {
     const problem = raw.length < expected ? 'truncated' : 'too long';
-    throw new DataError(
-      'invalid',
-      `${name} is ${problem}: ${raw.length} bytes, but its header [${dims.join(', ')}] needs ${expected}`,
-    );
+    throw new DataError('invalid', `${name} is ${problem}: ${raw.length} bytes, but its header [${dims.join(', ')}] needs ${expected}`);
   }
   return { dims, data: raw.subarray(headerBytes, expected) };
 }
@@ -62,11 +59,7 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array
 }
 
 /** Reads and validates magic, type and dims; allocates nothing and ignores the payload. */
-export function readIdxHeader(
-  raw: Uint8Array,
-  name: string,
-  maxBytes: number,
-): { dims: number[]; headerBytes: number; payloadBytes: number } {
+export function readIdxHeader(raw: Uint8Array, name: string, maxBytes: number): { dims: number[]; headerBytes: number; payloadBytes: number } {
   if (raw.length < 4) throw new DataError('invalid', `${name} is truncated: ${raw.length} bytes, shorter than an IDX header`);
   if (raw[0] !== 0 || raw[1] !== 0) {
     throw new DataError('invalid', `${name} is not an IDX file (magic starts ${hex(raw[0])} ${hex(raw[1])}, expected 0x00 0x00)`);
@@ -97,10 +90,7 @@ export function readIdxHeader(
     dims.push(dim);
     payloadBytes *= dim; // stays exact: we stop as soon as it passes maxBytes (< 2^53)
     if (payloadBytes > maxBytes) {
-      throw new DataError(
-        'invalid',
-        `${name} has an absurd IDX header: dims start [${dims.join(', ')}], more than ${maxBytes} bytes; the file is corrupt`,
-      );
+      throw new DataError('invalid', `${name} has an absurd IDX header: dims start [${dims.join(', ')}], more than ${maxBytes} bytes; the file is corrupt`);
     }
   }
   return { dims, headerBytes, payloadBytes };

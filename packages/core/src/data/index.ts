@@ -5,11 +5,7 @@ export type { DataErrorCode } from './data-error.js';
 export { encodeIdx, isGzip, readIdx } from './idx.js';
 export { gunzipIdx, parseIdx } from './gunzip-idx.js';
 export type { IdxArray, IdxReadOptions } from './idx.js';
-export {
-  FASHION_MNIST_CLASS_NAMES,
-  FASHION_MNIST_FILES,
-  FASHION_MNIST_SHA256,
-} from './fashion-mnist-files.js';
+export { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES, FASHION_MNIST_SHA256 } from './fashion-mnist-files.js';
 export type { FashionMnistChecksums, FashionMnistFile } from './fashion-mnist-files.js';
 export { fashionMnistSplit } from './split.js';
 export type { FashionMnistSplit, NamedIdx } from './split.js';

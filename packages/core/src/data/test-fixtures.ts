@@ -11,9 +11,15 @@ import { encodeIdx } from './idx.js';
 /** The uncompressed bytes of a tiny data set whose first training label is `marker`. */
 export function syntheticFashionMnist(marker: number, trainCount = 5, testCount = 3): Record<FashionMnistFile, Uint8Array> {
   const images = (count: number, seed: number) =>
-    encodeIdx([count, 28, 28], Uint8Array.from({ length: count * 784 }, (_, i) => (i * 31 + seed) % 256));
+    encodeIdx(
+      [count, 28, 28],
+      Uint8Array.from({ length: count * 784 }, (_, i) => (i * 31 + seed) % 256),
+    );
   const labels = (count: number, first: number) =>
-    encodeIdx([count], Uint8Array.from({ length: count }, (_, i) => (i === 0 ? first : i % 10)));
+    encodeIdx(
+      [count],
+      Uint8Array.from({ length: count }, (_, i) => (i === 0 ? first : i % 10)),
+    );
   return {
     'train-images-idx3-ubyte': images(trainCount, marker),
     'train-labels-idx1-ubyte': labels(trainCount, marker),

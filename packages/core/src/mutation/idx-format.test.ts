@@ -64,7 +64,9 @@ describe('readIdx', () => {
 
   it('accepts rank 8, and refuses dims whose product passes maxBytes as soon as it does', () => {
     expect(readIdx(encodeIdx([1, 1, 1, 1, 1, 1, 1, 2], Uint8Array.of(4, 5))).dims).toEqual([1, 1, 1, 1, 1, 1, 1, 2]);
-    expect(refusal(() => readIdx(encodeIdx([10, 10, 10], new Uint8Array(0)), { name: 'f', maxBytes: 99 }))).toBe('f has an absurd IDX header: dims start [10, 10], more than 99 bytes; the file is corrupt');
+    expect(refusal(() => readIdx(encodeIdx([10, 10, 10], new Uint8Array(0)), { name: 'f', maxBytes: 99 }))).toBe(
+      'f has an absurd IDX header: dims start [10, 10], more than 99 bytes; the file is corrupt',
+    );
     // Exactly maxBytes is allowed.
     expect(readIdx(encodeIdx([10, 10], new Uint8Array(100)), { maxBytes: 100 }).dims).toEqual([10, 10]);
   });
@@ -78,7 +80,10 @@ describe('gunzipIdx', () => {
   });
 
   it('reads a header spread over a long gzip prefix (big files) and a tiny file whose stream is short', () => {
-    const big = encodeIdx([200, 28, 28], Uint8Array.from({ length: 200 * 784 }, (_, i) => (i * 7919) % 251));
+    const big = encodeIdx(
+      [200, 28, 28],
+      Uint8Array.from({ length: 200 * 784 }, (_, i) => (i * 7919) % 251),
+    );
     expect(Buffer.from(gunzipIdx(gzipSync(big), { name: 'big' })).equals(Buffer.from(big))).toBe(true);
     const tiny = encodeIdx([1], Uint8Array.of(5));
     expect(Array.from(gunzipIdx(gzipSync(tiny)))).toEqual(Array.from(tiny));
@@ -90,7 +95,12 @@ describe('gunzipIdx', () => {
     expect(refusal(() => gunzipIdx(gzipSync(longer)))).toBe('IDX data decompresses to more than the 10 bytes its header declares');
     const cut = gzipSync(encodeIdx([4000], new Uint8Array(4000).fill(3))).subarray(0, 30);
     expect(refusal(() => gunzipIdx(cut, { name: 'cut.gz' }))).toMatch(/^cut\.gz is a corrupt or truncated gzip file \(.+\)$/);
-    const broken = gzipSync(encodeIdx([4000], Uint8Array.from({ length: 4000 }, (_, i) => (i * 31) % 256)));
+    const broken = gzipSync(
+      encodeIdx(
+        [4000],
+        Uint8Array.from({ length: 4000 }, (_, i) => (i * 31) % 256),
+      ),
+    );
     const damaged = broken.slice();
     damaged[damaged.length - 6]! ^= 0xff; // the CRC: only a full decode sees it
     expect(refusal(() => gunzipIdx(damaged, { name: 'crc.gz' }))).toMatch(/^crc\.gz is a corrupt or truncated gzip file \(.+\)$/);
@@ -100,7 +110,10 @@ describe('gunzipIdx', () => {
 describe('gunzipIdx on a gzip header with a long file name (FNAME), as some tools write', () => {
   it('widens its look past the name to the IDX header', async () => {
     const { crc32, deflateRawSync } = await import('node:zlib');
-    const idx = encodeIdx([2, 28, 28], Uint8Array.from({ length: 2 * 784 }, (_, i) => i % 256));
+    const idx = encodeIdx(
+      [2, 28, 28],
+      Uint8Array.from({ length: 2 * 784 }, (_, i) => i % 256),
+    );
     const name = new TextEncoder().encode('x'.repeat(1010));
     const trailer = new Uint8Array(8);
     new DataView(trailer.buffer).setUint32(0, crc32(idx), true);
@@ -111,6 +124,8 @@ describe('gunzipIdx on a gzip header with a long file name (FNAME), as some tool
   });
 
   it('names a stream that is not deflate at all', () => {
-    expect(refusal(() => gunzipIdx(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff), { name: 'junk.gz' }))).toMatch(/^junk\.gz is a corrupt or truncated gzip file \(.+\)$/);
+    expect(refusal(() => gunzipIdx(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff), { name: 'junk.gz' }))).toMatch(
+      /^junk\.gz is a corrupt or truncated gzip file \(.+\)$/,
+    );
   });
 });

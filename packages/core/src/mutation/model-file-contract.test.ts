@@ -30,17 +30,23 @@ function refusal(bytes: Uint8Array): ModelFileError {
 }
 
 describe('encodeModelFile refuses tensors that do not match their declaration', () => {
-  it('a value count that is not the shape\'s size', () => {
-    expect(() => encodeModelFile({ kind: 'x' }, [{ name: 'w', dtype: 'float32', shape: [2, 2], values: new Float32Array(3) }])).toThrow('tensor w has 3 values, its shape [2, 2] needs 4');
+  it("a value count that is not the shape's size", () => {
+    expect(() => encodeModelFile({ kind: 'x' }, [{ name: 'w', dtype: 'float32', shape: [2, 2], values: new Float32Array(3) }])).toThrow(
+      'tensor w has 3 values, its shape [2, 2] needs 4',
+    );
   });
   it('an array of the other type', () => {
-    expect(() => encodeModelFile({ kind: 'x' }, [{ name: 'w', dtype: 'uint32', shape: [1], values: new Float32Array(1) }])).toThrow('tensor w is declared uint32 but holds a Float32Array');
+    expect(() => encodeModelFile({ kind: 'x' }, [{ name: 'w', dtype: 'uint32', shape: [1], values: new Float32Array(1) }])).toThrow(
+      'tensor w is declared uint32 but holds a Float32Array',
+    );
   });
 });
 
 describe('decodeModelFile', () => {
   it('not the magic: names the first bytes, and "nothing" for an empty file', () => {
-    expect(refusal(Uint8Array.of(0x4c, 0x45, 0x4e, 0x45)).message).toBe('m.lenet is not a lenet-ts model file (it starts with 4c 45 4e 45, expected "LENET-TS"); pass a file written by `lenet train --save`');
+    expect(refusal(Uint8Array.of(0x4c, 0x45, 0x4e, 0x45)).message).toBe(
+      'm.lenet is not a lenet-ts model file (it starts with 4c 45 4e 45, expected "LENET-TS"); pass a file written by `lenet train --save`',
+    );
     expect(refusal(new Uint8Array(0)).message).toMatch(/it starts with nothing, expected/);
     // Two hex digits per byte, small ones too.
     expect(refusal(Uint8Array.of(1, 2, 0x0a, 0x1f, 5, 6, 7, 8)).message).toMatch(/it starts with 01 02 0a 1f, expected/);
@@ -69,7 +75,9 @@ describe('decodeModelFile', () => {
     const good = fileWith('{"kind":"x","tensors":[]}');
     const bytes = good.slice();
     new DataView(bytes.buffer).setUint32(12, bytes.length - 16 - 32 + 1, true);
-    expect(refusal(bytes).message).toBe(`m.lenet is truncated or corrupt: its header claims ${bytes.length - 47} bytes, the file holds ${bytes.length}; ${RESAVE}`);
+    expect(refusal(bytes).message).toBe(
+      `m.lenet is truncated or corrupt: its header claims ${bytes.length - 47} bytes, the file holds ${bytes.length}; ${RESAVE}`,
+    );
     // Exactly to the checksum is a well-formed (if empty-payload) file.
     expect(decodeModelFile(good, 'm.lenet').header).toEqual({ kind: 'x' });
   });
@@ -90,13 +98,25 @@ describe('decodeModelFile', () => {
     ['a null header', 'null', 'its header does not say what kind of file it is'],
     ['a header without a kind', '{"tensors":[]}', 'its header does not say what kind of file it is'],
     ['a kind that is not a string', '{"kind":1,"tensors":[]}', 'its header does not say what kind of file it is'],
-    ['invalid UTF-8 inside a JSON string', Uint8Array.from([...new TextEncoder().encode('{"kind":"'), 0xff, ...new TextEncoder().encode('","tensors":[]}')]), 'its header is not valid JSON'],
+    [
+      'invalid UTF-8 inside a JSON string',
+      Uint8Array.from([...new TextEncoder().encode('{"kind":"'), 0xff, ...new TextEncoder().encode('","tensors":[]}')]),
+      'its header is not valid JSON',
+    ],
     ['no tensor table', '{"kind":"x"}', 'its header has no tensor table'],
     ['a tensor without a name', '{"kind":"x","tensors":[{"dtype":"float32","shape":[1]}]}', 'tensor 0 has a missing or repeated name'],
-    ['a repeated name', '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[1]},{"name":"a","dtype":"float32","shape":[1]}]}', 'tensor 1 has a missing or repeated name'],
+    [
+      'a repeated name',
+      '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[1]},{"name":"a","dtype":"float32","shape":[1]}]}',
+      'tensor 1 has a missing or repeated name',
+    ],
     ['an unknown dtype', '{"kind":"x","tensors":[{"name":"a","dtype":"int8","shape":[1]}]}', 'tensor a has unknown type "int8"'],
     ['a shape that is not a list', '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":4}]}', 'tensor a has an invalid shape 4'],
-    ['nine dimensions', '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[1,1,1,1,1,1,1,1,1]}]}', 'tensor a has an invalid shape [1,1,1,1,1,1,1,1,1]'],
+    [
+      'nine dimensions',
+      '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[1,1,1,1,1,1,1,1,1]}]}',
+      'tensor a has an invalid shape [1,1,1,1,1,1,1,1,1]',
+    ],
     ['a negative dimension', '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[2,-1]}]}', 'tensor a has an invalid shape [2,-1]'],
     ['a fractional dimension', '{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[1.5]}]}', 'tensor a has an invalid shape [1.5]'],
   ])('refuses %s', (_what, json, problem) => {
@@ -118,6 +138,8 @@ describe('decodeModelFile', () => {
     // Passes the table check (then fails on the missing payload, which is never allocated).
     expect(refusal(fileWith(exact)).code).toBe('truncated');
     const over = `{"kind":"x","tensors":[{"name":"a","dtype":"float32","shape":[${quarter}]},{"name":"b","dtype":"float32","shape":[${quarter + 1}]}]}`;
-    expect(refusal(fileWith(over)).message).toBe(`m.lenet is corrupt: tensor b declares the absurd shape [${quarter + 1}], more than any model file holds; ${RESAVE}`);
+    expect(refusal(fileWith(over)).message).toBe(
+      `m.lenet is corrupt: tensor b declares the absurd shape [${quarter + 1}], more than any model file holds; ${RESAVE}`,
+    );
   });
 });

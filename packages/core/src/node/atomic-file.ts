@@ -46,7 +46,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
       // openSync's mode is masked by the umask; an existing file's bits are restored exactly.
       if (existing) fchmodSync(fd, existing.mode & 0o7777);
       const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      for (let written = 0; written < data.length;) written += writeSync(fd, data, written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -63,7 +63,7 @@ export function readRegularFile(path: string, maxBytes: number): Uint8Array {
     if (opened.size > maxBytes) throw new FileTooLargeError(path, opened.size, maxBytes);
     const buffer = Buffer.allocUnsafe(Math.min(opened.size, maxBytes) + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > maxBytes) throw new FileTooLargeError(path, length, maxBytes);
     return buffer.subarray(0, length);
   } finally {

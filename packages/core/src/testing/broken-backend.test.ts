@@ -96,22 +96,34 @@ describe('the conformance suite catches a broken backend', () => {
     const failing = await failingReports(new ScaledFilterGradientBackend());
     expect(failing.map((r) => r.id).sort()).toEqual(numericChecksOf('conv2dBackwardFilter').sort());
     const conv1 = failing.find((r) => r.id === 'conv2dBackwardFilter/lenet-conv1');
-    expect(conv1?.failures.join('\n')).toMatch(/^conv2dBackwardFilter dFilter \[5,5,1,6\]: \d+ of 150 elements off; worst at \[\d+,\d+,0,\d+\] \(flat \d+\): expected .+, got .+, \|error\| .+ vs allowed .+/);
+    expect(conv1?.failures.join('\n')).toMatch(
+      /^conv2dBackwardFilter dFilter \[5,5,1,6\]: \d+ of 150 elements off; worst at \[\d+,\d+,0,\d+\] \(flat \d+\): expected .+, got .+, \|error\| .+ vs allowed .+/,
+    );
     const fixture = failing.find((r) => r.id === 'fixture/tfjs-layers-step');
     expect(fixture?.failures.some((f) => f.startsWith('gradient of conv1.kernel'))).toBe(true);
     expect(fixture?.failures.some((f) => f.startsWith('gradient of dense1.kernel'))).toBe(false);
   });
 
   it('that lets the last maximum win maxPool ties: the tied maxPool checks fail on argmax, the tie-free ones pass', async () => {
-    const failing = await failingReports(new LastMaxWinsBackend(), conformanceChecks.filter((c) => c.id.startsWith('maxPool/')));
-    expect(failing.map((r) => r.id).sort()).toEqual(['maxPool/constant', 'maxPool/lenet-pool1-ties', 'maxPool/odd-same-2x2', 'maxPool/overlap-same-negative', 'maxPool/partial-batch-16']);
+    const failing = await failingReports(
+      new LastMaxWinsBackend(),
+      conformanceChecks.filter((c) => c.id.startsWith('maxPool/')),
+    );
+    expect(failing.map((r) => r.id).sort()).toEqual([
+      'maxPool/constant',
+      'maxPool/lenet-pool1-ties',
+      'maxPool/odd-same-2x2',
+      'maxPool/overlap-same-negative',
+      'maxPool/partial-batch-16',
+    ]);
     for (const report of failing) expect(report.failures).toEqual([expect.stringMatching(/^maxPool argmax \(flat NHWC input index, first max wins\)/)]);
   });
 
   it('that leaks a handle in every matMul: the matMul and training-step memory checks fail', async () => {
     const failing = await failingReports(new LeakyMatMulBackend());
     expect(failing.map((r) => r.id).sort()).toEqual(['memory/matMul', 'memory/training-step']);
-    const [, before, after] = /^matMul leaked: memory\(\)\.handles went from (\d+) to (\d+) after disposing everything$/.exec(failing[0]!.failures[0] ?? '') ?? [];
+    const [, before, after] =
+      /^matMul leaked: memory\(\)\.handles went from (\d+) to (\d+) after disposing everything$/.exec(failing[0]!.failures[0] ?? '') ?? [];
     expect(Number(after) - Number(before)).toBe(1);
   });
 
@@ -122,8 +134,15 @@ describe('the conformance suite catches a broken backend', () => {
   });
 
   it('that takes 1 - beta2 in float32: every Adam check starting from zero moments fails on v, no RMSprop check fails', async () => {
-    const failing = (await failingReports(new Float32DecayBackend(), conformanceChecks.filter((c) => c.exercises.includes('adaptiveUpdate')))).map((r) => r.id);
-    expect(failing).toEqual(expect.arrayContaining(['adaptiveUpdate/adam-keras-defaults', 'adaptiveUpdate/adam-lenet-dense1', 'adaptiveUpdate/adam-epsilon-scale']));
+    const failing = (
+      await failingReports(
+        new Float32DecayBackend(),
+        conformanceChecks.filter((c) => c.exercises.includes('adaptiveUpdate')),
+      )
+    ).map((r) => r.id);
+    expect(failing).toEqual(
+      expect.arrayContaining(['adaptiveUpdate/adam-keras-defaults', 'adaptiveUpdate/adam-lenet-dense1', 'adaptiveUpdate/adam-epsilon-scale']),
+    );
     expect(failing.filter((id) => id.includes('rmsprop'))).toEqual([]);
   });
 

@@ -48,7 +48,8 @@ export function compareClose(label: string, got: Numbers, expected: Numbers, all
     return { label, passed: false, failing: Math.max(got.length, expected.length), size: expected.length, worst: null, message };
   }
   // A short allowance array is a bug in the check itself, not in the backend: say so instead of failing elements.
-  if (typeof allowed !== 'number' && allowed.length !== expected.length) throw new Error(`${label}: ${allowed.length} allowances for ${expected.length} elements`);
+  if (typeof allowed !== 'number' && allowed.length !== expected.length)
+    throw new Error(`${label}: ${allowed.length} allowances for ${expected.length} elements`);
   let failing = 0;
   let worst: WorstElement | null = null;
   let worstRatio = -1;

@@ -28,7 +28,11 @@ class InPlaceSgdBackend extends ReferenceBackend {
 
   override adaptiveUpdate(param: Float32Array, grad: Float32Array, m: Float32Array | null, v: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
     const fresh = super.adaptiveUpdate(param, grad, m, v, info);
-    for (const [target, result] of [[param, fresh.param], [m, fresh.m], [v, fresh.v]] as const) {
+    for (const [target, result] of [
+      [param, fresh.param],
+      [m, fresh.m],
+      [v, fresh.v],
+    ] as const) {
       if (target === null || result === null) continue;
       target.set(result);
       this.dispose(result);
@@ -51,8 +55,20 @@ describe('the float64 reference chain', () => {
     const comparisons = [
       compareClose('loss', [step.loss], [fixture.loss], networkAllowance([fixture.loss], REFERENCE_FIXTURE_RELATIVE, 0, 1)),
       compareClose('correct', [step.correct], [Math.round(fixture.accuracy * fixture.batch)], 0),
-      compareClose('outputs', step.outputs, fixture.outputs, networkAllowance(fixture.outputs, REFERENCE_FIXTURE_RELATIVE, REFERENCE_FIXTURE_ABSOLUTE_OF_MAX, 1)),
-      ...LENET_PARAMETERS.map((name) => compareClose(`gradient of ${name}`, step.grads[name], fixture.grads[name], networkAllowance(fixture.grads[name], REFERENCE_FIXTURE_RELATIVE, REFERENCE_FIXTURE_ABSOLUTE_OF_MAX, 1))),
+      compareClose(
+        'outputs',
+        step.outputs,
+        fixture.outputs,
+        networkAllowance(fixture.outputs, REFERENCE_FIXTURE_RELATIVE, REFERENCE_FIXTURE_ABSOLUTE_OF_MAX, 1),
+      ),
+      ...LENET_PARAMETERS.map((name) =>
+        compareClose(
+          `gradient of ${name}`,
+          step.grads[name],
+          fixture.grads[name],
+          networkAllowance(fixture.grads[name], REFERENCE_FIXTURE_RELATIVE, REFERENCE_FIXTURE_ABSOLUTE_OF_MAX, 1),
+        ),
+      ),
     ];
     expect(comparisons.filter((c) => !c.passed).map((c) => c.message)).toEqual([]);
   });
@@ -83,7 +99,9 @@ describe('comparison reports', () => {
     const report = compareClose('conv2d output', [1, 2, 3.5, 4], [1, 2, 3, 4], 0.1, [1, 2, 2, 1]);
     expect(report.passed).toBe(false);
     expect(report.worst?.index).toBe(2);
-    expect(report.message).toBe('conv2d output [1,2,2,1]: 1 of 4 elements off; worst at [0,1,0,0] (flat 2): expected 3, got 3.5, |error| 5.00e-1 vs allowed 1.00e-1 (5.00x allowed)');
+    expect(report.message).toBe(
+      'conv2d output [1,2,2,1]: 1 of 4 elements off; worst at [0,1,0,0] (flat 2): expected 3, got 3.5, |error| 5.00e-1 vs allowed 1.00e-1 (5.00x allowed)',
+    );
   });
 
   it('fail on NaN even where the expectation is NaN', () => {

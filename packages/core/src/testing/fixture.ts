@@ -33,7 +33,9 @@ export function findLenetFixture(explicitPath?: string): string {
   const candidates = fixtureCandidates();
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
-    throw new FixtureError(`${LENET_FIXTURE_FILE} not found next to @lenet-ts/core/testing (looked in ${candidates.join(', ')}); pass { fixturePath } to runBackendConformance`);
+    throw new FixtureError(
+      `${LENET_FIXTURE_FILE} not found next to @lenet-ts/core/testing (looked in ${candidates.join(', ')}); pass { fixturePath } to runBackendConformance`,
+    );
   }
   return found;
 }

@@ -12,8 +12,16 @@ import type { Numbers } from './reference.js';
  */
 
 export const LENET_PARAMETERS = [
-  'conv1.kernel', 'conv1.bias', 'conv2.kernel', 'conv2.bias',
-  'dense1.kernel', 'dense1.bias', 'dense2.kernel', 'dense2.bias', 'dense3.kernel', 'dense3.bias',
+  'conv1.kernel',
+  'conv1.bias',
+  'conv2.kernel',
+  'conv2.bias',
+  'dense1.kernel',
+  'dense1.bias',
+  'dense2.kernel',
+  'dense2.bias',
+  'dense3.kernel',
+  'dense3.bias',
 ] as const;
 
 export type LenetParameter = (typeof LENET_PARAMETERS)[number];
@@ -21,11 +29,16 @@ export type LenetWeights<T> = Record<LenetParameter, T>;
 
 /** Shapes as Keras stores them: conv kernels HWIO, dense kernels [in, out]. */
 export const LENET_PARAMETER_SHAPES: LenetWeights<readonly number[]> = {
-  'conv1.kernel': [5, 5, 1, 6], 'conv1.bias': [6],
-  'conv2.kernel': [5, 5, 6, 16], 'conv2.bias': [16],
-  'dense1.kernel': [256, 120], 'dense1.bias': [120],
-  'dense2.kernel': [120, 84], 'dense2.bias': [84],
-  'dense3.kernel': [84, 10], 'dense3.bias': [10],
+  'conv1.kernel': [5, 5, 1, 6],
+  'conv1.bias': [6],
+  'conv2.kernel': [5, 5, 6, 16],
+  'conv2.bias': [16],
+  'dense1.kernel': [256, 120],
+  'dense1.bias': [120],
+  'dense2.kernel': [120, 84],
+  'dense2.bias': [84],
+  'dense3.kernel': [84, 10],
+  'dense3.bias': [10],
 };
 
 export const LENET_CLASSES = 10;
@@ -51,7 +64,12 @@ export function lenetGeometry(batch: number): LenetGeometry {
   const pool2 = pool2dInfo(conv2.outShape, [2, 2]);
   const flat = pool2.outHeight * pool2.outWidth * pool2.channels;
   return {
-    batch, conv1, pool1, conv2, pool2, flat,
+    batch,
+    conv1,
+    pool1,
+    conv2,
+    pool2,
+    flat,
     dense1: matMulInfo(batch, flat, 120),
     dense2: matMulInfo(batch, 120, 84),
     dense3: matMulInfo(batch, 84, LENET_CLASSES),
@@ -113,12 +131,15 @@ export function referenceLenetStep(input: LenetStepInput): LenetStepResult<Float
     'conv1.bias': reference.biasGrad(dz1, g.batch * g.conv1.outHeight * g.conv1.outWidth, g.conv1.outChannels),
     'conv2.kernel': reference.conv2dBackwardFilter(p1.y, dz2, g.conv2),
     'conv2.bias': reference.biasGrad(dz2, g.batch * g.conv2.outHeight * g.conv2.outWidth, g.conv2.outChannels),
-    'dense1.kernel': d1.kernel, 'dense1.bias': d1.bias,
-    'dense2.kernel': d2.kernel, 'dense2.bias': d2.bias,
-    'dense3.kernel': d3.kernel, 'dense3.bias': d3.bias,
+    'dense1.kernel': d1.kernel,
+    'dense1.bias': d1.bias,
+    'dense2.kernel': d2.kernel,
+    'dense2.bias': d2.bias,
+    'dense3.kernel': d3.kernel,
+    'dense3.bias': d3.bias,
   };
-  const updated = mapWeights((name) =>
-    reference.sgdUpdate(w[name], grads[name], null, { size: w[name].length, learningRate: input.learningRate, momentum: 0, nesterov: false }).param,
+  const updated = mapWeights(
+    (name) => reference.sgdUpdate(w[name], grads[name], null, { size: w[name].length, learningRate: input.learningRate, momentum: 0, nesterov: false }).param,
   );
   return { loss: loss.loss, correct: loss.correct, outputs, grads, updated };
 }
@@ -170,9 +191,12 @@ export async function backendLenetStep<H>(backend: Backend<H>, input: LenetStepI
       'conv1.bias': scope.keep(backend.biasGrad(dz1, g.batch * g.conv1.outHeight * g.conv1.outWidth, g.conv1.outChannels)),
       'conv2.kernel': scope.keep(backend.conv2dBackwardFilter(p1.y, dz2, g.conv2)),
       'conv2.bias': scope.keep(backend.biasGrad(dz2, g.batch * g.conv2.outHeight * g.conv2.outWidth, g.conv2.outChannels)),
-      'dense1.kernel': d1.kernel, 'dense1.bias': d1.bias,
-      'dense2.kernel': d2.kernel, 'dense2.bias': d2.bias,
-      'dense3.kernel': d3.kernel, 'dense3.bias': d3.bias,
+      'dense1.kernel': d1.kernel,
+      'dense1.bias': d1.bias,
+      'dense2.kernel': d2.kernel,
+      'dense2.bias': d2.bias,
+      'dense3.kernel': d3.kernel,
+      'dense3.bias': d3.bias,
     };
     // Read everything the update may overwrite in place before updating.
     const readGrads = await readWeights(scope.read.bind(scope), grads);
@@ -187,7 +211,14 @@ export async function backendLenetStep<H>(backend: Backend<H>, input: LenetStepI
       grads: readGrads,
     };
     const updated = mapWeights((name) =>
-      scope.keep(backend.sgdUpdate(w[name], grads[name], null, { size: sizeOf(LENET_PARAMETER_SHAPES[name]), learningRate: input.learningRate, momentum: 0, nesterov: false }).param),
+      scope.keep(
+        backend.sgdUpdate(w[name], grads[name], null, {
+          size: sizeOf(LENET_PARAMETER_SHAPES[name]),
+          learningRate: input.learningRate,
+          momentum: 0,
+          nesterov: false,
+        }).param,
+      ),
     );
     return { ...result, updated: await readWeights(scope.read.bind(scope), updated) };
   });

@@ -46,7 +46,10 @@ describe('the conformance suite catches a backend that is only a little wrong', 
   it('the probability loss clipping with strict bounds: the two batches holding probabilities exactly at 1e-7 and 1 - 1e-7', async () => {
     const failing = await failingReports(new mutants.StrictClipLossBackend());
     expect(ids(failing)).toEqual(['loss/sparse-cce/lenet-batch', 'loss/sparse-cce/partial-batch-16']);
-    for (const report of failing) expect(report.failures).toEqual([expect.stringMatching(/^sparse-categorical-crossentropy gradient \[\d+,10\]: 2 of \d+ elements off; worst at \[4,\d\]/)]);
+    for (const report of failing)
+      expect(report.failures).toEqual([
+        expect.stringMatching(/^sparse-categorical-crossentropy gradient \[\d+,10\]: 2 of \d+ elements off; worst at \[4,\d\]/),
+      ]);
   });
 
   it('the loss averaged over 32 rows whatever the batch: every loss check of a batch other than 32, and the partial-batch training step', async () => {

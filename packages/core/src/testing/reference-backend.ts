@@ -305,14 +305,18 @@ export class ReferenceBackend implements Backend<Float32Array> {
     for (let i = 0; i < size; i++) {
       // Keras SGD: v = m v - lr g; p += v (Nesterov: p += m v - lr g).
       nextVelocity[i] = f32(f32(momentum * velocity[i]!) - f32(lr * grad[i]!));
-      next[i] = info.nesterov
-        ? f32(f32(param[i]! + f32(momentum * nextVelocity[i]!)) - f32(lr * grad[i]!))
-        : f32(param[i]! + nextVelocity[i]!);
+      next[i] = info.nesterov ? f32(f32(param[i]! + f32(momentum * nextVelocity[i]!)) - f32(lr * grad[i]!)) : f32(param[i]! + nextVelocity[i]!);
     }
     return { param: this.own(next), velocity: this.own(nextVelocity) };
   }
 
-  adaptiveUpdate(paramHandle: Float32Array, gradHandle: Float32Array, mHandle: Float32Array | null, vHandle: Float32Array, info: AdaptiveInfo): AdaptiveResult<Float32Array> {
+  adaptiveUpdate(
+    paramHandle: Float32Array,
+    gradHandle: Float32Array,
+    mHandle: Float32Array | null,
+    vHandle: Float32Array,
+    info: AdaptiveInfo,
+  ): AdaptiveResult<Float32Array> {
     const param = this.data(paramHandle);
     const grad = this.data(gradHandle);
     const m = mHandle === null ? null : this.data(mHandle);
@@ -320,7 +324,14 @@ export class ReferenceBackend implements Backend<Float32Array> {
     if ((m === null) !== (info.kind === 'rmsprop')) throw new Error(`reference backend: adaptiveUpdate ${info.kind} got m ${m === null ? 'null' : 'given'}`);
     const { size } = info;
     // 1 - beta in float64, rounded once (see AdaptiveInfo).
-    const [lr, b1, c1, b2, c2, eps] = [info.learningRate, info.beta1, 1 - info.beta1, info.beta2, 1 - info.beta2, info.epsilon].map(f32) as [number, number, number, number, number, number];
+    const [lr, b1, c1, b2, c2, eps] = [info.learningRate, info.beta1, 1 - info.beta1, info.beta2, 1 - info.beta2, info.epsilon].map(f32) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const next = new Float32Array(size);
     const nextM = m === null ? null : new Float32Array(size);
     const nextV = new Float32Array(size);

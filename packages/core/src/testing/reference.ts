@@ -236,7 +236,13 @@ export function sgdUpdate(param: Numbers, grad: Numbers, velocity: Numbers | nul
  * Keras Adam / RMSprop in float64 (see AdaptiveInfo): Adam m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr m / (sqrt(v) + eps) with lr already bias-corrected; RMSprop the same v with p -= lr g / (sqrt(v) + eps).
  */
-export function adaptiveUpdate(param: Numbers, grad: Numbers, m: Numbers | null, v: Numbers, info: AdaptiveInfo): { param: Float64Array; m: Float64Array | null; v: Float64Array } {
+export function adaptiveUpdate(
+  param: Numbers,
+  grad: Numbers,
+  m: Numbers | null,
+  v: Numbers,
+  info: AdaptiveInfo,
+): { param: Float64Array; m: Float64Array | null; v: Float64Array } {
   const { size, learningRate, beta1, beta2, epsilon } = info;
   const next = new Float64Array(size);
   const nextM = m === null ? null : new Float64Array(size);

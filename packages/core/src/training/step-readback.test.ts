@@ -37,7 +37,7 @@ describe('StepReadback', () => {
     expect(engine.memory()).toMatchObject({ tensors: 0, handles: 0 });
   });
 
-  it('names each step\'s own value when one is NaN, although a NaN spreads over the gathered vector', async () => {
+  it("names each step's own value when one is NaN, although a NaN spreads over the gathered vector", async () => {
     const { engine } = countingReads();
     const readback = new StepReadback(engine, 4);
     for (const [i, loss] of [0.5, Number.NaN, Number.POSITIVE_INFINITY].entries()) await readback.record(i + 1, 2, scalar(engine, loss), scalar(engine, 1));

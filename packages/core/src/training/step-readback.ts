@@ -64,7 +64,10 @@ export class StepReadback {
     const slot = this.pending.length;
     const gathered = (this.gathered ??= this.engine.keep(this.engine.upload(new Float32Array(2 * this.stepsPerRead), [2 * this.stepsPerRead])));
     this.engine.scope(() => {
-      for (const [value, index] of [[loss, slot], [correct, this.stepsPerRead + slot]] as const) {
+      for (const [value, index] of [
+        [loss, slot],
+        [correct, this.stepsPerRead + slot],
+      ] as const) {
         const placed = ops.matMul(this.engine, value, this.negatedUnit(index), null, this.place, 'linear');
         ops.sgdUpdate(this.engine, gathered, placed, null, this.add);
       }

@@ -12,12 +12,17 @@ const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 
 /** The tfjs browser bundles (UMD, each adding to the global `tf`), in load order. */
-const TFJS_BUNDLES = ['@tensorflow/tfjs-core/dist/tf-core.min.js', '@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js', '@tensorflow/tfjs-layers/dist/tf-layers.min.js'];
+const TFJS_BUNDLES = [
+  '@tensorflow/tfjs-core/dist/tf-core.min.js',
+  '@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js',
+  '@tensorflow/tfjs-layers/dist/tf-layers.min.js',
+];
 
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install the Debian package chromium (scripts/setup.sh does) or set CHROMIUM`);
+  if (!found)
+    throw new Error(`no Chromium found (looked at ${candidates.join(', ')}); install the Debian package chromium (scripts/setup.sh does) or set CHROMIUM`);
   return found;
 }
 
@@ -67,7 +72,14 @@ ${TFJS_BUNDLES.map((_, i) => `<script src="/tfjs-${i}.js"></script>`).join('\n')
     );
     const out = /<pre id="out">([\s\S]*?)<\/pre>/.exec(stdout)?.[1] ?? '';
     if (!out.startsWith('OK ')) throw new Error(`the page did not finish: ${out.slice(0, 500) || stdout.slice(0, 500)}`);
-    return JSON.parse(out.slice(3).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    return JSON.parse(
+      out
+        .slice(3)
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    );
   } finally {
     server.close();
     rmSync(profile, { recursive: true, force: true });

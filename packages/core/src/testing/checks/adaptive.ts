@@ -24,19 +24,83 @@ interface AdaptiveCase {
 const KERAS = { beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-7 };
 
 const CASES: readonly AdaptiveCase[] = [
-  { id: 'adam-keras-defaults', label: 'Adam with Keras defaults (lr 0.001) for steps t = 1..10 from zero moments, 1001 values', kind: 'adam', size: 1001, steps: 10, learningRate: 0.001, gradScale: 0.05 },
-  { id: 'adam-lenet-dense1', label: "Adam lr 0.001 for t = 1, 2 on LeNet dense1's 30720 weights", kind: 'adam', size: 256 * 120, steps: 2, learningRate: 0.001, gradScale: 0.05 },
-  { id: 'adam-epsilon-scale', label: 'Adam lr 0.1 for t = 1..3 on gradients near 1e-7, where Keras adds epsilon to sqrt(v) outside the bias correction', kind: 'adam', size: 1001, steps: 3, learningRate: 0.1, gradScale: 1e-7 },
-  { id: 'adam-resumed', label: 'Adam lr 0.01 at t = 100..101 from random moments (a resumed run)', kind: 'adam', size: 1001, steps: 2, learningRate: 0.01, gradScale: 0.05, resumedAt: 100 },
-  { id: 'rmsprop-keras-defaults', label: 'RMSprop with Keras defaults (lr 0.001, rho 0.9) for 10 steps from zero, 1001 values', kind: 'rmsprop', size: 1001, steps: 10, learningRate: 0.001, gradScale: 0.05 },
-  { id: 'rmsprop-lenet-dense1', label: "RMSprop lr 0.001 for 2 steps on LeNet dense1's 30720 weights", kind: 'rmsprop', size: 256 * 120, steps: 2, learningRate: 0.001, gradScale: 0.05 },
-  { id: 'rmsprop-epsilon-scale', label: 'RMSprop lr 0.1 for 3 steps on gradients near 1e-7, where epsilon outside the root shows', kind: 'rmsprop', size: 1001, steps: 3, learningRate: 0.1, gradScale: 1e-7 },
+  {
+    id: 'adam-keras-defaults',
+    label: 'Adam with Keras defaults (lr 0.001) for steps t = 1..10 from zero moments, 1001 values',
+    kind: 'adam',
+    size: 1001,
+    steps: 10,
+    learningRate: 0.001,
+    gradScale: 0.05,
+  },
+  {
+    id: 'adam-lenet-dense1',
+    label: "Adam lr 0.001 for t = 1, 2 on LeNet dense1's 30720 weights",
+    kind: 'adam',
+    size: 256 * 120,
+    steps: 2,
+    learningRate: 0.001,
+    gradScale: 0.05,
+  },
+  {
+    id: 'adam-epsilon-scale',
+    label: 'Adam lr 0.1 for t = 1..3 on gradients near 1e-7, where Keras adds epsilon to sqrt(v) outside the bias correction',
+    kind: 'adam',
+    size: 1001,
+    steps: 3,
+    learningRate: 0.1,
+    gradScale: 1e-7,
+  },
+  {
+    id: 'adam-resumed',
+    label: 'Adam lr 0.01 at t = 100..101 from random moments (a resumed run)',
+    kind: 'adam',
+    size: 1001,
+    steps: 2,
+    learningRate: 0.01,
+    gradScale: 0.05,
+    resumedAt: 100,
+  },
+  {
+    id: 'rmsprop-keras-defaults',
+    label: 'RMSprop with Keras defaults (lr 0.001, rho 0.9) for 10 steps from zero, 1001 values',
+    kind: 'rmsprop',
+    size: 1001,
+    steps: 10,
+    learningRate: 0.001,
+    gradScale: 0.05,
+  },
+  {
+    id: 'rmsprop-lenet-dense1',
+    label: "RMSprop lr 0.001 for 2 steps on LeNet dense1's 30720 weights",
+    kind: 'rmsprop',
+    size: 256 * 120,
+    steps: 2,
+    learningRate: 0.001,
+    gradScale: 0.05,
+  },
+  {
+    id: 'rmsprop-epsilon-scale',
+    label: 'RMSprop lr 0.1 for 3 steps on gradients near 1e-7, where epsilon outside the root shows',
+    kind: 'rmsprop',
+    size: 1001,
+    steps: 3,
+    learningRate: 0.1,
+    gradScale: 1e-7,
+  },
 ];
 
 /** The info core's Adam or RMSprop passes for update number `step` (1-based). */
 function infoAt(c: AdaptiveCase, step: number): AdaptiveInfo {
   return c.kind === 'adam'
-    ? { kind: 'adam', size: c.size, learningRate: adamStepSize(c.learningRate, KERAS.beta1, KERAS.beta2, step), beta1: KERAS.beta1, beta2: KERAS.beta2, epsilon: KERAS.epsilon }
+    ? {
+        kind: 'adam',
+        size: c.size,
+        learningRate: adamStepSize(c.learningRate, KERAS.beta1, KERAS.beta2, step),
+        beta1: KERAS.beta1,
+        beta2: KERAS.beta2,
+        epsilon: KERAS.epsilon,
+      }
     : { kind: 'rmsprop', size: c.size, learningRate: c.learningRate, beta1: 0, beta2: KERAS.rho, epsilon: KERAS.epsilon };
 }
 

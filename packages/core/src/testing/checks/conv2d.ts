@@ -22,12 +22,72 @@ interface ConvCase {
 }
 
 const CASES: readonly ConvCase[] = [
-  { id: 'lenet-conv1', label: 'LeNet conv1 (32x28x28x1 raw pixels 0..255, 5x5x6 filters)', inShape: [32, 28, 28, 1], filterShape: [5, 5, 1, 6], strides: [1, 1], padding: 'valid', activation: 'sigmoid', bias: true, input: pixels },
-  { id: 'lenet-conv2', label: 'LeNet conv2 (32x12x12x6, 5x5x16 filters)', inShape: [32, 12, 12, 6], filterShape: [5, 5, 6, 16], strides: [1, 1], padding: 'valid', activation: 'sigmoid', bias: true, input: probabilities },
-  { id: 'batch-1', label: 'batch 1 (1x28x28x1 raw pixels, 5x5x6 filters)', inShape: [1, 28, 28, 1], filterShape: [5, 5, 1, 6], strides: [1, 1], padding: 'valid', activation: 'relu', bias: true, input: pixels },
-  { id: 'partial-batch-16', label: 'the partial last batch of 16 (16x12x12x6, 5x5x16 filters)', inShape: [16, 12, 12, 6], filterShape: [5, 5, 6, 16], strides: [1, 1], padding: 'valid', activation: 'linear', bias: true, input: probabilities },
-  { id: 'stride-2-same', label: "stride 2 with 'same' padding on odd sizes (3x9x11x4, 3x3x5 filters)", inShape: [3, 9, 11, 4], filterShape: [3, 3, 4, 5], strides: [2, 2], padding: 'same', activation: 'relu', bias: false, input: (r, n) => signed(r, n) },
-  { id: 'uneven-same', label: "strides 1x2 with 'same' padding and an even 4x2 kernel (2x7x8x3, 3 filters)", inShape: [2, 7, 8, 3], filterShape: [4, 2, 3, 3], strides: [1, 2], padding: 'same', activation: 'linear', bias: true, input: (r, n) => signed(r, n, 2) },
+  {
+    id: 'lenet-conv1',
+    label: 'LeNet conv1 (32x28x28x1 raw pixels 0..255, 5x5x6 filters)',
+    inShape: [32, 28, 28, 1],
+    filterShape: [5, 5, 1, 6],
+    strides: [1, 1],
+    padding: 'valid',
+    activation: 'sigmoid',
+    bias: true,
+    input: pixels,
+  },
+  {
+    id: 'lenet-conv2',
+    label: 'LeNet conv2 (32x12x12x6, 5x5x16 filters)',
+    inShape: [32, 12, 12, 6],
+    filterShape: [5, 5, 6, 16],
+    strides: [1, 1],
+    padding: 'valid',
+    activation: 'sigmoid',
+    bias: true,
+    input: probabilities,
+  },
+  {
+    id: 'batch-1',
+    label: 'batch 1 (1x28x28x1 raw pixels, 5x5x6 filters)',
+    inShape: [1, 28, 28, 1],
+    filterShape: [5, 5, 1, 6],
+    strides: [1, 1],
+    padding: 'valid',
+    activation: 'relu',
+    bias: true,
+    input: pixels,
+  },
+  {
+    id: 'partial-batch-16',
+    label: 'the partial last batch of 16 (16x12x12x6, 5x5x16 filters)',
+    inShape: [16, 12, 12, 6],
+    filterShape: [5, 5, 6, 16],
+    strides: [1, 1],
+    padding: 'valid',
+    activation: 'linear',
+    bias: true,
+    input: probabilities,
+  },
+  {
+    id: 'stride-2-same',
+    label: "stride 2 with 'same' padding on odd sizes (3x9x11x4, 3x3x5 filters)",
+    inShape: [3, 9, 11, 4],
+    filterShape: [3, 3, 4, 5],
+    strides: [2, 2],
+    padding: 'same',
+    activation: 'relu',
+    bias: false,
+    input: (r, n) => signed(r, n),
+  },
+  {
+    id: 'uneven-same',
+    label: "strides 1x2 with 'same' padding and an even 4x2 kernel (2x7x8x3, 3 filters)",
+    inShape: [2, 7, 8, 3],
+    filterShape: [4, 2, 3, 3],
+    strides: [1, 2],
+    padding: 'same',
+    activation: 'linear',
+    bias: true,
+    input: (r, n) => signed(r, n, 2),
+  },
 ];
 
 function forwardCheck(c: ConvCase): ConformanceCheck {
@@ -100,8 +160,4 @@ function backwardFilterCheck(c: ConvCase): ConformanceCheck {
   };
 }
 
-export const conv2dChecks: readonly ConformanceCheck[] = [
-  ...CASES.map(forwardCheck),
-  ...CASES.map(backwardInputCheck),
-  ...CASES.map(backwardFilterCheck),
-];
+export const conv2dChecks: readonly ConformanceCheck[] = [...CASES.map(forwardCheck), ...CASES.map(backwardInputCheck), ...CASES.map(backwardFilterCheck)];

@@ -27,7 +27,15 @@ const POOL_GEOMETRIES: readonly { label: string; info: Pool2DInfo }[] = [
   { label: "overlapping 3x3, stride 2, 'same'", info: pool2dInfo([2, 7, 7, 2], [3, 3], [2, 2], 'same') },
 ];
 
-function recordGradient(record: CheckRecorder, name: string, backendGradient: Numbers, analytic: Numbers, differences: Numbers, backendAllowed: Numbers, shape?: readonly number[]): void {
+function recordGradient(
+  record: CheckRecorder,
+  name: string,
+  backendGradient: Numbers,
+  analytic: Numbers,
+  differences: Numbers,
+  backendAllowed: Numbers,
+  shape?: readonly number[],
+): void {
   record.close(`${name}: float64 analytic gradient vs central differences`, analytic, differences, finiteDifferenceAllowance(analytic), shape);
   record.close(`${name}: backend vs float64 analytic gradient`, backendGradient, analytic, backendAllowed, shape);
 }
@@ -44,7 +52,12 @@ const conv2dBackwardInputGradient: ConformanceCheck = {
       const r = signed(random, sizeOf(info.outShape));
       const analytic = reference.conv2dBackwardInput(r, filter, info);
       const differences = centralDifferences(x, (v) => reference.dot(reference.conv2d(v, filter, null, info, 'linear'), r));
-      const allowed = reductionAllowance(analytic, reference.conv2dBackwardInput(reference.abs(r), reference.abs(filter), info), info.filterHeight * info.filterWidth * info.outChannels, options.toleranceScale);
+      const allowed = reductionAllowance(
+        analytic,
+        reference.conv2dBackwardInput(reference.abs(r), reference.abs(filter), info),
+        info.filterHeight * info.filterWidth * info.outChannels,
+        options.toleranceScale,
+      );
       await withScope(backend, async (scope) => {
         const dx = scope.keep(backend.conv2dBackwardInput(scope.upload(r, 'R'), scope.upload(filter, 'filter'), info));
         recordGradient(record, `dx (${label})`, await scope.read(dx), analytic, differences, allowed, info.inShape);
@@ -65,7 +78,12 @@ const conv2dBackwardFilterGradient: ConformanceCheck = {
       const r = signed(random, sizeOf(info.outShape));
       const analytic = reference.conv2dBackwardFilter(x, r, info);
       const differences = centralDifferences(filter, (v) => reference.dot(reference.conv2d(x, v, null, info, 'linear'), r));
-      const allowed = reductionAllowance(analytic, reference.conv2dBackwardFilter(reference.abs(x), reference.abs(r), info), info.batch * info.outHeight * info.outWidth, options.toleranceScale);
+      const allowed = reductionAllowance(
+        analytic,
+        reference.conv2dBackwardFilter(reference.abs(x), reference.abs(r), info),
+        info.batch * info.outHeight * info.outWidth,
+        options.toleranceScale,
+      );
       await withScope(backend, async (scope) => {
         const dFilter = scope.keep(backend.conv2dBackwardFilter(scope.upload(x, 'x'), scope.upload(r, 'R'), info));
         recordGradient(record, `dFilter (${label})`, await scope.read(dFilter), analytic, differences, allowed, info.filterShape);
@@ -135,9 +153,32 @@ const denseGradients: ConformanceCheck = {
       const dw = scope.keep(backend.matMul(xHandle, dzHandle, null, weightInfo, 'linear'));
       const dx = scope.keep(backend.matMul(dzHandle, wHandle, null, inputInfo, 'linear'));
       const db = scope.keep(backend.biasGrad(dzHandle, batch, units));
-      recordGradient(record, 'dW = x^T dz (transposeA)', await scope.read(dw), analytic.w, differences.w, reductionAllowance(analytic.w, reference.matMul(reference.abs(x), absDz, null, weightInfo, 'linear'), batch + 1, scale), [inputs, units]);
-      recordGradient(record, 'dx = dz W^T (transposeB)', await scope.read(dx), analytic.x, differences.x, reductionAllowance(analytic.x, reference.matMul(absDz, reference.abs(w), null, inputInfo, 'linear'), units + 1, scale), [batch, inputs]);
-      recordGradient(record, 'db = biasGrad(dz)', await scope.read(db), analytic.b, differences.b, reductionAllowance(analytic.b, reference.biasGrad(absDz, batch, units), batch + 1, scale));
+      recordGradient(
+        record,
+        'dW = x^T dz (transposeA)',
+        await scope.read(dw),
+        analytic.w,
+        differences.w,
+        reductionAllowance(analytic.w, reference.matMul(reference.abs(x), absDz, null, weightInfo, 'linear'), batch + 1, scale),
+        [inputs, units],
+      );
+      recordGradient(
+        record,
+        'dx = dz W^T (transposeB)',
+        await scope.read(dx),
+        analytic.x,
+        differences.x,
+        reductionAllowance(analytic.x, reference.matMul(absDz, reference.abs(w), null, inputInfo, 'linear'), units + 1, scale),
+        [batch, inputs],
+      );
+      recordGradient(
+        record,
+        'db = biasGrad(dz)',
+        await scope.read(db),
+        analytic.b,
+        differences.b,
+        reductionAllowance(analytic.b, reference.biasGrad(absDz, batch, units), batch + 1, scale),
+      );
     });
   },
 };
@@ -161,7 +202,12 @@ function activationBackwardGradient(kind: ActivationKind): ConformanceCheck {
       await withScope(backend, async (scope) => {
         const dz = scope.keep(backend.activationBackward(scope.upload(r, 'R'), scope.upload(y32, 'y'), z.length, kind));
         record.close(`${kind} dz: float64 analytic gradient vs central differences`, analytic, differences, finiteDifferenceAllowance(analytic));
-        record.close(`${kind} dz: backend vs float64 analytic gradient`, await scope.read(dz), onBackendInput, elementwiseAllowance(reference.abs(onBackendInput), options.toleranceScale));
+        record.close(
+          `${kind} dz: backend vs float64 analytic gradient`,
+          await scope.read(dz),
+          onBackendInput,
+          elementwiseAllowance(reference.abs(onBackendInput), options.toleranceScale),
+        );
       });
     },
   };
@@ -170,7 +216,7 @@ function activationBackwardGradient(kind: ActivationKind): ConformanceCheck {
 const biasGradGradient: ConformanceCheck = {
   id: 'gradient/biasGrad',
   group: 'gradients',
-  title: "biasGrad is the gradient of sum(conv2d(x, filter, bias) * R) with respect to the bias",
+  title: 'biasGrad is the gradient of sum(conv2d(x, filter, bias) * R) with respect to the bias',
   exercises: ['biasGrad'],
   async run({ backend, random, record, options }) {
     const info = conv2dInfo([2, 5, 5, 3], [3, 3, 3, 4]);
@@ -183,7 +229,14 @@ const biasGradGradient: ConformanceCheck = {
     const differences = centralDifferences(bias, (v) => reference.dot(reference.conv2d(x, filter, v, info, 'linear'), r));
     await withScope(backend, async (scope) => {
       const db = scope.keep(backend.biasGrad(scope.upload(r, 'R'), rows, info.outChannels));
-      recordGradient(record, 'conv bias gradient', await scope.read(db), analytic, differences, reductionAllowance(analytic, reference.biasGrad(reference.abs(r), rows, info.outChannels), rows, options.toleranceScale));
+      recordGradient(
+        record,
+        'conv bias gradient',
+        await scope.read(db),
+        analytic,
+        differences,
+        reductionAllowance(analytic, reference.biasGrad(reference.abs(r), rows, info.outChannels), rows, options.toleranceScale),
+      );
     });
   },
 };
@@ -198,7 +251,8 @@ function lossGradient(kind: LossKind): ConformanceCheck {
       const info: LossInfo = { kind, batch: 6, classes: 10, epsilon: KERAS_EPSILON };
       const y = labels(random, info.batch, info.classes);
       // Probabilities stay inside the clip range, where the loss is smooth.
-      const input = kind === 'sparse-categorical-crossentropy' ? random.floats(info.batch * info.classes, 0.05, 0.95) : signed(random, info.batch * info.classes, 5);
+      const input =
+        kind === 'sparse-categorical-crossentropy' ? random.floats(info.batch * info.classes, 0.05, 0.95) : signed(random, info.batch * info.classes, 5);
       const analytic = reference.loss(input, y, info).gradient;
       const differences = centralDifferences(input, (v) => reference.loss(v, y, info).loss);
       await withScope(backend, async (scope) => {
@@ -206,7 +260,15 @@ function lossGradient(kind: LossKind): ConformanceCheck {
         scope.keep(result.loss);
         scope.keep(result.correct);
         scope.keep(result.gradient);
-        recordGradient(record, `${kind} gradient`, await scope.read(result.gradient), analytic, differences, lossAllowance(input, y, info, options.toleranceScale).gradient, [info.batch, info.classes]);
+        recordGradient(
+          record,
+          `${kind} gradient`,
+          await scope.read(result.gradient),
+          analytic,
+          differences,
+          lossAllowance(input, y, info, options.toleranceScale).gradient,
+          [info.batch, info.classes],
+        );
       });
     },
   };

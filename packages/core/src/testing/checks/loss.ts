@@ -49,11 +49,35 @@ function logitRows(random: SeededRandom, batch: number, classes: number): Float3
 }
 
 const CASES: readonly LossCase[] = [
-  { id: 'sparse-cce/lenet-batch', label: 'sparse-categorical-crossentropy on a LeNet batch of 32x10 sigmoid outputs, clipped and tied rows included', kind: 'sparse-categorical-crossentropy', batch: 32, input: probabilityRows },
-  { id: 'sparse-cce/partial-batch-16', label: 'sparse-categorical-crossentropy on the partial last batch of 16', kind: 'sparse-categorical-crossentropy', batch: 16, input: probabilityRows },
+  {
+    id: 'sparse-cce/lenet-batch',
+    label: 'sparse-categorical-crossentropy on a LeNet batch of 32x10 sigmoid outputs, clipped and tied rows included',
+    kind: 'sparse-categorical-crossentropy',
+    batch: 32,
+    input: probabilityRows,
+  },
+  {
+    id: 'sparse-cce/partial-batch-16',
+    label: 'sparse-categorical-crossentropy on the partial last batch of 16',
+    kind: 'sparse-categorical-crossentropy',
+    batch: 16,
+    input: probabilityRows,
+  },
   { id: 'sparse-cce/batch-1', label: 'sparse-categorical-crossentropy on batch 1', kind: 'sparse-categorical-crossentropy', batch: 1, input: probabilityRows },
-  { id: 'softmax-ce/lenet-batch', label: 'softmax-cross-entropy on 32x10 logits, tied, +-80 and offset rows included', kind: 'softmax-cross-entropy', batch: 32, input: logitRows },
-  { id: 'softmax-ce/partial-batch-16', label: 'softmax-cross-entropy on the partial last batch of 16', kind: 'softmax-cross-entropy', batch: 16, input: logitRows },
+  {
+    id: 'softmax-ce/lenet-batch',
+    label: 'softmax-cross-entropy on 32x10 logits, tied, +-80 and offset rows included',
+    kind: 'softmax-cross-entropy',
+    batch: 32,
+    input: logitRows,
+  },
+  {
+    id: 'softmax-ce/partial-batch-16',
+    label: 'softmax-cross-entropy on the partial last batch of 16',
+    kind: 'softmax-cross-entropy',
+    batch: 16,
+    input: logitRows,
+  },
   { id: 'softmax-ce/batch-1', label: 'softmax-cross-entropy on batch 1', kind: 'softmax-cross-entropy', batch: 1, input: logitRows },
 ];
 

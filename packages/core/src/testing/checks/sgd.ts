@@ -12,10 +12,18 @@ interface SgdCase {
 }
 
 const CASES: readonly SgdCase[] = [
-  { id: 'plain-seed-recipe', label: 'plain SGD with the seed recipe lr 0.9 on 1001 values', info: { size: 1001, learningRate: 0.9, momentum: 0, nesterov: false } },
+  {
+    id: 'plain-seed-recipe',
+    label: 'plain SGD with the seed recipe lr 0.9 on 1001 values',
+    info: { size: 1001, learningRate: 0.9, momentum: 0, nesterov: false },
+  },
   { id: 'plain-lenet-dense1', label: "plain SGD on LeNet dense1's 30720 weights", info: { size: 256 * 120, learningRate: 0.9, momentum: 0, nesterov: false } },
   { id: 'momentum', label: 'Keras momentum 0.9, lr 0.01 (v = m v - lr g; p += v)', info: { size: 1001, learningRate: 0.01, momentum: 0.9, nesterov: false } },
-  { id: 'nesterov', label: 'Keras Nesterov momentum 0.9, lr 0.05 (v = m v - lr g; p += m v - lr g)', info: { size: 1001, learningRate: 0.05, momentum: 0.9, nesterov: true } },
+  {
+    id: 'nesterov',
+    label: 'Keras Nesterov momentum 0.9, lr 0.05 (v = m v - lr g; p += m v - lr g)',
+    info: { size: 1001, learningRate: 0.05, momentum: 0.9, nesterov: true },
+  },
 ];
 
 function check(c: SgdCase): ConformanceCheck {
@@ -42,7 +50,12 @@ function check(c: SgdCase): ConformanceCheck {
         } else if (result.velocity === null) {
           record.expect(false, `momentum ${info.momentum} must return the updated velocity, got null`);
         } else {
-          record.close('sgdUpdate velocity', await scope.read(result.velocity), expected.velocity, sgdAllowance(new Float64Array(info.size), grad, velocity, info, options.toleranceScale));
+          record.close(
+            'sgdUpdate velocity',
+            await scope.read(result.velocity),
+            expected.velocity,
+            sgdAllowance(new Float64Array(info.size), grad, velocity, info, options.toleranceScale),
+          );
         }
         for (const comparison of await scope.inputsUnchanged()) record.add(comparison);
       });

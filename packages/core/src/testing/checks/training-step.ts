@@ -11,7 +11,16 @@ import { glorot, labels, pixels, signed } from './inputs.js';
 export const LEARNING_RATE = 0.9;
 
 export const STEP_PRIMITIVES: readonly Primitive[] = [
-  'conv2d', 'maxPool', 'matMul', 'loss', 'activationBackward', 'biasGrad', 'maxPoolBackward', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'sgdUpdate',
+  'conv2d',
+  'maxPool',
+  'matMul',
+  'loss',
+  'activationBackward',
+  'biasGrad',
+  'maxPoolBackward',
+  'conv2dBackwardInput',
+  'conv2dBackwardFilter',
+  'sgdUpdate',
 ];
 
 /** glorot_uniform kernels as Keras draws them, and small random biases so the bias paths carry signal. */
@@ -20,7 +29,12 @@ export function randomLenetWeights(random: SeededRandom): LenetWeights<Float32Ar
     const shape = LENET_PARAMETER_SHAPES[name];
     if (shape.length === 1) return signed(random, shape[0]!, 0.05);
     const receptive = shape.length === 4 ? shape[0]! * shape[1]! : 1;
-    return glorot(random, shape.reduce((a, b) => a * b, 1), receptive * shape[shape.length - 2]!, receptive * shape[shape.length - 1]!);
+    return glorot(
+      random,
+      shape.reduce((a, b) => a * b, 1),
+      receptive * shape[shape.length - 2]!,
+      receptive * shape[shape.length - 1]!,
+    );
   });
 }
 
@@ -38,7 +52,15 @@ export interface StepExpectation {
 }
 
 /** Compares a backend step with an expectation; returns each gradient's allowance for the update comparison. */
-export function recordStep(record: CheckRecorder, got: LenetStepResult<Float32Array>, expected: StepExpectation, batch: number, relative: number, absoluteOfMax: number, scale: number): LenetWeights<Float64Array> {
+export function recordStep(
+  record: CheckRecorder,
+  got: LenetStepResult<Float32Array>,
+  expected: StepExpectation,
+  batch: number,
+  relative: number,
+  absoluteOfMax: number,
+  scale: number,
+): LenetWeights<Float64Array> {
   record.close('loss', [got.loss], [expected.loss], networkAllowance([expected.loss], relative, 0, scale));
   record.close('sigmoid outputs', got.outputs, expected.outputs, networkAllowance(expected.outputs, relative, absoluteOfMax, scale), [batch, LENET_CLASSES]);
   return mapWeights((name) => {
