@@ -82,6 +82,11 @@ describe("training in headless Chromium (in the page's Worker)", () => {
           // The Keras lines reached the page, with the Backend line first.
           const log = await page.textContent('#log');
           expect(log).toMatch(new RegExp(`^Backend: ${run.backend!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+          // The live rate in the heading is the epoch's own rate (batch logs arrive in groups; a clock started at
+          // the first log once showed 576000 samples/s), so it is within a factor of 3 of the epoch's figure.
+          const live = Number(/ - (\d+) samples\/s$/.exec((await page.textContent('#speed')) ?? '')?.[1]);
+          expect(live).toBeGreaterThan(run.samplesPerSecond! / 3);
+          expect(live).toBeLessThan(run.samplesPerSecond! * 3);
           expect(log).toMatch(/Epoch 2\/2\n\s*\d+\/\d+ \[={30}\] - \d+s \d+[mu]?s\/sample - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss/);
         } finally {
           await page.close();

@@ -66,8 +66,12 @@ async function train(settings: RunSettings): Promise<void> {
     batchSize: preset.batchSize,
     validationSplit: preset.validationSplit,
     output: lineOutput(),
+    // The epoch's clock starts before its first step: batch logs arrive in groups (one loss readback every few
+    // steps), so a clock started at the first batch's log would see a whole group done in no time.
+    onEpochBegin: () => {
+      epochStart = performance.now();
+    },
     onBatchEnd: (_batch, logs) => {
-      if (logs.step === 1) epochStart = performance.now();
       post({ type: 'batch', logs, samplesPerSecond: logs.seen / Math.max((performance.now() - epochStart) / 1000, 1e-3) });
     },
     onEpochEnd: (logs) =>
