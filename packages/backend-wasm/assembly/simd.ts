@@ -28,7 +28,7 @@ export function useConstants(p: usize): void {
   constantTable = p;
 }
 
-/** Bytes of the constant table `writeConstants` fills (15 vectors, rounded up). */
+/** Bytes of the constant table `writeConstants` fills (14 vectors, rounded up). */
 export const CONSTANT_BYTES: usize = 256;
 
 /**
@@ -36,8 +36,9 @@ export const CONSTANT_BYTES: usize = 256;
  * each v128.const is rebuilt in every iteration (V8 does not hoist it), which tripled the sigmoid's cost.
  */
 export function writeConstants(p: usize): void {
-  // The sigmoid's constants, those that multiply r or t (and tiny) negated: sigmoidOf works on u = -t.
-  v128.store(p, f32x4.splat(-88.0), 0);
+  // The sigmoid's constants, those that multiply r or t negated: sigmoidOf works on u = -t. The first is
+  // both the clamp and the flush threshold, -ln 2^126.
+  v128.store(p, f32x4.splat(-87.33654), 0);
   v128.store(p, f32x4.splat(88.0), 16);
   v128.store(p, f32x4.splat(-1.44269504088896341), 32);
   v128.store(p, f32x4.splat(12582912.0), 48);
@@ -51,33 +52,34 @@ export function writeConstants(p: usize): void {
   v128.store(p, f32x4.splat(5.0000001201e-1), 176);
   v128.store(p, f32x4.splat(1.0), 192);
   v128.store(p, i32x4.splat(0x4b400000 - 127), 208);
-  v128.store(p, f32x4.splat(-87.33654), 224);
 }
 
 /**
  * y = 1 / (1 + e^-x) over [from, to) of x (y may be x), four lanes a step. e^t for t = -x clamped to
- * [-88, 88] by Cephes' expf reduction: n = round(t log2 e) through the 1.5*2^23 trick (whose low bits are n
+ * [-88, ln 2^126] by Cephes' expf reduction: n = round(t log2 e) through the 1.5*2^23 trick (whose low bits are n
  * itself), r = t - n ln2 in two parts, a degree-7 polynomial, times 2^n built in the exponent bits. For
  * x < 0, e is large and y = 1/(1+e) keeps e's relative accuracy. Where the true y is below float32's normal
  * range (x < -ln 2^126) it is flushed to 0: subnormal activations would reach every later multiply, which
- * x86 cores run in microcode, and saturated conv1 outputs are common in the seed recipe. 18 vector
- * operations a group of four (sigmoidOf).
+ * x86 cores run in microcode, and saturated conv1 outputs are common in the seed recipe. Such x are
+ * computed at the threshold itself before the flush, never below it, because there the divide would yield
+ * a subnormal, in microcode too (2.5x slower over saturated rows; the kept lanes' bits are unchanged).
+ * 18 vector operations a group of four (sigmoidOf).
  */
 export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: usize): void {
   const lowest = v128.load(constants, 0), highest = v128.load(constants, 16), negLog2e = v128.load(constants, 32);
   const magic = v128.load(constants, 48), negLn2hi = v128.load(constants, 64), negLn2lo = v128.load(constants, 80);
   const negP0 = v128.load(constants, 96), p1 = v128.load(constants, 112), negP2 = v128.load(constants, 128);
   const p3 = v128.load(constants, 144), negP4 = v128.load(constants, 160), p5 = v128.load(constants, 176);
-  const one = v128.load(constants, 192), bias = v128.load(constants, 208), negTiny = v128.load(constants, 224);
+  const one = v128.load(constants, 192), bias = v128.load(constants, 208);
   let i = from;
   // Four groups an iteration (28% faster than one): V8 reloads the constants inside the loop, and a
   // group's chain of ~20 dependent operations leaves the core idle unless others overlap it.
   for (; i + 16 <= to; i += 16) {
     const o = <usize>i << 2;
-    const a = sigmoidOf(v128.load(x + o), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias, negTiny);
-    const b = sigmoidOf(v128.load(x + o, 16), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias, negTiny);
-    const c = sigmoidOf(v128.load(x + o, 32), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias, negTiny);
-    const d = sigmoidOf(v128.load(x + o, 48), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias, negTiny);
+    const a = sigmoidOf(v128.load(x + o), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias);
+    const b = sigmoidOf(v128.load(x + o, 16), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias);
+    const c = sigmoidOf(v128.load(x + o, 32), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias);
+    const d = sigmoidOf(v128.load(x + o, 48), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias);
     v128.store(y + o, a);
     v128.store(y + o, b, 16);
     v128.store(y + o, c, 32);
@@ -85,7 +87,7 @@ export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: 
   }
   for (; i < to; i += 4) {
     const o = <usize>i << 2;
-    storeLanes(y + o, sigmoidOf(v128.load(x + o), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias, negTiny), to - i);
+    storeLanes(y + o, sigmoidOf(v128.load(x + o), lowest, highest, negLog2e, magic, negLn2hi, negLn2lo, negP0, p1, negP2, p3, negP4, p5, one, bias), to - i);
   }
 }
 
@@ -94,11 +96,11 @@ export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: 
  * computes on u = clamp(x) = -t and R = -r, with the constants that multiply them negated, which saves
  * negating x (3 instructions in V8) and gives the same bits as the t form: negating a product or a sum
  * is exact and round-to-nearest is symmetric, so each step yields the t form's value or its exact
- * negation (the Horner steps alternate: p, -p, p, -p, p), and u < -tiny is t > tiny.
+ * negation (the Horner steps alternate: p, -p, p, -p, p).
  */
 @inline function sigmoidOf(
   x: v128, lowest: v128, highest: v128, negLog2e: v128, magic: v128, negLn2hi: v128, negLn2lo: v128,
-  negP0: v128, p1: v128, negP2: v128, p3: v128, negP4: v128, p5: v128, one: v128, bias: v128, negTiny: v128,
+  negP0: v128, p1: v128, negP2: v128, p3: v128, negP4: v128, p5: v128, one: v128, bias: v128,
 ): v128 {
   const u = f32x4.pmin(f32x4.pmax(x, lowest), highest);
   const shifted = madd(u, negLog2e, magic);
@@ -114,7 +116,7 @@ export function sigmoidRange(x: usize, y: usize, from: i32, to: i32, constants: 
   p = madd(p, z, f32x4.sub(one, r));
   const e = f32x4.mul(p, i32x4.shl(i32x4.sub(shifted, bias), 23));
   const q = f32x4.div(one, f32x4.add(one, e));
-  return v128.andnot(q, f32x4.lt(u, negTiny));
+  return v128.andnot(q, f32x4.lt(x, lowest));
 }
 
 /** max(x, 0) over [from, to); y may be x. */
