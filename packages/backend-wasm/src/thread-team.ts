@@ -1,5 +1,6 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { KernelExports } from './kernels.js';
+import { ParallelChoice } from './parallel-choice.js';
 import { claimChunk, Control } from './task.js';
 import { inBrowser, startWebWorkers } from './web-workers.js';
 
@@ -9,15 +10,6 @@ import { inBrowser, startWebWorkers } from './web-workers.js';
  * layer that would cost more than the layer.
  */
 const SPIN = 200_000;
-
-/** Parallel-eligible tasks timed with the workers, then as many without, before choosing. */
-const PROBE_TASKS = 64;
-/** Parallel tasks not timed at the start of a probe: the workers may have gone to sleep and must wake first. */
-const PROBE_WARMUP = 8;
-/** How much faster the parallel runs must be to be chosen. */
-const PARALLEL_MARGIN = 0.9;
-/** Tasks run in the chosen way before both are timed again. */
-const CHOSEN_TASKS = 2048;
 
 /** Thrown when a worker thread fails; the backend cannot continue after it. */
 export class WasmWorkerError extends Error {
@@ -91,13 +83,8 @@ export class ThreadTeam {
   private seq = 0;
   private failure: string | null = null;
   private closed = false;
-  /** Where the team is in its cycle: timing parallel runs, timing serial runs, or running the choice. */
-  private phase: 'probe-parallel' | 'probe-serial' | 'chosen' = 'probe-parallel';
-  private phaseTasks = 0;
-  private parallelTime = 0;
-  private serialTime = 0;
-  private chosenParallel = true;
-  private backoffCount = 0;
+  /** Per task shape (see `run`): whether the workers pay for it. */
+  private readonly choices = new Map<string, ParallelChoice>();
 
   private constructor(
     readonly threads: number,
@@ -175,18 +162,24 @@ export class ThreadTeam {
     return team;
   }
 
-  /** Runs chunks [0, chunks) of the task in the task block; `parallel` false keeps it on this thread. */
-  run(chunks: number, parallel: boolean): void {
+  /**
+   * Runs chunks [0, chunks) of the task in the task block; `parallel` false keeps it on this thread.
+   * `shape` names the task's kind and size (equal for equal work): each shape learns by itself whether
+   * the workers make it faster (ParallelChoice).
+   */
+  run(chunks: number, parallel: boolean, shape: string): void {
     this.assertHealthy();
     const kernels = this.kernels;
     if (!parallel || chunks < 2 || this.threads < 2) {
       for (let chunk = 0; chunk < chunks; chunk++) kernels.runChunk(chunk, 0);
       return;
     }
+    let choice = this.choices.get(shape);
+    if (choice === undefined) this.choices.set(shape, (choice = new ParallelChoice()));
     const started = performance.now();
-    if (!this.useWorkers()) {
+    if (!choice.parallel()) {
       for (let chunk = 0; chunk < chunks; chunk++) kernels.runChunk(chunk, 0);
-      this.timed(performance.now() - started);
+      choice.record(performance.now() - started);
       return;
     }
     const control = this.control;
@@ -211,54 +204,16 @@ export class ThreadTeam {
       Atomics.wait(control, Control.done, finished);
       finished = Atomics.load(control, Control.done);
     }
-    this.timed(performance.now() - started);
+    choice.record(performance.now() - started);
     if (failed !== null) throw failed;
     this.assertHealthy();
   }
 
-  /**
-   * Whether this parallel-eligible task goes to the workers. Threads pay only where the cores are free: on
-   * a machine whose two vCPUs are one physical core, or busy with other work, a worker runs at half speed
-   * or is descheduled holding a chunk, and a spinning worker slows the calling thread it shares a core
-   * with. So the team times PROBE_TASKS tasks with the workers and as many without, runs the faster way
-   * for CHOSEN_TASKS tasks (the workers only when at least 10% faster), and measures again. Which thread runs a chunk never changes a result.
-   */
-  private useWorkers(): boolean {
-    if (this.phase === 'probe-parallel') return true;
-    if (this.phase === 'probe-serial') return false;
-    return this.chosenParallel;
-  }
-
-  private timed(milliseconds: number): void {
-    this.phaseTasks++;
-    if (this.phase === 'probe-parallel') {
-      if (this.phaseTasks > PROBE_WARMUP) this.parallelTime += milliseconds;
-      if (this.phaseTasks === PROBE_WARMUP + PROBE_TASKS) this.next('probe-serial');
-    } else if (this.phase === 'probe-serial') {
-      this.serialTime += milliseconds;
-      if (this.phaseTasks === PROBE_TASKS) {
-        // Timings are noisy where other work shares the cores: the workers must win clearly.
-        this.chosenParallel = this.parallelTime < PARALLEL_MARGIN * this.serialTime;
-        if (!this.chosenParallel) this.backoffCount++;
-        this.next('chosen');
-      }
-    } else if (this.phaseTasks === CHOSEN_TASKS) {
-      this.next('probe-parallel');
-    }
-  }
-
-  private next(phase: 'probe-parallel' | 'probe-serial' | 'chosen'): void {
-    this.phase = phase;
-    this.phaseTasks = 0;
-    if (phase === 'probe-parallel') {
-      this.parallelTime = 0;
-      this.serialTime = 0;
-    }
-  }
-
-  /** How many times timing chose the calling thread alone over the workers (0 where the cores are free). */
+  /** How many timings, over all task shapes, chose the calling thread alone (0 where the cores are free). */
   get backoffs(): number {
-    return this.backoffCount;
+    let count = 0;
+    for (const choice of this.choices.values()) count += choice.backoffs;
+    return count;
   }
 
   /** Chunks the workers (not the calling thread) have run so far. */

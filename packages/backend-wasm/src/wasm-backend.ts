@@ -34,9 +34,9 @@ export interface WasmBackendOptions {
 }
 
 /** Multiply-adds below which a primitive stays on the calling thread: handing it out costs more. */
-const PARALLEL_MIN_FLOPS = 100_000;
+const PARALLEL_MIN_FLOPS = 16_384;
 /** Elements below which an element-wise primitive stays on the calling thread. */
-const PARALLEL_MIN_ELEMENTS = 16_384;
+const PARALLEL_MIN_ELEMENTS = 8_192;
 /** Chunks per thread of a split primitive, so that a thread the OS delays holds the others up less. */
 const CHUNKS_PER_THREAD = 4;
 /** Largest flat input index a float32 argmax holds exactly. */
@@ -65,6 +65,8 @@ export class WasmBackend implements Backend<WasmTensor> {
   private readonly partials: Scratch;
   private readonly packedFilter: Scratch;
   private readonly threadScratch: Scratch;
+  /** The task being written, by op, units and work: equal work has an equal shape (see ThreadTeam.run). */
+  private taskShape = '';
 
   private constructor(
     readonly threads: number,
@@ -144,7 +146,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.i32[this.task + Slot.activation] = act;
     this.i32[this.task + Slot.flags] = convForwardKernel(info);
     this.writeConv(info);
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return y;
   }
 
@@ -176,7 +178,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     i32[g + 7] = splitRows ? 1 : 0;
     i32[g + 8] = rowBlocks;
     i32[g + 9] = colPanels;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return c;
   }
 
@@ -194,7 +196,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.begin(Op.maxPool, info.batch * info.outHeight, inSize);
     this.pointers(x.address, y.address, argmax.address);
     this.writePool(info);
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return { y, argmax };
   }
 
@@ -205,7 +207,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.beginElementwise(Op.activation, size);
     this.pointers(x.address, y.address);
     this.i32[this.task + Slot.activation] = act;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return y;
   }
 
@@ -235,7 +237,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     }
     this.pointers(dy.address, packed, dx.address);
     this.i32[this.task + Slot.flags] = kernel;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return dx;
   }
 
@@ -246,11 +248,11 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.fixedChunks(info.batch, FILTER_GRADIENT_SAMPLES, 'conv2dBackwardFilter');
     const dfilter = this.output(size);
     const partials = this.partials.reserve(chunks * size * 4);
-    this.begin(Op.conv2dBackwardFilter, info.batch, 0, FILTER_GRADIENT_SAMPLES);
+    this.begin(Op.conv2dBackwardFilter, info.batch, convFlops(info), FILTER_GRADIENT_SAMPLES);
     this.pointers(x.address, dy.address, partials);
     this.i32[this.task + Slot.flags] = convBackwardFilterKernel(info);
     this.writeConv(info);
-    this.team.run(chunks, chunks > 1 && convFlops(info) >= PARALLEL_MIN_FLOPS);
+    this.runTask(chunks, chunks > 1 && convFlops(info) >= PARALLEL_MIN_FLOPS);
     this.kernels.sumPartials(partials, chunks, size, dfilter.address);
     return dfilter;
   }
@@ -265,7 +267,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.begin(Op.maxPoolBackward, info.batch, inSize);
     this.pointers(dy.address, argmax.address, dx.address);
     this.writePool(info);
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return dx;
   }
 
@@ -277,7 +279,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.beginElementwise(Op.activationBackward, size);
     this.pointers(dy.address, y.address, dx.address);
     this.i32[this.task + Slot.activation] = act;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return dx;
   }
 
@@ -286,10 +288,10 @@ export class WasmBackend implements Backend<WasmTensor> {
     const chunks = this.fixedChunks(rows, BIAS_GRADIENT_ROWS, 'biasGrad');
     const out = this.output(channels);
     const partials = this.partials.reserve(chunks * channels * 4);
-    this.begin(Op.biasGrad, rows, 0, BIAS_GRADIENT_ROWS);
+    this.begin(Op.biasGrad, rows, rows * channels, BIAS_GRADIENT_ROWS);
     this.pointers(dy.address, partials);
     this.i32[this.task + Slot.geometry] = channels;
-    this.team.run(chunks, chunks > 1 && rows * channels >= PARALLEL_MIN_ELEMENTS);
+    this.runTask(chunks, chunks > 1 && rows * channels >= PARALLEL_MIN_ELEMENTS);
     this.kernels.sumPartials(partials, chunks, channels, out.address);
     return out;
   }
@@ -334,7 +336,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.i32[t + Slot.flags] = info.nesterov ? 1 : 0;
     this.f32[t + Slot.learningRate] = info.learningRate;
     this.f32[t + Slot.momentum] = info.momentum;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return { param, velocity: v };
   }
 
@@ -354,7 +356,7 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.f32[f + ADAPTIVE_FLOATS.beta2] = info.beta2;
     this.f32[f + ADAPTIVE_FLOATS.oneMinusBeta2] = 1 - info.beta2;
     this.f32[f + ADAPTIVE_FLOATS.epsilon] = info.epsilon;
-    this.team.run(chunks, chunks > 1);
+    this.runTask(chunks, chunks > 1);
     return { param, m, v };
   }
 
@@ -374,6 +376,11 @@ export class WasmBackend implements Backend<WasmTensor> {
     this.team.close();
   }
 
+  /** Runs the task just written: split into `chunks` over the threads where `parallel` and it pays. */
+  private runTask(chunks: number, parallel: boolean): void {
+    this.team.run(chunks, parallel, this.taskShape);
+  }
+
   /** Gives every thread `bytes` of scratch for the task being written. */
   private threadScratchFor(bytes: number): void {
     const stride = Math.ceil(bytes / 64) * 64 + 64;
@@ -389,25 +396,26 @@ export class WasmBackend implements Backend<WasmTensor> {
   }
 
   /**
-   * Starts a task over `units`; returns its chunk count. `fixedChunk` > 0 cuts chunks of exactly that many
-   * units (the sum's order depends on it); otherwise chunks are sized for the threads, and a task of fewer
-   * than PARALLEL_MIN_FLOPS multiply-adds is one chunk.
+   * Starts a task over `units` of `flops` multiply-adds (or elements) in all; returns its chunk count.
+   * `fixedChunk` > 0 cuts chunks of exactly that many units (the sum's order depends on it); otherwise
+   * chunks are sized for the threads, and a task of fewer than PARALLEL_MIN_FLOPS multiply-adds is one chunk.
    */
   private begin(op: number, units: number, flops: number, fixedChunk = 0): number {
     let chunkSize = units;
     if (fixedChunk > 0) chunkSize = fixedChunk;
     else if (this.threads > 1 && flops >= PARALLEL_MIN_FLOPS) chunkSize = Math.max(1, Math.ceil(units / (this.threads * CHUNKS_PER_THREAD)));
-    return this.writeTask(op, units, chunkSize);
+    return this.writeTask(op, units, chunkSize, flops);
   }
 
   /** Element-wise tasks: chunks of whole vectors, so every element takes the same vector path. */
   private beginElementwise(op: number, size: number): number {
     let chunkSize = Math.ceil(size / 4) * 4;
     if (this.threads > 1 && size >= PARALLEL_MIN_ELEMENTS) chunkSize = Math.ceil(size / (this.threads * CHUNKS_PER_THREAD) / 4) * 4;
-    return this.writeTask(op, size, chunkSize);
+    return this.writeTask(op, size, chunkSize, size);
   }
 
-  private writeTask(op: number, units: number, chunkSize: number): number {
+  private writeTask(op: number, units: number, chunkSize: number, work: number): number {
+    this.taskShape = `${op}:${units}:${work}`;
     const i32 = this.i32;
     const t = this.task;
     i32[t + Slot.op] = op;
