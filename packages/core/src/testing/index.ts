@@ -16,6 +16,8 @@ export * as reference from './reference.js';
 export * as tolerance from './tolerance.js';
 export { centralDifferences } from './finite-difference.js';
 export { SeededRandom, seedFor } from './prng.js';
+export { adaptiveAgainstReference, firstBitDifference } from './adaptive-reference.js';
+export type { AdaptiveComparison } from './adaptive-reference.js';
 export { HandleScope, withScope } from './handle-scope.js';
 export { backendLenetStep, referenceLenetStep, lenetGeometry, LENET_PARAMETERS, LENET_PARAMETER_SHAPES } from './lenet-step.js';
 export type { LenetGeometry, LenetParameter, LenetStepInput, LenetStepResult, LenetWeights } from './lenet-step.js';
