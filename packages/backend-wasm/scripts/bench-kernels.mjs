@@ -48,6 +48,9 @@ time('conv2 input gradient', 2 * N * 1024 * 150, () => backend.conv2dBackwardInp
 time('conv2 filter gradient', 2 * N * 1024 * 150, () => backend.conv2dBackwardFilter(x2, dy2, conv2));
 time('conv1 filter gradient', 2 * N * 3456 * 25, () => backend.conv2dBackwardFilter(x1, dy1, conv1));
 time('sigmoid, conv1 output (110592)', 0, () => backend.activation(a1, N * 3456, 'sigmoid'));
+// Raw pixels saturate many conv1 outputs below -87.3, where the sigmoid flushes to 0 (it must not make subnormals).
+const saturated = backend.upload(new Float32Array(N * 3456).fill(-100));
+time('sigmoid, saturated inputs (-100)', 0, () => backend.activation(saturated, N * 3456, 'sigmoid'));
 time('sigmoid backward, conv1 output', 0, () => backend.activationBackward(dy1, a1, N * 3456, 'sigmoid'));
 time('bias gradient, conv1 output', 0, () => backend.biasGrad(dy1, N * 576, 6));
 time('max pool 1 (2x2)', 0, () => {

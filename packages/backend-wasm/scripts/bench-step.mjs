@@ -1,6 +1,7 @@
 // Times LeNet (the d2l seed recipe from @lenet-ts/lenet) on the built packages: training steps at batch 32
 // and inference at batch 256, wasm next to cpu in the same run. Run `pnpm build` first, then
-//   node scripts/bench-step.mjs [--threads N] [--only wasm,cpu,wasm-plain] [--rounds R] [--profile]
+//   node scripts/bench-step.mjs [--threads N] [--only wasm,cpu,wasm-plain] [--rounds R] [--profile] [--train-only]
+// --profile sums each primitive's wall time inside the steps; --train-only leaves inference out of the rounds.
 // Prints the median of R rounds (the machines are shared, so single rounds are noisy).
 import { createCpuBackend } from '@lenet-ts/backend-cpu';
 import { createLeNet } from '@lenet-ts/lenet';
@@ -15,6 +16,7 @@ const threads = option('threads') === undefined ? undefined : Number(option('thr
 const rounds = Number(option('rounds', '7'));
 const only = option('only', 'wasm,cpu').split(',');
 const profile = args.includes('--profile');
+const trainOnly = args.includes('--train-only');
 
 function batchOf(size, seed) {
   let s = seed;
@@ -106,17 +108,17 @@ async function measure(label, backend) {
   for (let r = 0; r < rounds; r++) {
     trainRates.push(await timed(trainStep, 200, 32));
     trainCpu.push(cpuRates.at(-1));
-    inferRates.push(await timed(inferStep, 20, 256));
+    if (!trainOnly) inferRates.push(await timed(inferStep, 20, 256));
   }
   console.log(
-    `${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)}; train per CPU-second ${median(trainCpu).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`,
+    `${label.padEnd(12)} ${backend.description.padEnd(40)} train b32 ${median(trainRates).toFixed(0).padStart(7)} samples/s   infer b256 ${trainOnly ? '      -' : median(inferRates).toFixed(0).padStart(7)} samples/s   (min..max train ${Math.min(...trainRates).toFixed(0)}..${Math.max(...trainRates).toFixed(0)}; train per CPU-second ${median(trainCpu).toFixed(0)})${backend.threadBackoffs ? `, fell back to one thread ${backend.threadBackoffs}x` : ''}`,
   );
   if (probe.times) {
     const steps = rounds * 200;
     const total = [...probe.times.values()].reduce((a, b) => a + b, 0);
     for (const [name, ms] of [...probe.times].sort((a, b) => b[1] - a[1]))
       console.log(
-        `    ${name.padEnd(34)} ${((ms / total) * 100).toFixed(1).padStart(5)}%  (train + infer rounds, ${((ms * 1000) / steps).toFixed(1)} us per train step)`,
+        `    ${name.padEnd(34)} ${((ms / total) * 100).toFixed(1).padStart(5)}%  (${trainOnly ? 'train rounds' : 'train + infer rounds'}, ${((ms * 1000) / steps).toFixed(1)} us per train step)`,
       );
   }
   backend.close?.();
